@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// The test command: build, run the uvu suite (test/), then execute the tutorial notebooks.
+// Ends with the line `N passed, N failed` (each uvu test and each notebook counts as one test).
+// Options: --unit (skip notebooks), --notebooks (only notebooks), any other argument is an uvu pattern.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const unitOnly = args.includes('--unit');
+const notebooksOnly = args.includes('--notebooks');
+const pattern = args.filter((a) => !a.startsWith('--'));
+const env = { ...process.env, FORCE_COLOR: '0', HYPNEST_PROGRESS: process.env.HYPNEST_PROGRESS ?? '0' };
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+
+function run(cmd, cmdArgs, capture) {
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, env, stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8', maxBuffer: 256 << 20 });
+  if (capture && r.stdout) process.stdout.write(r.stdout);
+  return r;
+}
+
+const build = run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
+if (build.status !== 0) {
+  console.log('build: FAILED (tsc errors above)');
+  failed++;
+} else console.log('build: ok');
+
+if (!notebooksOnly) {
+  const r = run(process.execPath, ['node_modules/uvu/bin.js', '-r', 'tsx/cjs', 'test', ...pattern], true);
+  const out = r.stdout ?? '';
+  const num = (label) => Number((out.match(new RegExp(`${label}:\\s+(\\d+)`)) ?? [])[1] ?? 0);
+  const total = num('Total');
+  const ok = num('Passed');
+  skipped += num('Skipped');
+  passed += ok;
+  failed += total - ok - num('Skipped');
+  if (r.status !== 0 && total === ok) failed++; // crashed outside a test (e.g. a file failed to load)
+}
+
+if (!unitOnly && build.status === 0) {
+  const summaryFile = join(root, 'out', 'tutorials', 'summary.json');
+  const r = run(process.execPath, ['scripts/tutorials.mjs', '--no-build']);
+  if (existsSync(summaryFile)) {
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    for (const nb of summary.notebooks ?? []) (nb.ok ? passed++ : failed++);
+    if (r.status !== 0 && (summary.notebooks ?? []).every((nb) => nb.ok)) failed++;
+  } else if (r.status !== 0) failed++;
+}
+
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 ? 1 : 0);

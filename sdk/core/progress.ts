@@ -1,0 +1,88 @@
+/**
+ * Progress reporting for every long loop (training, sampling, evaluation).
+ * In a terminal: a cli-progress bar. In a notebook: whatever sink the display bridge installs
+ * (an in-place updating display). Elsewhere (CI logs, pipes): a plain line every 10% or 10 s.
+ * `HYPNEST_PROGRESS=0` silences it.
+ */
+import { SingleBar } from 'cli-progress';
+
+export type ProgressInfo = Record<string, string | number>;
+
+export interface Progress {
+  /** Advance by n steps (default 1), optionally updating the shown values (loss, images/s...). */
+  tick(n?: number, info?: ProgressInfo): void;
+  /** Finish (idempotent). */
+  done(): void;
+}
+
+export interface ProgressSink {
+  start(label: string, total: number): Progress;
+}
+
+let sink: ProgressSink | undefined;
+
+/** Installs a sink (the notebook display bridge does this); undefined restores the default. */
+export function setProgressSink(s: ProgressSink | undefined): void {
+  sink = s;
+}
+
+function fmt(info: ProgressInfo): string {
+  return Object.entries(info)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? (Math.abs(v) >= 100 || Number.isInteger(v) ? v.toFixed(0) : v.toPrecision(3)) : v}`)
+    .join(' ');
+}
+
+const silent: Progress = { tick() {}, done() {} };
+
+function terminalBar(label: string, total: number): Progress {
+  const bar = new SingleBar({
+    format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta_formatted} {info}`,
+    hideCursor: true,
+    stream: process.stderr,
+  });
+  bar.start(total, 0, { info: '' });
+  let finished = false;
+  return {
+    tick(n = 1, info) {
+      bar.increment(n, info ? { info: fmt(info) } : undefined);
+    },
+    done() {
+      if (!finished) bar.stop();
+      finished = true;
+    },
+  };
+}
+
+function lineLogger(label: string, total: number): Progress {
+  let value = 0;
+  let lastPct = -1;
+  let lastTime = Date.now();
+  const t0 = Date.now();
+  let finished = false;
+  const say = (info?: ProgressInfo) => {
+    const secs = ((Date.now() - t0) / 1000).toFixed(1);
+    process.stderr.write(`${label}: ${value}/${total} (${secs}s)${info ? ' ' + fmt(info) : ''}\n`);
+  };
+  return {
+    tick(n = 1, info) {
+      value += n;
+      const pct = Math.floor((10 * value) / Math.max(total, 1));
+      if (pct > lastPct || Date.now() - lastTime > 10_000) {
+        lastPct = pct;
+        lastTime = Date.now();
+        say(info);
+      }
+    },
+    done() {
+      if (!finished && lastPct < 10) say();
+      finished = true;
+    },
+  };
+}
+
+/** Starts reporting progress over `total` steps. */
+export function progress(label: string, total: number): Progress {
+  if (process.env.HYPNEST_PROGRESS === '0') return silent;
+  if (sink) return sink.start(label, total);
+  return process.stderr.isTTY ? terminalBar(label, total) : lineLogger(label, total);
+}

@@ -1,0 +1,2 @@
+/** hypnest — the public entry point. */
+export * from './core';
