@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The test command: build, run the uvu suite (test/), then execute the tutorial notebooks.
+// The test command: build, typecheck tests, run the uvu suite (test/), then execute the tutorial notebooks.
 // Ends with the line `N passed, N failed` (each uvu test and each notebook counts as one test).
 // Options: --unit (skip notebooks), --notebooks (only notebooks), any other argument is an uvu pattern.
 import { spawnSync } from 'node:child_process';
@@ -29,6 +29,11 @@ if (build.status !== 0) {
   console.log('build: FAILED (tsc errors above)');
   failed++;
 } else console.log('build: ok');
+const types = run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.test.json']);
+if (types.status !== 0) {
+  console.log('typecheck of tests and benches: FAILED (errors above)');
+  failed++;
+} else console.log('typecheck of tests and benches: ok');
 
 if (!notebooksOnly) {
   const r = run(process.execPath, ['node_modules/uvu/bin.js', '-r', 'tsx/cjs', 'test', ...pattern], true);
