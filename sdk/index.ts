@@ -1,2 +1,10 @@
-/** hypnest — the public entry point. */
+/**
+ * hypnest — the public entry point. Notebooks and user code import this (built: build/sdk/index.js).
+ * Core utilities are flat (ready, errors, Rng, checkpoints...); each layer is a namespace.
+ */
 export * from './core';
+export * as hyperbolic from './hyperbolic';
+export { PoincareBall } from './hyperbolic';
+export * as diffusion from './diffusion';
+export * as viz from './viz';
+export { show, save, installNotebookDisplay } from './viz';
