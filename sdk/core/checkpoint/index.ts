@@ -1,0 +1,10 @@
+export type { StDtype } from './dtypes';
+export { DTYPE_SIZE, WRITABLE_DTYPES, normalizeDtype } from './dtypes';
+export type { StTensor, StFile } from './safetensors';
+export { encodeSafetensors, parseSafetensors } from './safetensors';
+export type { CheckpointJson, ManifestEntry, Expectation } from './manifest';
+export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, diffTensors, diffConfig } from './manifest';
+export type { TensorLike, CheckpointContent } from './save';
+export { saveCheckpoint, checkpointBase } from './save';
+export type { LoadOptions, CheckpointArrays } from './load';
+export { loadCheckpoint, readCheckpointArrays } from './load';

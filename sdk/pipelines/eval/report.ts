@@ -1,0 +1,64 @@
+/** Writes a few-shot report as JSON plus a markdown table (both atomically). */
+import { writeFileAtomic } from '../../core/atomic';
+import { FewShotScores, SCORE_KEYS } from './metrics-set';
+
+export interface FewShotMethodResult {
+  name: string;
+  perSeed: { seed: number; seconds: number; perClass: Record<string, FewShotScores>; mean: FewShotScores }[];
+  mean: FewShotScores;
+  std: FewShotScores;
+}
+
+export interface FewShotReport {
+  protocol: 'fewshot';
+  commit: string;
+  backend: string;
+  seeds: number[];
+  classes: number[];
+  inputsPerClass: number;
+  outputsPerInput: number;
+  /** Generated images per class (inputs × outputs) and reference images per class. */
+  n: { generatedPerClass: number; reference: Record<string, number> };
+  evaluator: { hash?: string; testAccuracy?: unknown };
+  startedAt: string;
+  wallSeconds: number;
+  methods: FewShotMethodResult[];
+}
+
+const HEAD: Record<keyof FewShotScores, string> = {
+  fd: 'FD ↓', kid: 'KID ↓', diversity: 'diversity ↑', identity: 'identity ↑', recognisability: 'recognisability ↑', copyDistance: 'copy dist.',
+};
+
+function cell(k: keyof FewShotScores, mean: number, std: number, seeds: number): string {
+  const digits = k === 'fd' ? 2 : 3;
+  const m = mean.toFixed(digits);
+  return seeds > 1 ? `${m} ± ${std.toFixed(digits)}` : m;
+}
+
+/** The markdown table with a header naming commit, backend, seeds, n and wall time. */
+export function fewShotMarkdown(r: FewShotReport): string {
+  const refs = Object.entries(r.n.reference).map(([c, n]) => `${c}: ${n}`).join(', ');
+  const lines = [
+    `# Few-shot evaluation`,
+    '',
+    `commit \`${r.commit}\` · backend ${r.backend} · seeds ${r.seeds.join(', ')} · classes ${r.classes.join(', ')} · ` +
+      `${r.inputsPerClass} inputs × ${r.outputsPerInput} outputs = n ${r.n.generatedPerClass} per class · reference n (${refs}) · ` +
+      `evaluator ${r.evaluator.hash?.slice(0, 12) ?? '?'} · wall ${r.wallSeconds.toFixed(1)} s · ${r.startedAt}`,
+    '',
+    `Per-class scores averaged over the classes; mean ± std over seeds.`,
+    '',
+    `| method | ${SCORE_KEYS.map((k) => HEAD[k]).join(' | ')} |`,
+    `|---|${SCORE_KEYS.map(() => '---:').join('|')}|`,
+    ...r.methods.map((m) => `| ${m.name} | ${SCORE_KEYS.map((k) => cell(k, m.mean[k], m.std[k], r.seeds.length)).join(' | ')} |`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** Writes `<base>.json` and `<base>.md`; returns the two paths. */
+export async function writeFewShotReport(base: string, r: FewShotReport): Promise<string[]> {
+  const b = base.replace(/\.(json|md)$/, '');
+  await writeFileAtomic(`${b}.json`, JSON.stringify(r, null, 2) + '\n');
+  await writeFileAtomic(`${b}.md`, fewShotMarkdown(r));
+  return [`${b}.json`, `${b}.md`];
+}
