@@ -16,6 +16,35 @@ program
     console.log(opts.json ? JSON.stringify(r, null, 2) : formatDoctor(r.checks));
   });
 
+const train = program.command('train').description('train a model (checkpoints and logs are written as it goes; rerun to resume)');
+train
+  .command('evaluator')
+  .description('train the frozen evaluator CNN on split E (all classes); ≈ 11 min on wasm')
+  .option('--epochs <n>', 'epochs', '8')
+  .option('--seed <n>', 'seed', '0')
+  .option('--out <base>', 'checkpoint base path', 'assets/evaluator/evaluator')
+  .action(async (o: { epochs: string; seed: string; out: string }) => {
+    const { main: trainEvaluator } = await import('../models/evaluator/train-main');
+    await trainEvaluator(['--epochs', o.epochs, '--seed', o.seed, '--out', o.out]);
+  });
+
+const evaluate = program.command('eval').description('run the evaluation protocol (../shared/reference/protocol.md)');
+evaluate
+  .command('fewshot')
+  .description('few-shot run: 3 unseen classes × 16 inputs × 8 outputs; FD, KID, diversity, identity, recognisability, copy distance')
+  .option('--method <names>', 'comma-separated methods (copy, augment, ...)', 'copy,augment')
+  .option('--seeds <list>', 'comma-separated seeds', '0,1')
+  .option('--out <base>', 'report base path (writes .json and .md)', 'out/eval/fewshot')
+  .action(async (o: { method: string; seeds: string; out: string }) => {
+    const { ready } = await import('../core/backend');
+    await ready();
+    const { runFewShotEval, fewShotMarkdown } = await import('../pipelines/eval');
+    const seeds = o.seeds.split(',').map((s) => Number(s.trim()));
+    const report = await runFewShotEval({ methods: o.method.split(',').map((m) => m.trim()), seeds, out: o.out });
+    console.log(fewShotMarkdown(report));
+    console.log(`\nwritten: ${o.out}.json, ${o.out}.md`);
+  });
+
 export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
