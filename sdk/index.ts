@@ -11,6 +11,7 @@ export * as train from './train';
 export * as data from './data';
 export * as metrics from './metrics';
 export * as evaluator from './models/evaluator';
+export * as hypdae from './models/hypdae';
 export * as baselines from './pipelines/baselines';
 export * as evaluation from './pipelines/eval';
 export * as viz from './viz';

@@ -2,6 +2,7 @@
 /** The `hypnest` command line. Each command loads only what it needs. */
 import { Command } from 'commander';
 import { HypnestError } from '../core/errors';
+import { hypdaeCommand } from '../models/hypdae/train-main';
 
 const program = new Command();
 program.name('hypnest').description('Hyperbolic diffusion autoencoders and nested diffusion, on TensorFlow.js');
@@ -27,6 +28,8 @@ train
     const { main: trainEvaluator } = await import('../models/evaluator/train-main');
     await trainEvaluator(['--epochs', o.epochs, '--seed', o.seed, '--out', o.out]);
   });
+
+train.addCommand(hypdaeCommand());
 
 const evaluate = program.command('eval').description('run the evaluation protocol (../shared/reference/protocol.md)');
 evaluate

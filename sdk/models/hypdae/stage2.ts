@@ -1,0 +1,126 @@
+/**
+ * Stage II of HypDAE: an autoencoder of stage-I codes through the Poincaré ball (or its Euclidean twin).
+ *   encoder:  u = MLP(z) ∈ R^d;  h = MobiusLinear(project(expmap0(clip_r(u))))        (ball point, dim d)
+ *   head:     logits = HyperbolicMLR(h)                     (pseudo-labels from k-means, or real labels)
+ *   decoder:  ẑ = MLP(logmap0(h))
+ *   loss:     L = CE(logits, y) + λ · mean_B( mean_j (z − ẑ)² + 1 − cos(z, ẑ) )
+ * Euclidean twin: ToEuclidean (identity, same clipping), EuclideanLinear, EuclideanMLR, no logmap0.
+ * MLP = dense(in → w), `blocks` × [h + fc2(SiLU(fc1(LN(h))))], dense(w → out). One Params store:
+ * 'enc.*', 'dec.*' (MLPs), 'ball.weight'/'ball.bias' and 'head.a'/'head.p' (the layers' own variables).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../../core/rng';
+import { Params, checkRank } from '../../nn/params';
+import { dense, initDense } from '../../nn/dense';
+import { initNorm, layerNorm, silu } from '../../nn/norm';
+import { logmap0 } from '../../hyperbolic/exp-log';
+import { ToEuclidean, ToPoincare } from '../../hyperbolic/layers/to-poincare';
+import { EuclideanLinear, MobiusLinear } from '../../hyperbolic/layers/mobius-linear';
+import { EuclideanMLR, HyperbolicMLR } from '../../hyperbolic/layers/mlr';
+import type { Layer } from '../../hyperbolic/layers/layer';
+import type { HypdaeConfig, Stage2Config } from './config';
+
+export interface Stage2 {
+  readonly config: HypdaeConfig;
+  readonly numClasses: number;
+  readonly params: Params;
+  readonly toManifold: Layer;
+  readonly linear: Layer;
+  readonly head: Layer;
+}
+
+function initMlp(p: Params, name: string, inDim: number, outDim: number, s: Stage2Config, rng: Rng): void {
+  initDense(p, `${name}.in`, inDim, s.width, rng);
+  for (let i = 0; i < s.blocks; i++) {
+    initNorm(p, `${name}.block.${i}.norm`, s.width, rng);
+    initDense(p, `${name}.block.${i}.fc1`, s.width, 2 * s.width, rng);
+    initDense(p, `${name}.block.${i}.fc2`, 2 * s.width, s.width, rng, 'zeros');
+  }
+  initNorm(p, `${name}.outnorm`, s.width, rng);
+  initDense(p, `${name}.out`, s.width, outDim, rng, 'glorot');
+}
+
+function mlp(p: Params, name: string, x: tf.Tensor, blocks: number): tf.Tensor {
+  return tf.tidy(() => {
+    let h = dense(p, `${name}.in`, x);
+    for (let i = 0; i < blocks; i++) {
+      h = tf.add(h, dense(p, `${name}.block.${i}.fc2`, silu(dense(p, `${name}.block.${i}.fc1`, layerNorm(p, `${name}.block.${i}.norm`, h)))));
+    }
+    return dense(p, `${name}.out`, silu(layerNorm(p, `${name}.outnorm`, h)));
+  });
+}
+
+/** A fresh stage II for `numClasses` labels, with seeded weights. */
+export function createStage2(config: HypdaeConfig, numClasses: number, seed = config.stage2.seed): Stage2 {
+  const s = config.stage2;
+  const rng = new Rng(seed);
+  const params: Params = {};
+  const codeDim = config.stage1.codeDim;
+  initMlp(params, 'enc', codeDim, s.ballDim, s, rng);
+  initMlp(params, 'dec', s.ballDim, codeDim, s, rng);
+  const hyp = s.space === 'hyperbolic';
+  const toManifold: Layer = hyp ? new ToPoincare({ c: s.c, clipR: s.clipR }) : new ToEuclidean({ clipR: s.clipR });
+  const lin = { inFeatures: s.ballDim, outFeatures: s.ballDim, seed: rng.seed() };
+  const linear: Layer = hyp ? new MobiusLinear({ ...lin, c: s.c }) : new EuclideanLinear(lin);
+  const mlr = { inFeatures: s.ballDim, numClasses, seed: rng.seed() };
+  const head: Layer = hyp ? new HyperbolicMLR({ ...mlr, c: s.c }) : new EuclideanMLR(mlr);
+  for (const [k, v] of Object.entries(linear.variables())) params[`ball.${k}`] = v;
+  for (const [k, v] of Object.entries(head.variables())) params[`head.${k}`] = v;
+  return { config, numClasses, params, toManifold, linear, head };
+}
+
+/** Codes z [B, codeDim] → points h [B, ballDim] on the ball (or in R^d for the Euclidean twin). */
+export function toBall(s: Stage2, z: tf.Tensor): tf.Tensor2D {
+  checkRank('toBall(z)', z, 2, s.config.stage1.codeDim);
+  return tf.tidy(() => s.linear.apply(s.toManifold.apply(mlp(s.params, 'enc', z, s.config.stage2.blocks))) as tf.Tensor2D);
+}
+
+/** Points h [B, ballDim] → reconstructed codes ẑ [B, codeDim]. */
+export function fromBall(s: Stage2, h: tf.Tensor): tf.Tensor2D {
+  checkRank('fromBall(h)', h, 2, s.config.stage2.ballDim);
+  return tf.tidy(() => {
+    const u = s.config.stage2.space === 'hyperbolic' ? logmap0(h, s.config.stage2.c) : h;
+    return mlp(s.params, 'dec', u, s.config.stage2.blocks) as tf.Tensor2D;
+  });
+}
+
+/** Class logits [B, K] of points h. */
+export function classify(s: Stage2, h: tf.Tensor): tf.Tensor2D {
+  return tf.tidy(() => s.head.apply(h) as tf.Tensor2D);
+}
+
+/** Mean over rows of  mean_j (z − ẑ)² + 1 − cos(z, ẑ). */
+export function codeReconstructionLoss(z: tf.Tensor, zHat: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const l2 = tf.mean(tf.squaredDifference(z, zHat), -1);
+    const cos = tf.div(tf.sum(tf.mul(z, zHat), -1), tf.maximum(tf.mul(tf.norm(z, 'euclidean', -1), tf.norm(zHat, 'euclidean', -1)), 1e-8));
+    return tf.mean(tf.add(l2, tf.sub(1, cos))) as tf.Scalar;
+  });
+}
+
+/** Softmax cross-entropy, mean over rows. */
+export function crossEntropyLoss(logits: tf.Tensor2D, labels: tf.Tensor1D, numClasses: number): tf.Scalar {
+  return tf.tidy(() => {
+    const logp = tf.logSoftmax(logits);
+    return tf.neg(tf.mean(tf.sum(tf.mul(tf.oneHot(tf.cast(labels, 'int32'), numClasses), logp), -1))) as tf.Scalar;
+  });
+}
+
+export interface Stage2Batch { z: tf.Tensor2D; y: tf.Tensor1D }
+
+/** L = CE + λ (L2 + 1 − cos); also returns the parts (as numbers are read by the caller if wanted). */
+export function stage2Loss(s: Stage2, batch: Stage2Batch): tf.Scalar {
+  return tf.tidy(() => {
+    const h = toBall(s, batch.z);
+    const ce = crossEntropyLoss(classify(s, h), batch.y, s.numClasses);
+    const rec = codeReconstructionLoss(batch.z, fromBall(s, h));
+    return tf.add(ce, tf.mul(rec, s.config.stage2.lambda)) as tf.Scalar;
+  });
+}
+
+/** Frees the variables of stage II. */
+export function disposeStage2(s: Stage2): void {
+  for (const [k, v] of Object.entries(s.params)) if (!k.startsWith('ball.') && !k.startsWith('head.')) v.dispose();
+  s.linear.dispose();
+  s.head.dispose();
+}

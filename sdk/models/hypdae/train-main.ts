@@ -1,0 +1,133 @@
+/**
+ * HypDAE training entry point (the lead wires `hypnest train hypdae` to `runHypdaeTraining`):
+ *   npx tsx sdk/models/hypdae/train-main.ts --stage 1|2|all [--labels pseudo|real] [--space hyperbolic|euclidean]
+ *       [--minutes M] [--out assets/hypdae] [--images DIR] [--tiny]
+ * Resumable: rerun the same command and it continues from the last checkpoint. Logs go to
+ * <out>/stage1.log and <out>/stage2-<space>-<labels>.log as they are written (and to stderr).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Command } from 'commander';
+import * as tf from '@tensorflow/tfjs-core';
+import { ready } from '../../core/backend';
+import '../../core/grad';
+import { ConfigError, HypnestError, describe } from '../../core/errors';
+import { gitCommit } from '../../core/paths';
+import { splitG } from '../../data/splits';
+import { loadImageFolder } from '../../data/image-folder';
+import { HYPDAE_TINY, HypdaeConfig, HypdaeOptions, LabelSource, Space, formatHypdaeConfig, hypdaeConfig } from './config';
+import { trainStage1 } from './train-stage1';
+import { stage2Name, trainStage2 } from './train-stage2';
+import { loadStage1 } from './checkpoint';
+
+export interface HypdaeTrainOptions {
+  stage: '1' | '2' | 'all';
+  labels?: LabelSource;
+  space?: Space;
+  minutes?: number;
+  out?: string;
+  /** Train on an image folder (one sub-folder per class) instead of Fashion-MNIST G (seen classes). */
+  images?: string;
+  /** Tiny sizes (smoke tests). */
+  tiny?: boolean;
+  /** Override stage-I steps (e.g. a short smoke run). */
+  steps1?: number;
+  checkpointEvery?: number;
+}
+
+function logger(file: string): (line: string) => void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  return (line: string) => {
+    const stamped = `${new Date().toISOString()} ${line}`;
+    fs.appendFileSync(file, stamped + '\n');
+    process.stderr.write(stamped + '\n');
+  };
+}
+
+async function loadData(o: HypdaeTrainOptions): Promise<{ images: Float32Array; labels: Int32Array; name: string }> {
+  if (o.images) {
+    const ds = await loadImageFolder(o.images, { size: 32, channels: 1 });
+    return { images: ds.images, labels: ds.labels, name: ds.name };
+  }
+  const g = splitG({ seenOnly: true, size: 32 });
+  return { images: g.images, labels: g.labels, name: `${g.name} seen classes` };
+}
+
+/** True when `<out>/stage1.json` holds a finished stage I of this config (then `--stage all` skips it). */
+function stage1Complete(out: string, config: HypdaeConfig): boolean {
+  try {
+    const j = JSON.parse(fs.readFileSync(path.join(out, 'stage1.json'), 'utf8')) as { config?: { stage1?: unknown }; meta?: { complete?: boolean } };
+    return j.meta?.complete === true && JSON.stringify(j.config?.stage1) === JSON.stringify(config.stage1);
+  } catch {
+    return false;
+  }
+}
+
+/** Runs the requested stage(s); returns the config used. */
+export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeConfig> {
+  if (!['1', '2', 'all'].includes(o.stage)) throw new ConfigError('train hypdae --stage', { expected: "'1', '2' or 'all'", received: describe(o.stage) });
+  await ready();
+  const out = o.out ?? path.join('assets', 'hypdae');
+  const base: HypdaeOptions = o.tiny ? HYPDAE_TINY : {};
+  const config = hypdaeConfig({
+    ...base,
+    stage1: { ...base.stage1, ...(o.steps1 !== undefined ? { steps: o.steps1 } : {}) },
+    stage2: { ...base.stage2, ...(o.labels ? { labels: o.labels } : {}), ...(o.space ? { space: o.space } : {}) },
+  });
+  const deadline = o.minutes !== undefined ? Date.now() + o.minutes * 60_000 : undefined;
+  const data = await loadData(o);
+  const header = (log: (l: string) => void) => {
+    log(`hypdae train --stage ${o.stage} commit ${gitCommit()} backend ${tf.getBackend()} data ${data.name} (${data.images.length / 1024} images)`);
+    for (const line of formatHypdaeConfig(config).split('\n')) log(line);
+  };
+  if (o.stage === '1' || (o.stage === 'all' && !stage1Complete(out, config))) {
+    const log = logger(path.join(out, 'stage1.log'));
+    header(log);
+    const r = await trainStage1({ config, images: data.images, outDir: out, minutes: o.minutes, checkpointEvery: o.checkpointEvery ?? (o.tiny ? 2 : 50), log });
+    if (!r.complete) {
+      log(`stage I not complete (step ${r.step}/${config.stage1.steps}); rerun the same command to continue.`);
+      return config;
+    }
+  }
+  if (o.stage === '2' || o.stage === 'all') {
+    const log = logger(path.join(out, `${stage2Name(config)}.log`));
+    header(log);
+    if (deadline !== undefined && Date.now() > deadline) {
+      log('time budget spent before stage II; rerun to continue.');
+      return config;
+    }
+    const { stage1, meta } = await loadStage1(path.join(out, 'stage1'), config);
+    if (!(meta as { complete?: boolean }).complete) log('warning: stage I checkpoint is not complete (training was paused); stage II uses it anyway.');
+    const r = await trainStage2({ config, stage1, images: data.images, labels: data.labels, outDir: out, log });
+    r.stage2.linear.dispose();
+    r.stage2.head.dispose();
+  }
+  return config;
+}
+
+export function hypdaeCommand(): Command {
+  return new Command('hypdae')
+    .description('train HypDAE (stage I diffusion autoencoder, stage II hyperbolic code autoencoder); resumable')
+    .requiredOption('--stage <stage>', "'1', '2' or 'all'", 'all')
+    .option('--labels <labels>', "stage-II labels: 'pseudo' (k-means) or 'real'", 'pseudo')
+    .option('--space <space>', "stage-II space: 'hyperbolic' or 'euclidean'", 'hyperbolic')
+    .option('--minutes <m>', 'time budget of this invocation (checkpoint and stop when spent)', parseFloat)
+    .option('--out <dir>', 'output folder for checkpoints and logs', 'assets/hypdae')
+    .option('--images <dir>', 'train on an image folder (one sub-folder per class) instead of Fashion-MNIST')
+    .option('--tiny', 'tiny model (smoke test)')
+    .option('--steps1 <n>', 'override the number of stage-I steps', (v) => parseInt(v, 10))
+    .option('--checkpoint-every <n>', 'stage-I steps between checkpoints', (v) => parseInt(v, 10))
+    .action(async (opts: HypdaeTrainOptions) => {
+      await runHypdaeTraining(opts);
+    });
+}
+
+if (require.main === module) {
+  const cmd = hypdaeCommand();
+  cmd.parseAsync(process.argv).catch((e: unknown) => {
+    if (e instanceof HypnestError) {
+      console.error(`${e.name}: ${e.message}`);
+      process.exitCode = 2;
+    } else throw e;
+  });
+}
