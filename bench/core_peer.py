@@ -2,19 +2,11 @@
 Prints JSON {"rows": [{name, ms, note}]}. Rows without a suffix run with torch.set_num_threads(1);
 rows ending in '[torch default threads]' use torch's default thread count; the '(2 workers)' row is
 matched with torch at 2 threads (the same two cores), the '(1 worker)' row with 1 thread."""
-import json, sys, time
-try:
-    import torch
-except ImportError:
-    print(json.dumps({"error": "torch is not installed: apt-get install python3-torch"}))
-    sys.exit(0)
-
-def timed(reps, f):
-    f()
-    ts = []
-    for _ in range(reps):
-        t0 = time.perf_counter(); f(); ts.append((time.perf_counter() - t0) * 1000)
-    return sorted(ts)[len(ts) // 2]
+import json, os, sys
+sys.dont_write_bytecode = True  # no bench/__pycache__ in the tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_common import require_torch, timed
+torch = require_torch()
 
 def conv_fn(n, hw, ci, co):
     g = torch.Generator().manual_seed(1)

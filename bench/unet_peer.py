@@ -6,13 +6,12 @@ The train step runs batch 64 in one piece (torch's activations fit); the hypnest
 Env: HYPNEST_BENCH_REPS (default 3), HYPNEST_BENCH_SAMPLE_STEPS (default 50).
 """
 import json, math, os, sys, time
-try:
-    import torch
-    import torch.nn as nn
-    import torch.nn.functional as F
-except ImportError:
-    print(json.dumps({"error": "torch is not installed: apt-get install python3-torch"}))
-    sys.exit(0)
+sys.dont_write_bytecode = True  # no bench/__pycache__ in the tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_common import require_torch, timed
+torch = require_torch()
+import torch.nn as nn
+import torch.nn.functional as F
 
 CH, MULTS, BLOCKS, HEADS, GROUPS, SIZE = 32, [1, 2, 2], 1, 4, 8, 32
 
@@ -84,14 +83,6 @@ class UNet(nn.Module):
         for m in self.up:
             h = m(torch.cat([h, hs.pop()], 1), e) if isinstance(m, ResBlock) else m(F.interpolate(h, scale_factor=2, mode='nearest'))
         return self.outc(F.silu(self.onorm(h)))
-
-
-def timed(reps, f):
-    f()
-    ts = []
-    for _ in range(reps):
-        t0 = time.perf_counter(); f(); ts.append((time.perf_counter() - t0) * 1000)
-    return sorted(ts)[len(ts) // 2]
 
 
 def main():

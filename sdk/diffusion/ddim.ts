@@ -13,6 +13,7 @@ import { callDenoiser, normalTensor, type Denoiser } from './denoiser';
 import { predictionToEps, predictionToX0 } from './prediction';
 import { COMMON_KEYS, resolveSampler, runSteps, type Resolved, type SamplerOptions, type SamplerStep } from './sampler-options';
 import type { Schedule } from './schedule';
+import { reverseLoop } from './step-loop';
 
 export interface DdimOptions extends SamplerOptions {
   /** η of eq. 16 (default 0: deterministic). */
@@ -55,31 +56,18 @@ export function ddimSteps(denoiser: Denoiser, x: tf.Tensor, schedule: Schedule, 
   return ddimLoop(denoiser, x, r, eta, start);
 }
 
-function* ddimLoop(denoiser: Denoiser, x: tf.Tensor, r: Resolved, eta: number, start: number): Generator<SamplerStep> {
+function ddimLoop(denoiser: Denoiser, x: tf.Tensor, r: Resolved, eta: number, start: number): Generator<SamplerStep> {
   const { plan } = r;
-  let owned: tf.Tensor[] = [];
-  let cur = x;
-  try {
-    for (let i = start; i >= 0; i--) {
-      const a = plan.alphasCumprod[i];
-      const ap = plan.alphasCumprodPrev[i];
-      const sigma = eta * Math.sqrt((1 - ap) / (1 - a)) * Math.sqrt(Math.max(0, 1 - a / ap)); // eq. 16
-      const input = cur;
-      const next = tf.tidy(() => {
-        const { x0, eps } = denoise(denoiser, input, plan.timesteps[i], a, r);
-        // eq. 12: √ᾱ'·x̂₀ + √(1 − ᾱ' − σ²)·ε + σ·z
-        let xPrev = tf.add(tf.mul(x0, Math.sqrt(ap)), tf.mul(eps, Math.sqrt(Math.max(0, 1 - ap - sigma * sigma))));
-        if (sigma > 0) xPrev = tf.add(xPrev, tf.mul(normalTensor(input.shape, r.rng), sigma));
-        return { xPrev, x0 };
-      });
-      tf.dispose(owned);
-      owned = [next.xPrev, next.x0];
-      cur = next.xPrev;
-      yield { t: plan.timesteps[i], index: i, x: next.xPrev, x0: next.x0 };
-    }
-  } finally {
-    tf.dispose(owned);
-  }
+  return reverseLoop(x, plan.timesteps, start, (i, input) => {
+    const a = plan.alphasCumprod[i];
+    const ap = plan.alphasCumprodPrev[i];
+    const sigma = eta * Math.sqrt((1 - ap) / (1 - a)) * Math.sqrt(Math.max(0, 1 - a / ap)); // eq. 16
+    const { x0, eps } = denoise(denoiser, input, plan.timesteps[i], a, r);
+    // eq. 12: √ᾱ'·x̂₀ + √(1 − ᾱ' − σ²)·ε + σ·z
+    let xPrev = tf.add(tf.mul(x0, Math.sqrt(ap)), tf.mul(eps, Math.sqrt(Math.max(0, 1 - ap - sigma * sigma))));
+    if (sigma > 0) xPrev = tf.add(xPrev, tf.mul(normalTensor(input.shape, r.rng), sigma));
+    return { xPrev, x0 };
+  });
 }
 
 /** DDIM sampler `(model, x_T, schedule, options) → x₀`; the result is owned by the caller, x_T is not disposed. */

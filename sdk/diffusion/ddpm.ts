@@ -13,6 +13,7 @@ import { normalTensor, type Denoiser } from './denoiser';
 import { denoise } from './ddim';
 import { COMMON_KEYS, resolveSampler, runSteps, type Resolved, type SamplerOptions, type SamplerStep } from './sampler-options';
 import type { Schedule } from './schedule';
+import { reverseLoop } from './step-loop';
 
 export interface DdpmOptions extends SamplerOptions {
   /** σ² = β̃ ('small', default) or β ('large'). */
@@ -29,34 +30,21 @@ export function ddpmSteps(denoiser: Denoiser, x: tf.Tensor, schedule: Schedule, 
   return ddpmLoop(denoiser, x, r, variance);
 }
 
-function* ddpmLoop(denoiser: Denoiser, x: tf.Tensor, r: Resolved, variance: 'small' | 'large'): Generator<SamplerStep> {
+function ddpmLoop(denoiser: Denoiser, x: tf.Tensor, r: Resolved, variance: 'small' | 'large'): Generator<SamplerStep> {
   const { plan } = r;
-  let owned: tf.Tensor[] = [];
-  let cur = x;
-  try {
-    for (let i = plan.steps - 1; i >= 0; i--) {
-      const a = plan.alphasCumprod[i];
-      const ap = i === 0 ? 1 : plan.alphasCumprodPrev[i];
-      const alpha = a / ap;
-      const beta = 1 - alpha;
-      const cX0 = (Math.sqrt(ap) * beta) / (1 - a);
-      const cXt = (Math.sqrt(alpha) * (1 - ap)) / (1 - a);
-      const sigma = i === 0 ? 0 : Math.sqrt(variance === 'small' ? ((1 - ap) / (1 - a)) * beta : beta);
-      const input = cur;
-      const next = tf.tidy(() => {
-        const { x0 } = denoise(denoiser, input, plan.timesteps[i], a, r);
-        let xPrev = tf.add(tf.mul(x0, cX0), tf.mul(input, cXt)); // eq. 7 mean
-        if (sigma > 0) xPrev = tf.add(xPrev, tf.mul(normalTensor(input.shape, r.rng), sigma));
-        return { xPrev, x0 };
-      });
-      tf.dispose(owned);
-      owned = [next.xPrev, next.x0];
-      cur = next.xPrev;
-      yield { t: plan.timesteps[i], index: i, x: next.xPrev, x0: next.x0 };
-    }
-  } finally {
-    tf.dispose(owned);
-  }
+  return reverseLoop(x, plan.timesteps, plan.steps - 1, (i, input) => {
+    const a = plan.alphasCumprod[i];
+    const ap = i === 0 ? 1 : plan.alphasCumprodPrev[i];
+    const alpha = a / ap;
+    const beta = 1 - alpha;
+    const cX0 = (Math.sqrt(ap) * beta) / (1 - a);
+    const cXt = (Math.sqrt(alpha) * (1 - ap)) / (1 - a);
+    const sigma = i === 0 ? 0 : Math.sqrt(variance === 'small' ? ((1 - ap) / (1 - a)) * beta : beta);
+    const { x0 } = denoise(denoiser, input, plan.timesteps[i], a, r);
+    let xPrev = tf.add(tf.mul(x0, cX0), tf.mul(input, cXt)); // eq. 7 mean
+    if (sigma > 0) xPrev = tf.add(xPrev, tf.mul(normalTensor(input.shape, r.rng), sigma));
+    return { xPrev, x0 };
+  });
 }
 
 /** DDPM sampler `(model, x_T, schedule, options) → x₀` (default: all T steps); result owned by the caller. */

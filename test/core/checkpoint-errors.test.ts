@@ -6,6 +6,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../../sdk/core/backend';
 import { CheckpointError, ConfigError, ShapeError } from '../../sdk/core/errors';
+import { rejectsTyped } from '../helpers/expect-error';
 import { diffConfig, diffTensors, loadCheckpoint, parseSafetensors, readCheckpointArrays, saveCheckpoint } from '../../sdk/core/checkpoint';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypnest-ckpt-err-'));
@@ -30,17 +31,6 @@ function throwsTyped(fn: () => unknown, type: Function, ...parts: (string | RegE
     return;
   }
   assert.unreachable('expected an error');
-}
-
-async function rejectsTyped(fn: () => Promise<unknown>, type: Function, ...parts: string[]): Promise<void> {
-  try {
-    await fn();
-  } catch (e) {
-    assert.instance(e, type, String(e));
-    for (const p of parts) assert.ok((e as Error).message.includes(p), `"${(e as Error).message}" should contain "${p}"`);
-    return;
-  }
-  assert.unreachable('expected a rejection');
 }
 
 function copyTo(name: string): string {

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../../sdk/core/backend';
 import { ConfigError, DataError } from '../../sdk/core/errors';
+import { rejectsTyped } from '../helpers/expect-error';
 import { loadImage, loadImageTensor } from '../../sdk/data/image';
 import { loadImageFolder } from '../../sdk/data/image-folder';
 import { encodePng, gridPixels, imagesToPngGrid, pngDataUrl, saveImagePng } from '../../sdk/data/png';
@@ -17,17 +18,6 @@ test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const solid = (w: number, h: number, channels: 3 | 4, c: { r: number; g: number; b: number; alpha?: number }) =>
   sharp({ create: { width: w, height: h, channels, background: { alpha: 1, ...c } } });
-
-async function rejectsTyped(fn: () => Promise<unknown>, type: Function, ...parts: string[]): Promise<void> {
-  try {
-    await fn();
-  } catch (e) {
-    assert.instance(e, type, String(e));
-    for (const p of parts) assert.ok((e as Error).message.includes(p), `"${(e as Error).message}" should contain "${p}"`);
-    return;
-  }
-  assert.unreachable('expected a rejection');
-}
 
 test('known values: white → 1, black → −1, pure red in RGB, any input size', async () => {
   const white = await solid(50, 17, 3, { r: 255, g: 255, b: 255 }).png().toBuffer();
