@@ -78,10 +78,25 @@ export function figureHtml(fig: FigureLike, opts: { includePlotly?: boolean; id?
   const draw = `<script type="text/javascript">(function () {
   var fig = ${scriptSafeJson(payload)};
   var tries = 0;
+  // Figures whose layout.meta.imageHover is set carry a data-URI image in customdata[0] of each point:
+  // show it in a corner of the plot while the pointer is over the point (Plotly's hover box cannot hold <img>).
+  function imageHover(el) {
+    if (!(fig.layout && fig.layout.meta && fig.layout.meta.imageHover) || !el.on) return;
+    el.style.position = 'relative';
+    var img = document.createElement('img');
+    img.style.cssText = 'position:absolute;right:8px;bottom:8px;width:112px;height:112px;image-rendering:pixelated;border:1px solid #ccc;background:#fff;display:none;pointer-events:none';
+    el.appendChild(img);
+    el.on('plotly_hover', function (ev) {
+      var cd = ev.points[0].customdata;
+      var uri = Array.isArray(cd) ? cd[0] : null;
+      if (uri) { img.src = uri; img.style.display = 'block'; }
+    });
+    el.on('plotly_unhover', function () { img.style.display = 'none'; });
+  }
   function draw() {
     var el = document.getElementById(${JSON.stringify(id)});
     if (!el) return;
-    if (window.Plotly) { window.Plotly.newPlot(el, fig); return; }
+    if (window.Plotly) { var done = window.Plotly.newPlot(el, fig); if (done && done.then) done.then(function () { imageHover(el); }); return; }
     if (++tries < 200) { setTimeout(draw, 50); return; }
     el.textContent = 'plotly.js is not loaded: run the notebook from the top (the first figure inlines it), or trust the notebook.';
   }
