@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The test command: build, typecheck tests, run the uvu suite (test/), then execute the tutorial notebooks.
+// The test command: build, typecheck tests, execute the tutorial notebooks, then run the uvu suite (test/;
+// its browser test opens the executed notebooks' HTML in Chromium).
 // Ends with the line `N passed, N failed` (each uvu test and each notebook counts as one test).
 // Options: --unit (skip notebooks), --notebooks (only notebooks), any other argument is an uvu pattern.
 import { spawnSync } from 'node:child_process';
@@ -35,6 +36,16 @@ if (types.status !== 0) {
   failed++;
 } else console.log('typecheck of tests and benches: ok');
 
+if (!unitOnly && build.status === 0) {
+  const summaryFile = join(root, 'out', 'tutorials', 'summary.json');
+  const r = run(process.execPath, ['scripts/tutorials.mjs', '--no-build']);
+  if (existsSync(summaryFile)) {
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    for (const nb of summary.notebooks ?? []) (nb.ok ? passed++ : failed++);
+    if (r.status !== 0 && (summary.notebooks ?? []).every((nb) => nb.ok)) failed++;
+  } else if (r.status !== 0) failed++;
+}
+
 if (!notebooksOnly) {
   const r = run(process.execPath, ['node_modules/uvu/bin.js', '-r', 'tsx/cjs', 'test', ...pattern], true);
   const out = r.stdout ?? '';
@@ -45,16 +56,6 @@ if (!notebooksOnly) {
   passed += ok;
   failed += total - ok - num('Skipped');
   if (r.status !== 0 && total === ok) failed++; // crashed outside a test (e.g. a file failed to load)
-}
-
-if (!unitOnly && build.status === 0) {
-  const summaryFile = join(root, 'out', 'tutorials', 'summary.json');
-  const r = run(process.execPath, ['scripts/tutorials.mjs', '--no-build']);
-  if (existsSync(summaryFile)) {
-    const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
-    for (const nb of summary.notebooks ?? []) (nb.ok ? passed++ : failed++);
-    if (r.status !== 0 && (summary.notebooks ?? []).every((nb) => nb.ok)) failed++;
-  } else if (r.status !== 0) failed++;
 }
 
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
