@@ -25,6 +25,17 @@ function run(cmd, cmdArgs, capture) {
   return r;
 }
 
+// Debian packages the suite needs (the browser test's Chromium, the data set): installed when missing and root.
+const debNeeds = [['/usr/bin/chromium', 'chromium'], ['/usr/share/datasets/fashion-mnist', 'dataset-fashion-mnist']];
+const debMissing = debNeeds.filter(([p]) => !existsSync(p)).map(([, pkg]) => pkg);
+if (debMissing.length) {
+  if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    console.log(`installing Debian packages: ${debMissing.join(' ')}`);
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    spawnSync('apt-get', ['install', '-y', '-qq', ...debMissing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  } else console.log(`missing Debian packages (install them as root): apt-get install ${debMissing.join(' ')}`);
+}
+
 const build = run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
 if (build.status !== 0) {
   console.log('build: FAILED (tsc errors above)');
