@@ -1,5 +1,6 @@
 export * from './params';
 export * from './flops';
+export * from './network';
 export * from './dense';
 export * from './conv2d';
 export * from './norm';

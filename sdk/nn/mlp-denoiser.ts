@@ -6,11 +6,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, ConfigError, checkOptions, describe } from '../core';
-import { Params, addParam, paramCount, checkRank } from './params';
+import { Params, addParam, checkRank } from './params';
 import { initDense, dense } from './dense';
 import { initNorm, layerNorm, silu } from './norm';
 import { initTimeMlp } from './time-embedding';
 import { conditionEmbedding } from './unet';
+import { Network, bindNetwork } from './network';
 
 export interface MlpDenoiserConfig {
   readonly kind: 'mlp';
@@ -69,15 +70,9 @@ export function mlpDenoiserForward(p: Params, c: MlpDenoiserConfig, x: tf.Tensor
   });
 }
 
-export interface MlpDenoiser {
-  readonly config: MlpDenoiserConfig;
-  readonly params: Params;
-  apply(x: tf.Tensor, t: tf.Tensor | number[], cond?: tf.Tensor): tf.Tensor2D;
-  paramCount(): number;
-}
+export type MlpDenoiser = Network<MlpDenoiserConfig, tf.Tensor2D>;
 
 export function createMlpDenoiser(config: Partial<MlpDenoiserConfig>, seed = 0): MlpDenoiser {
   const c = mlpDenoiserConfig(config);
-  const params = initMlpDenoiser(c, new Rng(seed));
-  return { config: c, params, apply: (x, t, cond) => mlpDenoiserForward(params, c, x, t, cond), paramCount: () => paramCount(params) };
+  return bindNetwork(c, initMlpDenoiser(c, new Rng(seed)), mlpDenoiserForward);
 }

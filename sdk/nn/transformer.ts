@@ -6,12 +6,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, ConfigError, checkOptions, describe, ShapeError } from '../core';
-import { Params, addParam, param, paramCount, checkRank } from './params';
+import { Params, addParam, param, checkRank } from './params';
 import { initDense, dense } from './dense';
 import { initNorm, layerNorm, silu } from './norm';
 import { initTimeMlp } from './time-embedding';
 import { initSelfAttention, selfAttention } from './attention';
 import { conditionEmbedding } from './unet';
+import { Network, bindNetwork } from './network';
 
 export interface TransformerConfig {
   readonly kind: 'transformer';
@@ -80,15 +81,9 @@ export function transformerForward(p: Params, c: TransformerConfig, x: tf.Tensor
   });
 }
 
-export interface Transformer {
-  readonly config: TransformerConfig;
-  readonly params: Params;
-  apply(x: tf.Tensor, t: tf.Tensor | number[], cond?: tf.Tensor): tf.Tensor3D;
-  paramCount(): number;
-}
+export type Transformer = Network<TransformerConfig, tf.Tensor3D>;
 
 export function createTransformer(config: Partial<TransformerConfig>, seed = 0): Transformer {
   const c = transformerConfig(config);
-  const params = initTransformer(c, new Rng(seed));
-  return { config: c, params, apply: (x, t, cond) => transformerForward(params, c, x, t, cond), paramCount: () => paramCount(params) };
+  return bindNetwork(c, initTransformer(c, new Rng(seed)), transformerForward);
 }

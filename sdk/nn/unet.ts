@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, ShapeError } from '../core';
-import { Params, addParam, param, paramCount, checkRank } from './params';
+import { Params, addParam, param, checkRank } from './params';
 import { initConv2d, conv2d } from './conv2d';
 import { initDense, dense } from './dense';
 import { initNorm, groupNorm, silu } from './norm';
@@ -18,6 +18,7 @@ import { initDownsample, downsample, initUpsample, upsample } from './resample';
 import { initImageAttention, imageAttention } from './attention';
 import { UNetConfig, unetConfig } from './unet-config';
 import { countFlops } from './flops';
+import { Network, bindNetwork } from './network';
 
 /** Creates the parameters of a U-Net with `config` in a fresh store. */
 export function initUNet(config: UNetConfig, rng: Rng): Params {
@@ -98,23 +99,12 @@ export function unetForward(p: Params, c: UNetConfig, x: tf.Tensor, t: tf.Tensor
 }
 
 /** A U-Net bound to its parameters: `net.apply(x, t, cond)`. */
-export interface UNet {
-  readonly config: UNetConfig;
-  readonly params: Params;
-  apply(x: tf.Tensor, t: tf.Tensor | number[], cond?: tf.Tensor): tf.Tensor4D;
-  paramCount(): number;
-}
+export type UNet = Network<UNetConfig, tf.Tensor4D>;
 
 /** Builds a U-Net from a (partial) config and a seed. */
 export function createUNet(config: Partial<UNetConfig> | UNetConfig, seed = 0): UNet {
   const c = unetConfig(config);
-  const params = initUNet(c, new Rng(seed));
-  return {
-    config: c,
-    params,
-    apply: (x, t, cond) => unetForward(params, c, x, t, cond),
-    paramCount: () => paramCount(params),
-  };
+  return bindNetwork(c, initUNet(c, new Rng(seed)), unetForward);
 }
 
 /** Forward FLOPs per image (2·MACs of convs, dense layers and attention; traced on a batch of 1). */
