@@ -3,6 +3,8 @@
 import { Command } from 'commander';
 import { HypnestError } from '../core/errors';
 import { hypdaeCommand } from '../models/hypdae/train-main';
+import { nestedCommand } from '../models/nested/train-main';
+import { evalNestedCommand } from './eval-nested';
 
 const program = new Command();
 program.name('hypnest').description('Hyperbolic diffusion autoencoders and nested diffusion, on TensorFlow.js');
@@ -30,6 +32,7 @@ train
   });
 
 train.addCommand(hypdaeCommand());
+train.addCommand(nestedCommand());
 
 const evaluate = program.command('eval').description('run the evaluation protocol (../shared/reference/protocol.md)');
 evaluate
@@ -47,6 +50,8 @@ evaluate
     console.log(fewShotMarkdown(report));
     console.log(`\nwritten: ${o.out}.json, ${o.out}.md`);
   });
+
+evaluate.addCommand(evalNestedCommand());
 
 export async function main(argv: string[]): Promise<void> {
   try {

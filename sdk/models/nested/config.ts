@@ -1,0 +1,173 @@
+/**
+ * Nested diffusion configuration (Zhang et al., CVPR 2025, at Fashion-MNIST scale): frozen plain data,
+ * validated when built, printable.
+ *
+ * L levels, coarse to fine: levels 1 … L−1 generate latents (features of the project's own encoder, reduced
+ * by SVD), level L generates pixels. `features` picks, per latent level, which encoder feature it is
+ * (see `FEATURES`); `dims` its SVD dimension d_l.
+ *
+ * Departure from the paper, on purpose: σ_l (the noise injected into level l's latents) is an INPUT of every
+ * network, drawn per sample from `sigma2Choices` during training (as cascaded diffusion does with its
+ * conditioning augmentation), so σ can be chosen — and searched — at sampling time without retraining one
+ * model per σ. The paper trains with a fixed, hand-tuned σ_l.
+ */
+import { ConfigError, checkOptions, describe } from '../../core/errors';
+import type { UNetConfig } from '../../nn/unet-config';
+import type { ScheduleKind } from '../../diffusion/schedule';
+
+/** Encoder features a latent level can use, coarse to fine. */
+export const FEATURES = ['code', 'deep', 'mid', 'shallow'] as const;
+export type FeatureName = (typeof FEATURES)[number];
+
+/** Raw width of each feature before SVD (see encoder.ts). */
+export const FEATURE_WIDTH: Record<FeatureName, number> = { code: 32, deep: 1024, mid: 512, shallow: 1024 };
+
+/** Default latent levels for each L (the pixel level is always last). */
+export const LEVEL_FEATURES: Record<number, readonly FeatureName[]> = {
+  1: [], 2: ['code'], 3: ['code', 'mid'], 4: ['code', 'deep', 'mid'], 5: ['code', 'deep', 'mid', 'shallow'],
+};
+export const FEATURE_DIM: Record<FeatureName, number> = { code: 8, deep: 16, mid: 32, shallow: 64 };
+
+export interface EncoderTrainConfig {
+  readonly steps: number;
+  readonly batchSize: number;
+  readonly lr: number;
+  readonly seed: number;
+}
+
+export interface LevelTrainConfig {
+  readonly steps: number;
+  readonly batchSize: number;
+  readonly lr: number;
+  readonly warmup: number;
+  readonly emaDecay: number;
+}
+
+export interface NestedConfig {
+  readonly kind: 'nested';
+  /** Number of levels L (L − 1 latent levels + pixels). */
+  readonly levels: number;
+  readonly features: readonly FeatureName[];
+  readonly dims: readonly number[];
+  /** Non-Markov (every coarser level) or Markov (only the next coarser level) conditioning. */
+  readonly conditioning: 'all' | 'markov';
+  /** σ² values drawn per sample and level during training. */
+  readonly sigma2Choices: readonly number[];
+  /** Probability of replacing all coarser latents by the learned null (for guidance). */
+  readonly condDrop: number;
+  readonly schedule: { readonly kind: ScheduleKind; readonly trainSteps: number };
+  readonly unet: Readonly<Partial<UNetConfig>>;
+  readonly mlp: { readonly width: number; readonly depth: number };
+  readonly encoder: EncoderTrainConfig;
+  readonly latentTrain: LevelTrainConfig;
+  readonly pixelTrain: LevelTrainConfig;
+  /** Sampling defaults. */
+  readonly sample: { readonly steps: number; readonly latentSteps: number; readonly sigma2: number; readonly eta: number };
+  readonly seed: number;
+}
+
+export type NestedOptions = Partial<Omit<NestedConfig,  'encoder' | 'latentTrain' | 'pixelTrain' | 'sample' | 'mlp'>> & {
+  encoder?: Partial<EncoderTrainConfig>;
+  latentTrain?: Partial<LevelTrainConfig>;
+  pixelTrain?: Partial<LevelTrainConfig>;
+  sample?: Partial<NestedConfig['sample']>;
+  mlp?: Partial<NestedConfig['mlp']>;
+};
+
+const BASE = {
+  conditioning: 'all' as const,
+  sigma2Choices: [0, 0.25, 0.5, 1],
+  condDrop: 0.1,
+  schedule: { kind: 'linear' as ScheduleKind, trainSteps: 1000 },
+  unet: { imageSize: 32, channels: 16, channelMults: [1, 2, 2], blocksPerLevel: 1 as const, attention: false, groups: 8 },
+  mlp: { width: 256, depth: 3 },
+  encoder: { steps: 800, batchSize: 64, lr: 2e-3, seed: 0 },
+  latentTrain: { steps: 2000, batchSize: 256, lr: 1e-3, warmup: 50, emaDecay: 0.995 },
+  pixelTrain: { steps: 500, batchSize: 32, lr: 1e-3, warmup: 50, emaDecay: 0.99 },
+  sample: { steps: 20, latentSteps: 20, sigma2: 0.5, eta: 0 },
+  seed: 0,
+};
+
+/** Tiny sizes for tests. */
+export const NESTED_TINY: NestedOptions = {
+  unet: { imageSize: 32, channels: 8, channelMults: [1, 2], blocksPerLevel: 1, attention: false, groups: 4 },
+  mlp: { width: 16, depth: 1 },
+  encoder: { steps: 3, batchSize: 8 },
+  latentTrain: { steps: 3, batchSize: 16, warmup: 0 },
+  pixelTrain: { steps: 2, batchSize: 4, warmup: 0 },
+  schedule: { kind: 'linear', trainSteps: 100 },
+  sample: { steps: 3, latentSteps: 3 },
+};
+
+const KEYS = ['kind', 'levels', 'features', 'dims', 'conditioning', 'sigma2Choices', 'condDrop', 'schedule', 'unet', 'mlp', 'encoder', 'latentTrain', 'pixelTrain', 'sample', 'seed'];
+
+/** Fills defaults (features and dims from `levels`), validates, freezes. */
+export function nestedConfig(o: NestedOptions = {}): NestedConfig {
+  checkOptions('nestedConfig', o, KEYS);
+  const levels = o.levels ?? 5;
+  if (!Number.isInteger(levels) || levels < 1 || levels > 5) {
+    throw new ConfigError('nestedConfig(levels)', { expected: 'an integer L in 1…5 (L − 1 latent levels + pixels)', received: describe(levels) });
+  }
+  const features = o.features ?? LEVEL_FEATURES[levels];
+  if (features.length !== levels - 1 || features.some((f) => !FEATURES.includes(f))) {
+    throw new ConfigError('nestedConfig(features)', { expected: `${levels - 1} of ${FEATURES.join(', ')} (coarse to fine)`, received: describe(features) });
+  }
+  const dims = o.dims ?? features.map((f) => FEATURE_DIM[f]);
+  if (dims.length !== features.length || dims.some((d, i) => !Number.isInteger(d) || d < 1 || d > FEATURE_WIDTH[features[i]])) {
+    throw new ConfigError('nestedConfig(dims)', { expected: `${features.length} SVD dimensions, each ≤ its feature's width`, received: describe(dims) });
+  }
+  const conditioning = o.conditioning ?? BASE.conditioning;
+  if (conditioning !== 'all' && conditioning !== 'markov') throw new ConfigError('nestedConfig(conditioning)', { expected: "'all' or 'markov'", received: describe(conditioning) });
+  const sigma2Choices = o.sigma2Choices ?? BASE.sigma2Choices;
+  if (!sigma2Choices.length || sigma2Choices.some((s) => !(s >= 0) || !Number.isFinite(s))) {
+    throw new ConfigError('nestedConfig(sigma2Choices)', { expected: 'a non-empty list of variances ≥ 0', received: describe(sigma2Choices) });
+  }
+  const c: NestedConfig = {
+    kind: 'nested', levels, features, dims, conditioning, sigma2Choices,
+    condDrop: o.condDrop ?? BASE.condDrop,
+    schedule: { ...BASE.schedule, ...o.schedule },
+    unet: { ...BASE.unet, ...o.unet },
+    mlp: { ...BASE.mlp, ...o.mlp },
+    encoder: { ...BASE.encoder, ...o.encoder },
+    latentTrain: { ...BASE.latentTrain, ...o.latentTrain },
+    pixelTrain: { ...BASE.pixelTrain, ...o.pixelTrain },
+    sample: { ...BASE.sample, ...o.sample },
+    seed: o.seed ?? BASE.seed,
+  };
+  if (!(c.condDrop >= 0 && c.condDrop < 1)) throw new ConfigError('nestedConfig(condDrop)', { expected: 'a probability in [0, 1)', received: describe(c.condDrop) });
+  return deepFreeze(c);
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o as object)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+/** Width of the condition vector of level l (1-based): coarser latents used, then σ of those levels and of l. */
+export function condLayout(c: NestedConfig, level: number): { latentLevels: number[]; latentWidth: number; sigmaWidth: number } {
+  const coarser = Array.from({ length: level - 1 }, (_, i) => i + 1);
+  const latentLevels = c.conditioning === 'markov' ? coarser.slice(-1) : coarser;
+  const latentWidth = latentLevels.reduce((a, l) => a + c.dims[l - 1], 0);
+  // σ inputs: one per latent level used, plus this level's own σ if it is a latent level.
+  const sigmaWidth = latentLevels.length + (level < c.levels ? 1 : 0);
+  return { latentLevels, latentWidth, sigmaWidth };
+}
+
+/** Default decaying guidance for L levels: linear from 0.5 (coarsest) to 0.1 (pixels); [0] for L = 1. */
+export function defaultGuidance(levels: number): number[] {
+  if (levels === 1) return [0];
+  return Array.from({ length: levels }, (_, i) => Number((0.5 - (0.4 * i) / (levels - 1)).toFixed(4)));
+}
+
+export function formatNestedConfig(c: NestedConfig): string {
+  const lv = c.features.map((f, i) => `${i + 1}:${f}→${c.dims[i]}`).join(' ');
+  return [
+    `nested L=${c.levels} levels ${lv || '(none)'} ${c.levels}:pixels conditioning ${c.conditioning}`,
+    `σ² choices [${c.sigma2Choices.join(', ')}] cond-drop ${c.condDrop} schedule ${c.schedule.kind}/${c.schedule.trainSteps}`,
+    `pixel unet ch ${c.unet.channels}×[${c.unet.channelMults?.join(',')}] attn ${c.unet.attention}; latent mlp ${c.mlp.width}×${c.mlp.depth}`,
+    `train: encoder ${c.encoder.steps} steps × ${c.encoder.batchSize}; latents ${c.latentTrain.steps} × ${c.latentTrain.batchSize}; pixels ${c.pixelTrain.steps} × ${c.pixelTrain.batchSize}`,
+  ].join('\n');
+}

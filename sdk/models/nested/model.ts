@@ -1,0 +1,105 @@
+/**
+ * The L networks of nested diffusion and how each is conditioned.
+ *   level l < L: a residual-MLP denoiser of z̃_l ∈ R^{d_l};  level L: a U-Net denoiser of the image.
+ *   cond_l = [ drop(z̃_k for the coarser levels k used) , σ_k of those levels , σ_l (latent levels only) ]
+ * The latent part is replaced by the level's learned null ('null.latent') with probability condDrop while
+ * training, so every conditioned level supports classifier-free guidance; the σ part is never dropped.
+ * Training targets are noised latents z̃_l = z_l + σ_l ε (the paper's blurred latents), σ²_l drawn per sample.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../../core/rng';
+import { ShapeError, describe } from '../../core/errors';
+import { Params, addParam, param, paramCount } from '../../nn/params';
+import { createMlpDenoiser } from '../../nn/mlp-denoiser';
+import { createUNet } from '../../nn/unet';
+import type { Network } from '../../nn/network';
+import { makeSchedule, Schedule } from '../../diffusion/schedule';
+import { diffusionLoss } from '../../diffusion/loss';
+import { normalTensor, type Denoiser } from '../../diffusion/denoiser';
+import { dropCond } from '../../train/cond-dropout';
+import { NestedConfig, condLayout } from './config';
+import type { LatentSpace } from './latents';
+
+export interface NestedModel {
+  readonly config: NestedConfig;
+  readonly schedule: Schedule;
+  /** One network per level (index l − 1); latent levels are MLPs, the last is the U-Net. */
+  readonly nets: Network<unknown>[];
+  /** Encoder parameters ('enc.*'); used for `.fix(level, image)` and to train. */
+  readonly encoder: Params;
+  /** Latent space of each latent level (index l − 1). */
+  readonly spaces: LatentSpace[];
+}
+
+/** A fresh network for level l (1-based), seeded. */
+export function createLevelNet(c: NestedConfig, level: number, seed = c.seed + level): Network<unknown> {
+  const { latentWidth, sigmaWidth } = condLayout(c, level);
+  const condDim = latentWidth + sigmaWidth;
+  const net = level < c.levels
+    ? createMlpDenoiser({ dim: c.dims[level - 1], width: c.mlp.width, depth: c.mlp.depth, condDim }, seed)
+    : createUNet({ ...c.unet, condDim }, seed);
+  if (latentWidth > 0) addParam(net.params, 'null.latent', [latentWidth], { normal: 0.02 }, new Rng(seed ^ 0x6e75));
+  return net as Network<unknown>;
+}
+
+export function levelParamCounts(m: NestedModel): number[] {
+  return m.nets.map((n) => paramCount(n.params));
+}
+
+/** The denoiser of level l: (x, t, cond) → ε. */
+export function levelDenoiser(net: Network<unknown>): Denoiser {
+  return (x, t, cond) => net.apply(x, t, cond);
+}
+
+/** Per-sample σ for each latent level: [B, L−1] (σ, not σ²). */
+export function sigmaTensor(c: NestedConfig, B: number, sigma2: readonly number[]): tf.Tensor2D {
+  const L1 = c.levels - 1;
+  if (sigma2.length !== L1) throw new ShapeError('sigma', { expected: `${L1} variances (one per latent level)`, received: describe(sigma2) });
+  const v = new Float32Array(B * L1);
+  for (let b = 0; b < B; b++) for (let k = 0; k < L1; k++) v[b * L1 + k] = Math.sqrt(sigma2[k]);
+  return tf.tensor2d(v, [B, Math.max(L1, 0)]);
+}
+
+/**
+ * The condition of level l from the (noised) latents of every latent level (entries for levels ≥ l are
+ * ignored) and σ [B, L−1]. With `nullLatents`, the latent part is the learned null (the unconditional branch).
+ * Returns undefined for a level with no condition (L = 1).
+ */
+export function levelCond(c: NestedConfig, net: Network<unknown>, level: number, latents: (tf.Tensor | undefined)[], sigma: tf.Tensor2D, nullLatents = false): tf.Tensor2D | undefined {
+  const { latentLevels, latentWidth, sigmaWidth } = condLayout(c, level);
+  if (latentWidth + sigmaWidth === 0) return undefined;
+  return tf.tidy(() => {
+    const B = sigma.shape[0];
+    const parts: tf.Tensor[] = [];
+    if (latentWidth > 0) {
+      if (nullLatents) parts.push(tf.tile(tf.reshape(param(net.params, 'null.latent'), [1, latentWidth]), [B, 1]));
+      else parts.push(tf.concat(latentLevels.map((k) => latents[k - 1]!), 1));
+    }
+    const sigIdx = [...latentLevels, ...(level < c.levels ? [level] : [])].map((k) => k - 1);
+    if (sigIdx.length) parts.push(tf.gather(sigma, sigIdx, 1));
+    return tf.concat(parts, 1) as tf.Tensor2D;
+  });
+}
+
+/** Training loss of level l on clean latents z (index l − 1, [B, d_l]) and images x [B, 32, 32, 1]. */
+export function levelLoss(c: NestedConfig, schedule: Schedule, net: Network<unknown>, level: number, z: tf.Tensor2D[], x: tf.Tensor4D | undefined, rng: Rng): tf.Scalar {
+  return tf.tidy(() => {
+    const B = (z[0] ?? x!).shape[0];
+    const L1 = c.levels - 1;
+    const s2 = Array.from({ length: B * L1 }, () => c.sigma2Choices[rng.int(c.sigma2Choices.length)]);
+    const sigma = tf.tensor2d(Float32Array.from(s2, Math.sqrt), [B, L1]);
+    const noised = z.map((zk, k) => (k < level ? tf.add(zk, tf.mul(normalTensor(zk.shape, rng), tf.slice(sigma, [0, k], [B, 1]))) : undefined));
+    let cond = levelCond(c, net, level, noised, sigma);
+    const { latentWidth } = condLayout(c, level);
+    if (cond && latentWidth > 0 && c.condDrop > 0) {
+      const [lat, sig] = tf.split(cond, [latentWidth, cond.shape[1] - latentWidth], 1);
+      cond = tf.concat([dropCond(lat, param(net.params, 'null.latent'), c.condDrop, rng), sig], 1) as tf.Tensor2D;
+    }
+    const target = level < c.levels ? noised[level - 1]! : x!;
+    return diffusionLoss(levelDenoiser(net), target, { schedule, rng, cond });
+  });
+}
+
+export function nestedSchedule(c: NestedConfig): Schedule {
+  return makeSchedule(c.schedule);
+}

@@ -1,0 +1,114 @@
+/**
+ * Coarse-to-fine generation: level 1 samples z̃_1 from noise, level l samples z̃_l given z̃_{<l}, level L the
+ * image given every latent — DDIM at each level, with classifier-free guidance of weight w_l per level:
+ *   ε̃_l = ε_l(· | z̃_{<l}) + w_l (ε_l(· | z̃_{<l}) − ε_l(· | ∅))     (the paper's w; w = 0 is plain conditional)
+ * A level can be held fixed (`fixed[l − 1]`, e.g. the latent of a real image) while finer levels vary.
+ * Reports the cost of every level: denoiser evaluations and milliseconds.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError, ShapeError, ValueError, describe } from '../../core/errors';
+import { Rng } from '../../core/rng';
+import { ddimSample } from '../../diffusion/ddim';
+import { guided } from '../../diffusion/guidance';
+import { normalTensor, type Denoiser } from '../../diffusion/denoiser';
+import { condLayout } from './config';
+import { NestedModel, levelCond, levelDenoiser, sigmaTensor } from './model';
+
+export interface GenerateOptions {
+  n: number;
+  /** Guidance weight per level (length L). */
+  guidance: readonly number[];
+  /** σ² per latent level (length L − 1). */
+  sigma2: readonly number[];
+  /** DDIM steps of the pixel level and of the latent levels. */
+  steps: number;
+  latentSteps: number;
+  seed: number;
+  eta?: number;
+  /** Held latents per latent level (index l − 1): [n, d_l] or [1, d_l]; undefined = sample it. */
+  fixed?: (tf.Tensor | undefined)[];
+  progress?: boolean;
+}
+
+export interface LevelCost { level: number; evaluations: number; ms: number }
+
+export interface GenerateResult {
+  /** z̃_l per latent level [n, d_l] (index l − 1). */
+  latents: tf.Tensor2D[];
+  /** Images [n, 32, 32, 1] in [−1, 1]. */
+  images: tf.Tensor4D;
+  cost: LevelCost[];
+}
+
+function check(m: NestedModel, o: GenerateOptions): void {
+  const L = m.config.levels;
+  if (!Number.isInteger(o.n) || o.n < 1) throw new ValueError('generate(n)', { expected: 'a positive integer number of samples', received: describe(o.n) });
+  if (o.guidance.length !== L) {
+    throw new ConfigError('generate(guidance)', { expected: `${L} guidance weights, one per level (coarse to fine)`, received: `${o.guidance.length}: [${o.guidance.join(', ')}]`, hint: `Give one weight per level, e.g. [${Array(L).fill(0.3).join(', ')}].` });
+  }
+  if (o.guidance.some((w) => !Number.isFinite(w))) throw new ValueError('generate(guidance)', { expected: 'finite weights', received: `[${o.guidance.join(', ')}]` });
+  if (o.sigma2.length !== L - 1 || o.sigma2.some((s) => !(s >= 0) || !Number.isFinite(s))) {
+    throw new ConfigError('generate(sigma)', { expected: `${L - 1} variances σ² ≥ 0 (one per latent level)`, received: `[${o.sigma2.join(', ')}]` });
+  }
+  for (const [k, s] of ['steps', 'latentSteps'].map((k) => [k, (o as unknown as Record<string, number>)[k]] as const)) {
+    if (!Number.isInteger(s) || s < 1) throw new ValueError(`generate(${k})`, { expected: 'a positive integer', received: describe(s) });
+  }
+}
+
+/** Runs the chain; the caller owns (and disposes) the returned tensors. */
+export function generateNested(m: NestedModel, o: GenerateOptions): GenerateResult {
+  check(m, o);
+  const c = m.config;
+  const L = c.levels;
+  const n = o.n;
+  const sigma = sigmaTensor(c, n, o.sigma2);
+  const latents: tf.Tensor2D[] = [];
+  const cost: LevelCost[] = [];
+  const rng = new Rng(o.seed);
+  try {
+    for (let level = 1; level <= L; level++) {
+      const t0 = Date.now();
+      const pixel = level === L;
+      const held = pixel ? undefined : o.fixed?.[level - 1];
+      if (held) {
+        const d = c.dims[level - 1];
+        if (held.rank !== 2 || held.shape[1] !== d || (held.shape[0] !== 1 && held.shape[0] !== n)) {
+          throw new ShapeError(`fix(${level})`, { expected: `a latent [1, ${d}] or [${n}, ${d}]`, received: describe(held) });
+        }
+        latents.push(tf.tidy(() => tf.broadcastTo(held, [n, d]) as tf.Tensor2D));
+        cost.push({ level, evaluations: 0, ms: Date.now() - t0 });
+        continue;
+      }
+      const net = m.nets[level - 1];
+      const cond = levelCond(c, net, level, latents, sigma);
+      const w = o.guidance[level - 1];
+      const guide = cond !== undefined && condLayout(c, level).latentWidth > 0 && w !== 0;
+      let denoiser: Denoiser = levelDenoiser(net);
+      let nullCond: tf.Tensor | undefined;
+      if (guide) {
+        nullCond = levelCond(c, net, level, latents, sigma, true);
+        denoiser = guided(denoiser, { weight: 1 + w, nullCond: nullCond! });
+      }
+      const shape = pixel ? [n, c.unet.imageSize ?? 32, c.unet.imageSize ?? 32, 1] : [n, c.dims[level - 1]];
+      const steps = pixel ? o.steps : o.latentSteps;
+      const out = tf.tidy(() => {
+        const xT = normalTensor(shape, new Rng(rng.int(2 ** 31)));
+        const y = ddimSample(denoiser, xT, m.schedule, { steps, cond, eta: o.eta ?? 0, seed: rng.int(2 ** 31), clipX0: pixel ? 1 : undefined, progress: o.progress ? `nested level ${level}/${L}` : false });
+        return pixel ? tf.clipByValue(y, -1, 1) : y;
+      });
+      tf.dispose([cond, nullCond].filter((t): t is tf.Tensor2D => t !== undefined));
+      if (pixel) {
+        cost.push({ level, evaluations: n * steps * (guide ? 2 : 1), ms: Date.now() - t0 });
+        return { latents, images: out as tf.Tensor4D, cost };
+      }
+      latents.push(out as tf.Tensor2D);
+      cost.push({ level, evaluations: n * steps * (guide ? 2 : 1), ms: Date.now() - t0 });
+    }
+    throw new Error('unreachable');
+  } catch (e) {
+    tf.dispose(latents);
+    throw e;
+  } finally {
+    sigma.dispose();
+  }
+}

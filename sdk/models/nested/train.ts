@@ -1,0 +1,199 @@
+/**
+ * Training of a nested model with L levels, every part resumable (sdk/train's two-slot checkpoints):
+ *   1. the feature encoder (autoencoder on split G)        <root>/encoder.{json,safetensors}       shared by every L
+ *   2. latent spaces: standardise + SVD of each feature     (recomputed: deterministic, seconds)
+ *   3. each latent level's MLP denoiser, then the pixel U-Net  <root>/<run>/level<l>-train.{a,b}.*
+ *   4. the model with EMA weights                           <root>/<run>/nested.{json,safetensors}
+ * <run> is `L<levels>` (or `L<levels>-markov`). Each part's wall time is logged (cost per level).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs-core';
+import { ShapeError, describe } from '../../core/errors';
+import { loadCheckpoint, saveCheckpoint } from '../../core/checkpoint';
+import { Params, assignParams, disposeParams, paramCount } from '../../nn/params';
+import type { Network } from '../../nn/network';
+import { train, stepRng } from '../../train/trainer';
+import { NestedConfig, formatNestedConfig } from './config';
+import { encodeFeatures, encoderLoss, encoderOnly, initFeatureEncoder } from './encoder';
+import { LatentSpace, fitLatentSpace, projectLatent } from './latents';
+import { NestedModel, createLevelNet, levelLoss, nestedSchedule } from './model';
+import { saveNested } from './checkpoint';
+
+export interface TrainNestedOptions {
+  config: NestedConfig;
+  /** n × 32 × 32 images in [−1, 1] (split G, all classes). */
+  images: Float32Array;
+  /** Root folder (assets/nested). */
+  root: string;
+  minutes?: number;
+  log?: (line: string) => void;
+  checkpointEvery?: number;
+}
+
+export interface TrainNestedResult { complete: boolean; file?: string; seconds: Record<string, number> }
+
+export function runName(c: NestedConfig): string {
+  return `L${c.levels}${c.conditioning === 'markov' ? '-markov' : ''}`;
+}
+
+const P = 32 * 32;
+
+function randomRows(data: Float32Array, width: number, n: number, B: number, rng: { int(n: number): number }, idx: number[]): Float32Array {
+  const out = new Float32Array(B * width);
+  for (let b = 0; b < B; b++) out.set(data.subarray(idx[b] * width, (idx[b] + 1) * width), b * width);
+  return out;
+}
+
+async function trainEncoder(o: TrainNestedOptions, n: number, deadline: number, log: (l: string) => void): Promise<Params | undefined> {
+  const file = path.join(o.root, 'encoder');
+  const ec = o.config.encoder;
+  if (fs.existsSync(file + '.json')) {
+    const c = await loadCheckpoint(file, { config: { model: 'nested-encoder', encoder: ec } });
+    const p = initFeatureEncoder(ec.seed);
+    assignParams(encoderOnly(p), c.tensors, `load(${file})`);
+    tf.dispose(Object.values(c.tensors));
+    return p;
+  }
+  const p = initFeatureEncoder(ec.seed);
+  log(`encoder: autoencoder ${paramCount(p)} params (encoder ${paramCount(encoderOnly(p))}), ${ec.steps} steps × ${ec.batchSize}`);
+  const t0 = Date.now();
+  const r = await train<tf.Tensor4D>({
+    params: p,
+    lossFn: (x) => encoderLoss(p, x),
+    data: ({ step, seed }) => {
+      let s = step;
+      return { next: () => (Date.now() > deadline ? { done: true, value: undefined } : { done: false, value: batchImages(o.images, n, ec.batchSize, stepRng(seed ^ 0xe11c, s++)) }) };
+    },
+    steps: ec.steps, lr: ec.lr, warmup: 20, clip: 1, seed: ec.seed,
+    checkpointEvery: o.checkpointEvery ?? 100, checkpointPath: path.join(o.root, 'encoder-train'),
+    config: { encoder: ec }, label: 'nested encoder', logEvery: 50,
+    onLog: (l) => log(`encoder step ${l.step}/${ec.steps} mse ${l.loss.toFixed(4)} img/s ${l.imagesPerSec.toFixed(0)}`),
+  });
+  if (r.step < ec.steps) return undefined;
+  await saveCheckpoint(file, { config: { model: 'nested-encoder', encoder: ec }, tensors: encoderOnly(p), meta: { step: r.step, mse50: mean(r.losses.slice(-50)), seconds: (Date.now() - t0) / 1000 } });
+  log(`encoder done: mse (last 50) ${mean(r.losses.slice(-50)).toFixed(4)} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  return p;
+}
+
+function batchImages(images: Float32Array, n: number, B: number, rng: { int(n: number): number }): tf.Tensor4D {
+  const idx = Array.from({ length: B }, () => rng.int(n));
+  return tf.tensor4d(randomRows(images, P, n, B, rng, idx), [B, 32, 32, 1]);
+}
+
+function mean(a: number[]): number {
+  return a.reduce((x, y) => x + y, 0) / Math.max(a.length, 1);
+}
+
+/** Features of every image for the latent levels (in batches), then each level's latent space and latents. */
+function fitLatents(c: NestedConfig, encoder: Params, images: Float32Array, n: number, log: (l: string) => void): { spaces: LatentSpace[]; z: Float32Array[] } {
+  const feats = c.features.map(() => [] as tf.Tensor2D[]);
+  for (let i = 0; i < n; i += 1000) {
+    const m = Math.min(1000, n - i);
+    const f = tf.tidy(() => encodeFeatures(encoder, tf.tensor4d(images.subarray(i * P, (i + m) * P), [m, 32, 32, 1])));
+    c.features.forEach((name, l) => feats[l].push(f[name]));
+    for (const [k, v] of Object.entries(f)) if (!c.features.includes(k as never)) v.dispose();
+  }
+  const spaces: LatentSpace[] = [];
+  const z: Float32Array[] = [];
+  c.features.forEach((name, l) => {
+    const all = tf.concat(feats[l]) as tf.Tensor2D;
+    tf.dispose(feats[l]);
+    const t0 = Date.now();
+    const s = fitLatentSpace(all, c.dims[l]);
+    const zl = projectLatent(s, all);
+    z.push(zl.dataSync() as Float32Array);
+    tf.dispose([all, zl]);
+    spaces.push(s);
+    log(`latent level ${l + 1} (${name}, ${s.mean.shape[0]} → ${c.dims[l]}): keeps ${(100 * s.explained).toFixed(1)}% of the standardised variance; SVD ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  });
+  return { spaces, z };
+}
+
+async function trainLevel(o: TrainNestedOptions, level: number, net: Network<unknown>, z: Float32Array[], n: number, deadline: number, log: (l: string) => void): Promise<Params | undefined> {
+  const c = o.config;
+  const pixel = level === c.levels;
+  const tc = pixel ? c.pixelTrain : c.latentTrain;
+  const schedule = nestedSchedule(c);
+  type Batch = { z: tf.Tensor2D[]; x?: tf.Tensor4D };
+  const r = await train<Batch>({
+    params: net.params,
+    lossFn: (b, ctx) => levelLoss(c, schedule, net, level, b.z, b.x, ctx.rng),
+    data: ({ step, seed }) => {
+      let s = step;
+      return {
+        next: () => {
+          if (Date.now() > deadline) return { done: true, value: undefined };
+          const rng = stepRng(seed ^ 0xba7c, s++);
+          const idx = Array.from({ length: tc.batchSize }, () => rng.int(n));
+          const zs = c.dims.map((d, k) => tf.tensor2d(randomRows(z[k], d, n, tc.batchSize, rng, idx), [tc.batchSize, d]));
+          const x = pixel ? tf.tensor4d(randomRows(o.images, P, n, tc.batchSize, rng, idx), [tc.batchSize, 32, 32, 1]) : undefined;
+          return { done: false, value: { z: zs, ...(x ? { x } : {}) } };
+        },
+      };
+    },
+    steps: tc.steps, lr: tc.lr, warmup: tc.warmup, clip: 1, ema: tc.emaDecay, emaWarmup: true, adam: { weightDecay: 0 },
+    seed: c.seed + 101 * level,
+    checkpointEvery: o.checkpointEvery ?? (pixel ? 25 : 250),
+    checkpointPath: path.join(o.root, runName(c), `level${level}-train`),
+    config: { nested: c, level },
+    label: `nested ${runName(c)} level ${level}/${c.levels}${pixel ? ' (pixels)' : ''}`,
+    logEvery: pixel ? 10 : 100,
+    onLog: (l) => log(`level ${level} step ${l.step}/${tc.steps} loss ${l.loss.toFixed(4)} img/s ${l.imagesPerSec.toFixed(1)} t ${(l.elapsedMs / 1000).toFixed(0)}s`),
+  });
+  if (r.step < tc.steps) {
+    if (r.ema) disposeParams(r.ema);
+    return undefined;
+  }
+  return r.ema;
+}
+
+/** Trains (or resumes) every part; writes <root>/<run>/nested when all levels are complete. */
+export async function trainNested(o: TrainNestedOptions): Promise<TrainNestedResult> {
+  const c = o.config;
+  const n = o.images.length / P;
+  if (!Number.isInteger(n) || n < Math.max(c.pixelTrain.batchSize, c.latentTrain.batchSize, c.encoder.batchSize)) {
+    throw new ShapeError('trainNested(images)', { expected: 'n·1024 values (32×32 images), n ≥ every batch size', received: describe(o.images) });
+  }
+  const log = o.log ?? (() => undefined);
+  const deadline = o.minutes !== undefined ? Date.now() + o.minutes * 60_000 : Infinity;
+  for (const line of formatNestedConfig(c).split('\n')) log(line);
+  const seconds: Record<string, number> = {};
+  let t = Date.now();
+  const encoder = await trainEncoder(o, n, deadline, log);
+  if (!encoder) return { complete: false, seconds };
+  seconds.encoder = (Date.now() - t) / 1000;
+  t = Date.now();
+  const { spaces, z } = fitLatents(c, encoder, o.images, n, log);
+  seconds.latents = (Date.now() - t) / 1000;
+  const nets: Network<unknown>[] = [];
+  const done: Params[] = [];
+  try {
+    for (let level = 1; level <= c.levels; level++) {
+      t = Date.now();
+      const net = createLevelNet(c, level);
+      nets.push(net);
+      log(`level ${level}/${c.levels}: ${level < c.levels ? `MLP denoiser of ${c.dims[level - 1]}-d latents` : 'U-Net denoiser of pixels'}, ${paramCount(net.params)} params`);
+      const ema = await trainLevel(o, level, net, z, n, deadline, log);
+      if (!ema) {
+        log(`level ${level} not complete; rerun the same command to continue.`);
+        return { complete: false, seconds };
+      }
+      assignParams(net.params, ema, 'ema');
+      disposeParams(ema);
+      seconds[`level${level}`] = (Date.now() - t) / 1000;
+      log(`level ${level} done in ${seconds[`level${level}`].toFixed(0)} s (this invocation)`);
+      done.push(net.params);
+    }
+    const model: NestedModel = { config: c, schedule: nestedSchedule(c), nets, encoder: encoderOnly(encoder), spaces };
+    const file = path.join(o.root, runName(c), 'nested');
+    await saveNested(file, model, { seconds, complete: true });
+    log(`wrote ${file}.{json,safetensors}; seconds per part ${JSON.stringify(seconds)}`);
+    return { complete: true, file, seconds };
+  } finally {
+    for (const net of nets) disposeParams(net.params);
+    disposeParams(encoder);
+    for (const s of spaces) tf.dispose([s.mean, s.std, s.basis]);
+  }
+}
+

@@ -1,0 +1,156 @@
+/**
+ * The protocol's unconditional run (nested diffusion): for each configuration, n samples per seed, FD and
+ * KID of evaluator features against all of T, and the sampling cost (denoiser evaluations and seconds per
+ * image, split per level). Writes JSON + markdown with commit, backend, seeds, n and wall time.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { ready } from '../../core/backend';
+import { checkOptions, ConfigError, describe } from '../../core/errors';
+import { writeJsonAtomic, writeFileAtomic } from '../../core/atomic';
+import { gitCommit } from '../../core/paths';
+import { progress } from '../../core/progress';
+import { Evaluator } from '../../models/evaluator';
+import { splitT } from '../../data/splits';
+import { frechetFromStats, gaussianStats, GaussianStats } from '../../metrics/fd';
+import { kernelInceptionDistance } from '../../metrics/kid';
+import { NestedModel } from '../../models/nested/model';
+import { generateNested } from '../../models/nested/sample';
+import { defaultGuidance } from '../../models/nested/config';
+
+export interface UncondConfig {
+  name: string;
+  model: NestedModel;
+  guidance?: readonly number[];
+  sigma2?: readonly number[];
+  steps?: number;
+  latentSteps?: number;
+}
+
+export interface UncondRow {
+  name: string;
+  levels: number;
+  conditioning: string;
+  guidance: number[];
+  sigma2: number[];
+  steps: number;
+  n: number;
+  fd: { mean: number; std: number; perSeed: number[] };
+  kid: { mean: number; std: number; perSeed: number[] };
+  evaluationsPerImage: number;
+  secondsPerImage: number;
+  /** Share of the sampling time of each level (coarse to fine). */
+  levelSeconds: number[];
+}
+
+export interface UncondReport {
+  commit: string;
+  backend: string;
+  seeds: number[];
+  n: number;
+  reference: string;
+  rows: UncondRow[];
+  wallSeconds: number;
+  startedAt: string;
+}
+
+export interface UncondEvalOptions {
+  configs: UncondConfig[];
+  n?: number;
+  seeds?: number[];
+  batch?: number;
+  evaluator?: Evaluator;
+  /** Reference statistics and features (default: all of T). */
+  reference?: { stats: GaussianStats; features: { data: Float32Array; rows: number; cols: number }; name: string };
+  out?: string;
+}
+
+const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
+const std = (a: number[]) => (a.length < 2 ? 0 : Math.sqrt(a.reduce((s, x) => s + (x - mean(a)) ** 2, 0) / (a.length - 1)));
+
+/** Features and Gaussian statistics of all T images (the reference of every unconditional score). */
+export function referenceOfT(ev: Evaluator): NonNullable<UncondEvalOptions['reference']> {
+  const t = splitT({ size: 32, fallback: 'embedded' });
+  const features = ev.embed(t.images);
+  return { features, stats: gaussianStats(features), name: `${t.name} (${t.n} images)` };
+}
+
+/** Generates n images of one configuration in batches; returns pixels and cost. */
+export function sampleConfig(cfg: UncondConfig, n: number, seed: number, batch: number, tick?: (k: number) => void): { pixels: Float32Array; evaluations: number; levelMs: number[] } {
+  const c = cfg.model.config;
+  const pixels = new Float32Array(n * 1024);
+  const levelMs = Array(c.levels).fill(0);
+  let evaluations = 0;
+  for (let i = 0; i < n; i += batch) {
+    const m = Math.min(batch, n - i);
+    const g = generateNested(cfg.model, {
+      n: m, seed: seed * 1_000_003 + i,
+      guidance: cfg.guidance ?? defaultGuidance(c.levels),
+      sigma2: cfg.sigma2 ?? Array(c.levels - 1).fill(c.sample.sigma2),
+      steps: cfg.steps ?? c.sample.steps, latentSteps: cfg.latentSteps ?? c.sample.latentSteps,
+    });
+    pixels.set(g.images.dataSync() as Float32Array, i * 1024);
+    tf.dispose([g.images, ...g.latents]);
+    g.cost.forEach((x, k) => { levelMs[k] += x.ms; evaluations += x.evaluations; });
+    tick?.(m);
+  }
+  return { pixels, evaluations, levelMs };
+}
+
+export async function runUnconditionalEval(o: UncondEvalOptions): Promise<UncondReport> {
+  checkOptions('runUnconditionalEval(options)', o, ['configs', 'n', 'seeds', 'batch', 'evaluator', 'reference', 'out']);
+  if (!Array.isArray(o.configs) || !o.configs.length) throw new ConfigError('runUnconditionalEval(configs)', { expected: 'a non-empty list of configurations', received: describe(o.configs) });
+  const backend = await ready();
+  const t0 = Date.now();
+  const startedAt = new Date().toISOString();
+  const { n = 2000, seeds = [0], batch = 100 } = o;
+  const ev = o.evaluator ?? (await Evaluator.load());
+  const ref = o.reference ?? referenceOfT(ev);
+  const bar = progress('eval unconditional', o.configs.length * seeds.length * n);
+  const rows: UncondRow[] = [];
+  try {
+    for (const cfg of o.configs) {
+      const c = cfg.model.config;
+      const fds: number[] = [];
+      const kids: number[] = [];
+      let evals = 0;
+      let ms = 0;
+      const levelMs = Array(c.levels).fill(0);
+      for (const seed of seeds) {
+        const s = sampleConfig(cfg, n, seed, batch, (k) => bar.tick(k, { config: cfg.name }));
+        evals += s.evaluations;
+        s.levelMs.forEach((x, k) => { levelMs[k] += x; ms += x; });
+        const f = ev.embed(s.pixels);
+        fds.push(frechetFromStats(gaussianStats(f), ref.stats));
+        kids.push(kernelInceptionDistance(f, ref.features).mean);
+      }
+      const total = n * seeds.length;
+      rows.push({
+        name: cfg.name, levels: c.levels, conditioning: c.conditioning,
+        guidance: [...(cfg.guidance ?? defaultGuidance(c.levels))], sigma2: [...(cfg.sigma2 ?? Array(c.levels - 1).fill(c.sample.sigma2))],
+        steps: cfg.steps ?? c.sample.steps, n,
+        fd: { mean: mean(fds), std: std(fds), perSeed: fds }, kid: { mean: mean(kids), std: std(kids), perSeed: kids },
+        evaluationsPerImage: evals / total, secondsPerImage: ms / 1000 / total, levelSeconds: levelMs.map((x) => x / 1000 / total),
+      });
+    }
+  } finally {
+    bar.done();
+  }
+  const report: UncondReport = { commit: gitCommit(), backend: backend.chosen, seeds, n, reference: ref.name, rows, wallSeconds: (Date.now() - t0) / 1000, startedAt };
+  if (o.out) {
+    await writeJsonAtomic(o.out + '.json', report);
+    await writeFileAtomic(o.out + '.md', unconditionalMarkdown(report));
+  }
+  return report;
+}
+
+export function unconditionalMarkdown(r: UncondReport): string {
+  const f = (x: { mean: number; std: number }, d = 2) => `${x.mean.toFixed(d)}${r.seeds.length > 1 ? ` ± ${x.std.toFixed(d)}` : ''}`;
+  const lines = [
+    `Unconditional run · commit \`${r.commit}\` · backend ${r.backend} · seeds ${r.seeds.join(', ')} · n ${r.n} per seed · reference ${r.reference} · wall ${r.wallSeconds.toFixed(0)} s · ${r.startedAt}`,
+    '',
+    '| configuration | L | cond. | guidance | σ² | FD ↓ | KID ↓ | evals/img | s/img | s/img per level |',
+    '|---|---:|---|---|---|---:|---:|---:|---:|---|',
+    ...r.rows.map((x) => `| ${x.name} | ${x.levels} | ${x.conditioning} | [${x.guidance.join(', ')}] | [${x.sigma2.join(', ')}] | ${f(x.fd)} | ${f(x.kid, 3)} | ${x.evaluationsPerImage.toFixed(0)} | ${x.secondsPerImage.toFixed(3)} | ${x.levelSeconds.map((s) => s.toFixed(3)).join(' / ')} |`),
+  ];
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,43 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ConfigError } from '../../../sdk/core/errors';
+import { condLayout, defaultGuidance, nestedConfig, formatNestedConfig } from '../../../sdk/models/nested/config';
+
+test('defaults follow L: features, SVD dims, decaying guidance', () => {
+  const c = nestedConfig({ levels: 5 });
+  assert.equal([...c.features], ['code', 'deep', 'mid', 'shallow']);
+  assert.equal([...c.dims], [8, 16, 32, 64]);
+  assert.equal(defaultGuidance(5), [0.5, 0.4, 0.3, 0.2, 0.1]);
+  assert.equal(defaultGuidance(1), [0]);
+  assert.equal(nestedConfig({ levels: 1 }).features.length, 0);
+  assert.ok(Object.isFrozen(c) && Object.isFrozen(c.unet));
+  assert.match(formatNestedConfig(c), 'nested L=5');
+});
+
+test('condition layout: non-Markov uses every coarser level, Markov only the parent', () => {
+  const all = nestedConfig({ levels: 5 });
+  assert.equal(condLayout(all, 1), { latentLevels: [], latentWidth: 0, sigmaWidth: 1 });
+  assert.equal(condLayout(all, 3), { latentLevels: [1, 2], latentWidth: 24, sigmaWidth: 3 });
+  assert.equal(condLayout(all, 5), { latentLevels: [1, 2, 3, 4], latentWidth: 120, sigmaWidth: 4 });
+  const mk = nestedConfig({ levels: 5, conditioning: 'markov' });
+  assert.equal(condLayout(mk, 5), { latentLevels: [4], latentWidth: 64, sigmaWidth: 1 });
+  assert.equal(condLayout(nestedConfig({ levels: 1 }), 1).latentWidth + condLayout(nestedConfig({ levels: 1 }), 1).sigmaWidth, 0);
+});
+
+test('bad configs raise ConfigError naming the field', () => {
+  for (const [o, part] of [
+    [{ levels: 0 }, 'levels'], [{ levels: 6 }, 'levels'], [{ levels: 3, features: ['code'] }, 'features'],
+    [{ levels: 2, dims: [999] }, 'dims'], [{ conditioning: 'parent' }, 'conditioning'], [{ sigma2Choices: [-1] }, 'sigma2Choices'],
+    [{ levls: 3 }, 'levels'],
+  ] as const) {
+    try {
+      nestedConfig(o as never);
+      assert.unreachable(JSON.stringify(o));
+    } catch (e) {
+      assert.instance(e, ConfigError);
+      assert.match((e as Error).message, part);
+    }
+  }
+});
+
+test.run();
