@@ -1,0 +1,83 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError, ShapeError, ValueError, CheckpointError } from '../../sdk/core/errors';
+import { nested } from '../../sdk/fluent/nested';
+import { FIXTURE_ROOT, tinyNested } from '../models/nested/fixture';
+import { rejectsTyped } from '../helpers/expect-error';
+
+const base = () => nested.from(FIXTURE_ROOT).levels(3).steps(3, 3);
+
+test.before(async () => {
+  await tinyNested(3);
+});
+test.after(async () => {
+  await nested.dispose();
+});
+
+test('builders are immutable and lazy', async () => {
+  const a = base();
+  const b = a.cfg([0.5, 0.3, 0.1]).seed(3).sigma(0.25);
+  assert.is(a.plan.cfg, undefined);
+  assert.is(a.plan.seed, 0);
+  assert.equal(b.plan.cfg, [0.5, 0.3, 0.1]);
+  assert.ok(Object.isFrozen(b.plan));
+  assert.match(String(b), 'nested.levels(3).cfg([0.5, 0.3, 0.1]).sigma(0.25)');
+  // A missing checkpoint fails only at the terminal call, with the command that makes it.
+  const missing = nested.from('/nonexistent-hypnest').levels(2);
+  await rejectsTyped(() => missing.generate(1), CheckpointError, 'hypnest train nested --levels 2');
+});
+
+test('generate(n) gives n images; trace gives every level and its cost', async () => {
+  const imgs = await base().generate(4);
+  assert.is(imgs.count, 4);
+  assert.ok(imgs.png.length > 100);
+  const t = await base().seed(1).trace(2);
+  assert.equal(t.levels.map((l) => [l.level, l.kind, l.dim]), [[1, 'latent', 8], [2, 'latent', 32], [3, 'pixels', 1024]]);
+  assert.equal(t.levels.map((l) => l.values.length), [16, 64, 2048]);
+  assert.equal(t.levels.map((l) => l.evaluations), [6, 12, 12]);
+});
+
+test('same seed → bit-identical, another seed → different', async () => {
+  const a = await base().seed(5).generate(2);
+  const b = await base().seed(5).generate(2);
+  const c = await base().seed(6).generate(2);
+  assert.equal(Array.from(a.data), Array.from(b.data));
+  assert.not.equal(Array.from(a.data), Array.from(c.data));
+});
+
+test('fix(level, latent | image) holds that level while the finer ones vary', async () => {
+  const z = [0.3, -0.2, 1, 0, 0.5, -1, 0.2, 0];
+  const a = await base().fix(1, z).seed(1).trace(2);
+  const b = await base().fix(1, z).seed(2).trace(2);
+  assert.equal(Array.from(a.levels[0].values).map((v) => Number(v.toFixed(5))), [...z, ...z].map((v) => Number(v.toFixed(5))));
+  assert.not.equal(Array.from(a.levels[1].values), Array.from(b.levels[1].values));
+  const img = new Float32Array(32 * 32).map((_, i) => ((i % 32) > 16 ? 0.8 : -0.8));
+  const c = await base().fix(1, img).trace(1);
+  assert.is(c.levels[0].values.length, 8);
+  assert.is(c.levels[0].evaluations, 0);
+});
+
+test('bad input: typed errors that say what to do', async () => {
+  assert.throws(() => nested.levels(0), (e: unknown) => e instanceof ValueError);
+  assert.throws(() => nested.cfg([0.5, NaN]), (e: unknown) => e instanceof ValueError);
+  assert.throws(() => nested.sigma(-1), (e: unknown) => e instanceof ValueError);
+  assert.throws(() => base().fix(3, [1]), (e: unknown) => e instanceof ValueError && /latent level 1…2/.test(e.message));
+  await rejectsTyped(() => base().cfg([0.5, 0.4, 0.3, 0.2, 0.1]).generate(1), ConfigError, '3 guidance weights');
+  await rejectsTyped(() => base().sigma([0.5]).generate(1), ConfigError, 'one σ² or 2');
+  await rejectsTyped(() => base().fix(1, [1, 2]).generate(1), ShapeError, '8 values');
+  await rejectsTyped(() => base().generate(0), ValueError, 'positive integer');
+});
+
+test('200 repeated terminal calls leave tf.memory().numTensors unchanged', async () => {
+  const b = base().steps(1, 1);
+  await b.generate(1);
+  const before = tf.memory().numTensors;
+  const heap0 = process.memoryUsage().rss;
+  for (let i = 0; i < 200; i++) await b.seed(i).generate(1);
+  assert.is(tf.memory().numTensors, before);
+  const grew = (process.memoryUsage().rss - heap0) / 2 ** 20;
+  console.log(`  nested.generate ×200: numTensors ${before} → ${tf.memory().numTensors}; RSS +${grew.toFixed(1)} MiB`);
+});
+
+test.run();
