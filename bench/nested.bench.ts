@@ -1,0 +1,42 @@
+/**
+ * Benchmark of `nested.levels(5).generate(16)` with the default settings on the shipped checkpoint
+ * (assets/nested/L5), plus one row per level (its share of the same call) and the L = 1 call for the
+ * sampling-cost ratio. One warm-up call (loads the checkpoint), then the median of REPS calls.
+ * Env: HYPNEST_BENCH_REPS (default 3). Run: npx tsx bench/nested.bench.ts
+ */
+import * as fs from 'fs';
+import { ready } from '../sdk/core/backend';
+import { assetPath } from '../sdk/core/paths';
+import { nested } from '../sdk/fluent/nested';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export default async function run(): Promise<{ name: string; ms: number; note?: string }[]> {
+  const report = await ready();
+  process.env.HYPNEST_PROGRESS = '0';
+  const reps = Number(process.env.HYPNEST_BENCH_REPS ?? 3);
+  const rows: { name: string; ms: number; note?: string }[] = [];
+  for (const L of [5, 1]) {
+    if (!fs.existsSync(assetPath('nested', `L${L}`, 'nested.json'))) {
+      rows.push({ name: `nested.levels(${L}).generate(16)`, ms: NaN, note: `no shipped checkpoint assets/nested/L${L} (run npx hypnest train nested --levels ${L})` });
+      continue;
+    }
+    const b = nested.levels(L);
+    await b.trace(16);
+    const totals: number[] = [];
+    const perLevel: number[][] = [];
+    for (let i = 0; i < reps; i++) {
+      const t0 = performance.now();
+      const t = await b.seed(i + 1).trace(16);
+      totals.push(performance.now() - t0);
+      perLevel.push(t.levels.map((l) => l.ms));
+    }
+    const note = `16 images, default settings, backend ${report.chosen}, median of ${reps}`;
+    rows.push({ name: `nested.levels(${L}).generate(16)`, ms: median(totals), note });
+    if (L > 1) for (let l = 0; l < L; l++) rows.push({ name: `  level ${l + 1}/${L}${l === L - 1 ? ' (pixels)' : ''}`, ms: median(perLevel.map((p) => p[l])), note: 'share of the call above' });
+  }
+  await nested.dispose();
+  return rows;
+}
+
+if (require.main === module) run().then((r) => console.table(r));
