@@ -1,7 +1,7 @@
 /**
  * `hypnest eval nested`: the protocol's unconditional run over the shipped nested models —
  *   L ∈ {1, 2, 3, 5} (defaults: σ² = 0.5, decaying guidance), and at L = 5: σ² ∈ {0, 1}, constant guidance,
- *   Markov conditioning (when its checkpoint exists) — and, with --sigma-search, the greedy σ search.
+ *   Markov conditioning at L = 3 and 5 (when their checkpoints exist) — and, with --sigma-search, the greedy σ search.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -12,11 +12,12 @@ export function evalNestedCommand(): Command {
     .description('unconditional run of nested diffusion: FD/KID vs all of T and sampling cost for each configuration')
     .option('--n <n>', 'samples per configuration and seed', (v) => parseInt(v, 10), 2000)
     .option('--seeds <list>', 'comma-separated seeds', '0')
+    .option('--steps <n>', 'DDIM steps of every level (default: the checkpoint\'s, 20)', (v) => parseInt(v, 10))
     .option('--only <names>', 'comma-separated configuration names (default: all)')
     .option('--root <dir>', 'folder of the nested checkpoints', 'assets/nested')
     .option('--sigma-search', 'also run the greedy per-level σ search at L = 5')
     .option('--out <base>', 'report base path (writes .json and .md)', 'out/eval/nested')
-    .action(async (o: { n: number; seeds: string; only?: string; root: string; sigmaSearch?: boolean; out: string }) => {
+    .action(async (o: { n: number; steps?: number; seeds: string; only?: string; root: string; sigmaSearch?: boolean; out: string }) => {
       const { ready } = await import('../core/backend');
       await ready();
       const { loadNested } = await import('../models/nested/checkpoint');
@@ -33,14 +34,14 @@ export function evalNestedCommand(): Command {
         configs.push({ name: 'L=5 σ²=1', model: L5, sigma2: [1, 1, 1, 1] });
         configs.push({ name: 'L=5 constant guidance', model: L5, guidance: [0.3, 0.3, 0.3, 0.3, 0.3] });
       }
-      if (has('L5-markov')) configs.push({ name: 'L=5 Markov', model: await load('L5-markov') });
+      for (const L of [3, 5]) if (has(`L${L}-markov`)) configs.push({ name: `L=${L} Markov`, model: await load(`L${L}-markov`) });
       const only = o.only?.split(',').map((s) => s.trim());
-      const chosen = only ? configs.filter((c) => only.includes(c.name)) : configs;
+      const chosen = (only ? configs.filter((c) => only.includes(c.name)) : configs).map((c) => (o.steps ? { ...c, steps: o.steps, latentSteps: o.steps } : c));
       const seeds = o.seeds.split(',').map(Number);
       const report = await runUnconditionalEval({ configs: chosen, n: o.n, seeds, out: o.out });
       console.log(unconditionalMarkdown(report));
       if (o.sigmaSearch && L5) {
-        const s = await sigmaSearch(L5, { n: Math.min(o.n, 500) });
+        const s = await sigmaSearch(L5, { n: Math.min(o.n, 500), steps: o.steps });
         await writeJsonAtomic(o.out + '-sigma-search.json', s);
         console.log(`σ search (n ${s.n}): best σ² [${s.best.join(', ')}] FD ${s.bestFd.toFixed(2)}`);
         for (const t of s.trials) console.log(`  level ${t.level}: σ² [${t.sigma2.join(', ')}] FD ${t.fd.toFixed(2)}`);
