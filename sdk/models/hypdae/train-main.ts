@@ -33,14 +33,16 @@ export interface HypdaeTrainOptions {
   /** Override stage-I steps (e.g. a short smoke run). */
   steps1?: number;
   checkpointEvery?: number;
+  /** Also write each log line to stderr (default true; notebooks pass false: the lines are in the log file). */
+  echo?: boolean;
 }
 
-function logger(file: string): (line: string) => void {
+function logger(file: string, echo = true): (line: string) => void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   return (line: string) => {
     const stamped = `${new Date().toISOString()} ${line}`;
     fs.appendFileSync(file, stamped + '\n');
-    process.stderr.write(stamped + '\n');
+    if (echo) process.stderr.write(stamped + '\n');
   };
 }
 
@@ -81,7 +83,7 @@ export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeCo
     for (const line of formatHypdaeConfig(config).split('\n')) log(line);
   };
   if (o.stage === '1' || (o.stage === 'all' && !stage1Complete(out, config))) {
-    const log = logger(path.join(out, 'stage1.log'));
+    const log = logger(path.join(out, 'stage1.log'), o.echo);
     header(log);
     const r = await trainStage1({ config, images: data.images, outDir: out, minutes: o.minutes, checkpointEvery: o.checkpointEvery ?? (o.tiny ? 2 : 50), log });
     if (!r.complete) {
@@ -90,7 +92,7 @@ export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeCo
     }
   }
   if (o.stage === '2' || o.stage === 'all') {
-    const log = logger(path.join(out, `${stage2Name(config)}.log`));
+    const log = logger(path.join(out, `${stage2Name(config)}.log`), o.echo);
     header(log);
     if (deadline !== undefined && Date.now() > deadline) {
       log('time budget spent before stage II; rerun to continue.');
