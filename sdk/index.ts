@@ -18,3 +18,4 @@ export * as evaluation from './pipelines/eval';
 export * as viz from './viz';
 export { show, save, installNotebookDisplay } from './viz';
 export { nested, NestedBuilder } from './fluent/nested';
+export { hyp, Hyp, HypBuilder, ImageBatch } from './fluent';

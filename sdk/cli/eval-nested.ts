@@ -15,7 +15,7 @@ export function evalNestedCommand(): Command {
     .option('--steps <n>', 'DDIM steps of every level (default: the checkpoint\'s, 20)', (v) => parseInt(v, 10))
     .option('--only <names>', 'comma-separated configuration names (default: all)')
     .option('--root <dir>', 'folder of the nested checkpoints', 'assets/nested')
-    .option('--sigma-search', 'also run the greedy per-level σ search at L = 5')
+    .option('--sigma-search', 'also run the greedy per-level σ search at L = 5 (with --n samples per candidate; --only none to run just the search)')
     .option('--out <base>', 'report base path (writes .json and .md)', 'out/eval/nested')
     .action(async (o: { n: number; steps?: number; seeds: string; only?: string; root: string; sigmaSearch?: boolean; out: string }) => {
       const { ready } = await import('../core/backend');
@@ -38,10 +38,12 @@ export function evalNestedCommand(): Command {
       const only = o.only?.split(',').map((s) => s.trim());
       const chosen = (only ? configs.filter((c) => only.includes(c.name)) : configs).map((c) => (o.steps ? { ...c, steps: o.steps, latentSteps: o.steps } : c));
       const seeds = o.seeds.split(',').map(Number);
-      const report = await runUnconditionalEval({ configs: chosen, n: o.n, seeds, out: o.out });
-      console.log(unconditionalMarkdown(report));
+      if (chosen.length) {
+        const report = await runUnconditionalEval({ configs: chosen, n: o.n, seeds, out: o.out });
+        console.log(unconditionalMarkdown(report));
+      }
       if (o.sigmaSearch && L5) {
-        const s = await sigmaSearch(L5, { n: Math.min(o.n, 500), steps: o.steps });
+        const s = await sigmaSearch(L5, { n: o.n, steps: o.steps });
         await writeJsonAtomic(o.out + '-sigma-search.json', s);
         console.log(`σ search (n ${s.n}): best σ² [${s.best.join(', ')}] FD ${s.bestFd.toFixed(2)}`);
         for (const t of s.trials) console.log(`  level ${t.level}: σ² [${t.sigma2.join(', ')}] FD ${t.fd.toFixed(2)}`);

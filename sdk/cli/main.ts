@@ -38,15 +38,19 @@ const evaluate = program.command('eval').description('run the evaluation protoco
 evaluate
   .command('fewshot')
   .description('few-shot run: 3 unseen classes × 16 inputs × 8 outputs; FD, KID, diversity, identity, recognisability, copy distance')
-  .option('--method <names>', 'comma-separated methods (copy, augment, ...)', 'copy,augment')
+  .option('--method <names>', 'comma-separated methods (copy, augment, stochastic[@s], hyperbolic[@R], hyperbolic-real[@R], euclidean[@R])', 'copy,augment')
   .option('--seeds <list>', 'comma-separated seeds', '0,1')
+  .option('--inputs <k>', 'inputs per class (the protocol: 16)', (v) => parseInt(v, 10), 16)
+  .option('--steps <n>', 'DDIM steps of the HypDAE methods (default: the checkpoint\'s, 20)', (v) => parseInt(v, 10))
   .option('--out <base>', 'report base path (writes .json and .md)', 'out/eval/fewshot')
-  .action(async (o: { method: string; seeds: string; out: string }) => {
+  .action(async (o: { method: string; seeds: string; inputs: number; steps?: number; out: string }) => {
     const { ready } = await import('../core/backend');
     await ready();
     const { runFewShotEval, fewShotMarkdown } = await import('../pipelines/eval');
+    const { registerHypdaeMethods } = await import('../pipelines/eval/hypdae-methods');
+    registerHypdaeMethods(undefined, { steps: o.steps });
     const seeds = o.seeds.split(',').map((s) => Number(s.trim()));
-    const report = await runFewShotEval({ methods: o.method.split(',').map((m) => m.trim()), seeds, out: o.out });
+    const report = await runFewShotEval({ methods: o.method.split(',').map((m) => m.trim()), seeds, out: o.out, inputsPerClass: o.inputs });
     console.log(fewShotMarkdown(report));
     console.log(`\nwritten: ${o.out}.json, ${o.out}.md`);
   });
