@@ -1,22 +1,35 @@
 /**
  * U-Net benchmarks for the shipped config (FASHION_UNET: 32×32×1, base 32, mults [1,2,2], 1 block/level,
- * attention at 8×8): forward of 64 images, one training step (batch 64, fwd + bwd + AdamW) and 50-step
- * DDIM-like sampling of 64 images (50 forward passes + a linear update). Rows match bench/unet_peer.py.
- * The train-step note lists where the time goes (tf.profile, kernel time by kernel type).
- * Env: HYPNEST_BENCH_REPS (default 3), HYPNEST_BENCH_SAMPLE_STEPS (default 50).
+ * attention at 8×8): forward of 64 images, one training step (batch 64, fwd + bwd + AdamW), 50-step
+ * DDIM-like sampling of 64 images (50 forward passes + a linear update), and the training step
+ * data-parallel on a WorkerPool of 1 and of 2 workers (train({ workers })), timed alternately.
+ * Rows match bench/unet_peer.py. Notes give the CPU time beside the wall time (on a loaded machine the
+ * wall time of a niced run says little) and, for the train step, where the time goes (tf.profile,
+ * kernel time by kernel type).
+ * Env: HYPNEST_BENCH_REPS (default 3), HYPNEST_BENCH_SAMPLE_STEPS (default 50), HYPNEST_BENCH_MICRO
+ * (micro-batches per step, default 4), HYPNEST_BENCH_DP=0 skips the worker rows.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ready, Rng } from '../sdk/core';
 import { createUNet, unetFlops, FASHION_UNET, formatUNetConfig } from '../sdk/nn';
-import { AdamW, localGradFn, accumulateGrads } from '../sdk/train';
+import { AdamW, localGradFn, accumulateGrads, createDataParallel, unetEpsLoss, type EpsBatch } from '../sdk/train';
 
 interface Row { name: string; ms: number; note?: string }
+interface Timing { wall: number; cpu: number }
 
-async function time(reps: number, f: () => unknown): Promise<number> {
+const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Median wall and CPU (this process, all threads) ms of `reps` calls after one warm-up. */
+async function time(reps: number, f: () => unknown): Promise<Timing> {
   await f();
-  const ts: number[] = [];
-  for (let i = 0; i < reps; i++) { const t0 = performance.now(); await f(); ts.push(performance.now() - t0); }
-  return ts.sort((a, b) => a - b)[Math.floor(ts.length / 2)];
+  const walls: number[] = []; const cpus: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const c0 = process.cpuUsage(); const t0 = performance.now();
+    await f();
+    const c = process.cpuUsage(c0);
+    walls.push(performance.now() - t0); cpus.push((c.user + c.system) / 1000);
+  }
+  return { wall: median(walls), cpu: median(cpus) };
 }
 
 /** Kernel time by kernel type over one call of f, as "Conv2D 41%, …". */
@@ -26,12 +39,15 @@ async function profile(f: () => Promise<void>): Promise<string> {
   let total = 0;
   for (const k of info.kernels) {
     const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    if (k.name.endsWith('__op')) continue; // custom-gradient op scopes (their kernels are counted)
     by.set(k.name, (by.get(k.name) ?? 0) + ms);
     total += ms;
   }
   const top = [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
   return top.map(([n, ms]) => `${n} ${((100 * ms) / total).toFixed(0)}%`).join(', ') + ` (of ${total.toFixed(0)} ms kernel time)`;
 }
+
+const cpuNote = (t: Timing) => `CPU ${t.cpu.toFixed(0)} ms`;
 
 export default async function bench(): Promise<Row[]> {
   await ready();
@@ -49,23 +65,45 @@ export default async function bench(): Promise<Row[]> {
   const rows: Row[] = [];
 
   const fwd = () => { const y = net.apply(x, t); y.dataSync(); y.dispose(); };
-  const fwdMs = await time(reps, fwd);
-  rows.push({ name: 'unet forward (batch 64, 32x32)', ms: fwdMs, note: `${backend}; ${((gflop * B * 1000) / fwdMs).toFixed(1)} GFLOP/s; ${cfg}` });
+  const fwdT = await time(reps, fwd);
+  rows.push({ name: 'unet forward (batch 64, 32x32)', ms: fwdT.wall, note: `${backend}; ${cpuNote(fwdT)}; ${((gflop * B * 1000) / fwdT.cpu).toFixed(1)} GFLOP/s (CPU time); ${cfg}` });
 
   const opt = new AdamW(net.params, { weightDecay: 0.01 });
-  // 4 micro-batches of 16: one batch-64 step in one piece needs ~5 GB of activations, over wasm's 4 GB heap
+  // micro-batches of 16: one batch-64 step in one piece needs more activations than wasm's 4 GB heap
   const k = Number(process.env.HYPNEST_BENCH_MICRO ?? 4);
-  const batch = { x, eps, t };
-  const gradFn = accumulateGrads(localGradFn(net.params, (b: typeof batch) => tf.losses.meanSquaredError(b.eps, net.apply(b.x, b.t)) as tf.Scalar), k);
-  const step = async () => {
-    const { grads } = await gradFn(batch, { step: 0, rng, lr: 1e-4 });
+  const batch: EpsBatch = { x, eps, t };
+  const lossCtx = { step: 0, rng, lr: 1e-4, init: net.config, shard: 0 };
+  const gradFn = accumulateGrads(localGradFn(net.params, (b: EpsBatch) => unetEpsLoss(net.params, b, lossCtx)), k);
+  const step = async (g = gradFn) => {
+    const { grads } = await g(batch, { step: 0, rng, lr: 1e-4 });
     opt.step(grads, 1e-4);
     tf.dispose(Object.values(grads));
     net.params['out.conv.b'].dataSync();
   };
-  const stepMs = await time(reps, step);
-  const where = await profile(step);
-  rows.push({ name: 'unet train step (batch 64, 32x32, fwd+bwd+AdamW)', ms: stepMs, note: `${backend}; ${k} micro-batches of ${B / k}; kernels: ${where}` });
+  const stepT = await time(reps, () => step());
+  const where = await profile(() => step());
+  const name = 'unet train step (batch 64, 32x32, fwd+bwd+AdamW)';
+  rows.push({ name, ms: stepT.wall, note: `${backend}; ${cpuNote(stepT)}; ${k} micro-batches of ${B / k}; kernels: ${where}` });
+
+  if (process.env.HYPNEST_BENCH_DP !== '0') {
+    // The same step with gradients from 1 or 2 workers (main thread: AdamW only), alternated so both see the same load.
+    const loss = { module: require.resolve('../sdk/train/worker-losses'), name: 'unetEpsLoss', init: net.config };
+    const pools = [await createDataParallel<EpsBatch>(net.params, { workers: 1, loss, microBatches: k }),
+      await createDataParallel<EpsBatch>(net.params, { workers: 2, loss, microBatches: k })];
+    try {
+      for (const p of pools) await step(p.gradFn);
+      const walls: number[][] = [[], []];
+      for (let r = 0; r < reps; r++) {
+        for (let i = 0; i < 2; i++) { const t0 = performance.now(); await step(pools[i].gradFn); walls[i].push(performance.now() - t0); }
+      }
+      const [w1, w2] = walls.map(median);
+      const ips = (ms: number) => ((B * 1000) / ms).toFixed(1);
+      rows.push({ name: `${name} (1 worker)`, ms: w1, note: `WorkerPool size 1, ${k} micro-batches; ${ips(w1)} images/s` });
+      rows.push({ name: `${name} (2 workers)`, ms: w2, note: `WorkerPool size 2, ${k / 2} micro-batches each; ${ips(w2)} images/s; speed-up ${(w1 / w2).toFixed(2)}x over 1 worker (alternated runs)` });
+    } finally {
+      for (const p of pools) await p.close();
+    }
+  }
   opt.dispose();
 
   const sample = () => {
@@ -79,9 +117,10 @@ export default async function bench(): Promise<Row[]> {
     xs.dataSync();
     xs.dispose();
   };
-  const t0 = performance.now();
+  const c0 = process.cpuUsage(); const t0 = performance.now();
   sample();
-  rows.push({ name: `unet sample ${sampleSteps} steps x 64 images`, ms: performance.now() - t0, note: `${backend}; one run (no warm-up beyond the rows above)` });
+  const c = process.cpuUsage(c0);
+  rows.push({ name: `unet sample ${sampleSteps} steps x 64 images`, ms: performance.now() - t0, note: `${backend}; CPU ${((c.user + c.system) / 1000).toFixed(0)} ms; one run (no warm-up beyond the rows above)` });
   tf.dispose([x, eps, t]);
   for (const v of Object.values(net.params)) v.dispose();
   return rows;

@@ -3,6 +3,8 @@ mults [1,2,2], 1 res block per level, AdaGN res blocks, stride-2 conv down, near
 self-attention at 8x8, group norm 8 groups), timed under the same row names. Prints JSON {"rows": [...]}.
 Rows without a suffix use torch.set_num_threads(1); rows ending in ' [torch default threads]' use torch's default.
 The train step runs batch 64 in one piece (torch's activations fit); the hypnest row uses 4 micro-batches of 16.
+The train-step rows ending in ' (1 worker)' / ' (2 workers)' run torch with 1 / 2 threads (hypnest: a WorkerPool
+of 1 / 2 workers). Notes give the process CPU time beside the wall time.
 Env: HYPNEST_BENCH_REPS (default 3), HYPNEST_BENCH_SAMPLE_STEPS (default 50).
 """
 import json, math, os, sys, time
@@ -112,15 +114,28 @@ def main():
                 ti = torch.full((B,), 999 - (1000 * i) // steps)
                 xs = 0.98 * xs + 0.02 * net(xs, ti)
 
+    def cpu_timed(f):
+        """(median wall ms, CPU ms of the whole timed block / reps) — timed() plus the process CPU time."""
+        c0 = time.process_time()
+        wall = timed(reps, f)
+        return wall, (time.process_time() - c0) * 1000 / (reps + 1)
+
     default_threads = torch.get_num_threads()
     rows = []
+    train_name = "unet train step (batch 64, 32x32, fwd+bwd+AdamW)"
     for threads, suffix in [(1, ''), (default_threads, ' [torch default threads]')]:
         torch.set_num_threads(threads)
         note = f"torch {torch.__version__}, {threads} thread(s), {nparams / 1e6:.2f}M params"
-        rows.append({"name": f"unet forward (batch 64, 32x32){suffix}", "ms": timed(reps, fwd), "note": note})
-        rows.append({"name": f"unet train step (batch 64, 32x32, fwd+bwd+AdamW){suffix}", "ms": timed(reps, step), "note": note})
-        t0 = time.perf_counter(); sample()
-        rows.append({"name": f"unet sample {steps} steps x 64 images{suffix}", "ms": (time.perf_counter() - t0) * 1000, "note": note})
+        wall, cpu = cpu_timed(fwd)
+        rows.append({"name": f"unet forward (batch 64, 32x32){suffix}", "ms": wall, "note": f"{note}; CPU {cpu:.0f} ms"})
+        wall, cpu = cpu_timed(step)
+        rows.append({"name": f"{train_name}{suffix}", "ms": wall, "note": f"{note}; CPU {cpu:.0f} ms"})
+        c0, t0 = time.process_time(), time.perf_counter(); sample()
+        rows.append({"name": f"unet sample {steps} steps x 64 images{suffix}", "ms": (time.perf_counter() - t0) * 1000,
+                     "note": f"{note}; CPU {(time.process_time() - c0) * 1000:.0f} ms"})
+    for threads, suffix in [(1, ' (1 worker)'), (2, ' (2 workers)')]:
+        torch.set_num_threads(threads)
+        rows.append({"name": f"{train_name}{suffix}", "ms": timed(reps, step), "note": f"torch {threads} thread(s)"})
     print(json.dumps({"rows": rows, "torch": torch.__version__, "default_threads": default_threads}))
 
 

@@ -10,7 +10,7 @@ import { Rng } from '../core';
 import { Params } from './params';
 import { initConv2d, conv2d } from './conv2d';
 import { initDense, dense } from './dense';
-import { initNorm, groupNorm, silu } from './norm';
+import { initNorm, groupNormAct } from './norm';
 
 export function initResBlock(p: Params, name: string, inCh: number, outCh: number, embDim: number, rng: Rng): void {
   initNorm(p, `${name}.norm1`, inCh, rng);
@@ -24,12 +24,11 @@ export function initResBlock(p: Params, name: string, inCh: number, outCh: numbe
 /** x [B,H,W,inCh], emb [B,E] (already SiLU-activated by the caller, shared by all blocks) → [B,H,W,outCh]. */
 export function resBlock(p: Params, name: string, x: tf.Tensor4D, embAct: tf.Tensor2D, groups: number): tf.Tensor4D {
   return tf.tidy(() => {
-    const h1 = conv2d(p, `${name}.conv1`, silu(groupNorm(p, `${name}.norm1`, x, groups)));
+    const h1 = conv2d(p, `${name}.conv1`, groupNormAct(p, `${name}.norm1`, x, groups, { act: 'silu' }));
     const C = h1.shape[3];
     const ss = tf.reshape(dense(p, `${name}.emb`, embAct), [-1, 1, 1, 2 * C]);
     const [scale, shift] = tf.split(ss, 2, 3);
-    const h2 = tf.add(tf.mul(groupNorm(p, `${name}.norm2`, h1, groups), tf.add(scale, 1)), shift);
-    const h = conv2d(p, `${name}.conv2`, silu(h2));
+    const h = conv2d(p, `${name}.conv2`, groupNormAct(p, `${name}.norm2`, h1, groups, { act: 'silu', scale: tf.add(scale, 1), shift }));
     const skip = p[`${name}.skip.w`] ? conv2d(p, `${name}.skip`, x) : x;
     return tf.add(skip, h) as tf.Tensor4D;
   });

@@ -11,7 +11,7 @@ import { Rng, ShapeError } from '../core';
 import { Params, addParam, param, checkRank } from './params';
 import { initConv2d, conv2d } from './conv2d';
 import { initDense, dense } from './dense';
-import { initNorm, groupNorm, silu } from './norm';
+import { initNorm, groupNormAct, silu } from './norm';
 import { initTimeMlp, timeMlp } from './time-embedding';
 import { initResBlock, resBlock } from './res-block';
 import { initDownsample, downsample, initUpsample, upsample } from './resample';
@@ -94,7 +94,7 @@ export function unetForward(p: Params, c: UNetConfig, x: tf.Tensor, t: tf.Tensor
       for (let i = 0; i <= c.blocksPerLevel; i++) h = resBlock(p, `up.${level}.res.${i}`, tf.concat([h, hs.pop()!], 3), e, c.groups);
       if (level > 0) h = upsample(p, `up.${level}.up`, h);
     }
-    return conv2d(p, 'out.conv', silu(groupNorm(p, 'out.norm', h, c.groups)));
+    return conv2d(p, 'out.conv', groupNormAct(p, 'out.norm', h, c.groups, { act: 'silu' }));
   });
 }
 

@@ -7,3 +7,6 @@ export * from './data-source';
 export * from './train-state';
 export * from './trainer';
 export * from './accumulate';
+export * from './data-parallel';
+export * from './batch-wire';
+export * from './worker-losses';

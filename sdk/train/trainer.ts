@@ -3,7 +3,8 @@
  * AdamW at lr_t (linear warm-up), update the EMA, log, and every `checkpointEvery` steps save the whole
  * state (params, moments, EMA, step; the per-step Rng is derived from (seed, step), so saving the seed saves it).
  * If `checkpointPath` holds a state, training resumes from it and continues the same run.
- * One thread: `gradFn` is the seam where a worker pool can supply averaged gradients instead.
+ * Gradients come from `lossFn` on this thread, from `gradFn` if given, or, with `workers: n` and `workerLoss`,
+ * from n worker threads each taking 1/n of the batch (data-parallel.ts; n = 2 uses both cores).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, ConfigError, ValueError, checkOptions, describe, progress } from '../core';
@@ -14,6 +15,7 @@ import { clipByGlobalNorm } from './clip';
 import { warmupLr } from './schedule';
 import { DataSource, openData, batchSizeOf } from './data-source';
 import { accumulateGrads } from './accumulate';
+import { createDataParallel, type WorkerLoss, type DataParallel } from './data-parallel';
 import { loadTrainState, saveTrainState, TRAIN_STATE_KIND, TrainStateMeta } from './train-state';
 
 export interface StepContext {
@@ -32,7 +34,8 @@ export interface TrainLog { step: number; loss: number; lr: number; gradNorm: nu
 
 export interface TrainOptions<B> {
   params: Params;
-  lossFn: LossFn<B>;
+  /** The loss on this thread (not needed with gradFn or workers). */
+  lossFn?: LossFn<B>;
   data: DataSource<B>;
   /** Total steps of the run (a resumed run continues up to it). */
   steps: number;
@@ -55,8 +58,19 @@ export interface TrainOptions<B> {
   logEvery?: number;
   /** Replaces the single-thread gradient computation (e.g. by a worker pool's averaged gradients). */
   gradFn?: GradFn<B>;
-  /** Split each batch into this many micro-batches and average their gradients (saves memory; default 1). */
+  /**
+   * Split each batch into this many micro-batches and average their gradients (saves memory; default 1, or
+   * `workers` with workers). With workers, the total over all workers: each runs microBatches/workers.
+   */
   microBatches?: number;
+  /**
+   * Data-parallel training on this many worker threads (0/undefined: this thread). Each worker computes
+   * the gradient on its share of the batch's rows with `workerLoss`; the averages equal the full-batch
+   * gradient. `lossFn` is then not used (it may be left out).
+   */
+  workers?: number;
+  /** The loss workers run: an exported function of a module (see data-parallel.ts for its signature). */
+  workerLoss?: WorkerLoss;
   /** The trainer disposes each batch after its step (default true). */
   disposeBatches?: boolean;
   label?: string;
@@ -72,7 +86,7 @@ export interface TrainResult {
   resumedFrom?: number;
 }
 
-const KNOWN = ['params', 'lossFn', 'data', 'steps', 'lr', 'warmup', 'clip', 'ema', 'emaWarmup', 'adam', 'checkpointEvery', 'checkpointPath', 'resume', 'config', 'seed', 'onLog', 'logEvery', 'gradFn', 'microBatches', 'disposeBatches', 'label'];
+const KNOWN = ['params', 'lossFn', 'data', 'steps', 'lr', 'warmup', 'clip', 'ema', 'emaWarmup', 'adam', 'checkpointEvery', 'checkpointPath', 'resume', 'config', 'seed', 'onLog', 'logEvery', 'gradFn', 'microBatches', 'workers', 'workerLoss', 'disposeBatches', 'label'];
 
 /** The Rng of step `step` of a run seeded `seed` (a hash of both). */
 export function stepRng(seed: number, step: number): Rng {
@@ -103,7 +117,16 @@ function validate<B>(o: TrainOptions<B>): void {
   checkOptions('train', o, KNOWN);
   const bad = (k: string, exp: string) => new ConfigError(`train(${k})`, { expected: exp, received: describe((o as unknown as Record<string, unknown>)[k]) });
   if (!o.params || !Object.keys(o.params).length) throw bad('params', 'a non-empty Params store');
-  if (typeof o.lossFn !== 'function' && !o.gradFn) throw bad('lossFn', 'a function (batch, ctx) → scalar');
+  const workers = o.workers ?? 0;
+  if (!Number.isInteger(workers) || workers < 0) throw bad('workers', 'a non-negative integer (0: this thread)');
+  if (workers > 0 && o.gradFn) throw bad('workers', 'workers or gradFn, not both');
+  if (workers > 0 && !o.workerLoss) {
+    throw new ConfigError('train(workerLoss)', {
+      expected: "with workers, { module: require.resolve('./my-loss'), name: 'myLoss', init? }", received: describe(o.workerLoss),
+      hint: 'Workers share no memory with this thread, so the loss must be an exported function of a module (see sdk/train/data-parallel.ts).',
+    });
+  }
+  if (typeof o.lossFn !== 'function' && !o.gradFn && workers === 0) throw bad('lossFn', 'a function (batch, ctx) → scalar');
   if (!Number.isInteger(o.steps) || o.steps < 0) throw bad('steps', 'a non-negative integer');
   if (!(o.lr > 0)) throw bad('lr', 'a positive learning rate');
   if (o.checkpointEvery !== undefined && (!Number.isInteger(o.checkpointEvery) || o.checkpointEvery < 1)) throw bad('checkpointEvery', 'a positive integer');
@@ -117,14 +140,16 @@ export async function train<B>(o: TrainOptions<B>): Promise<TrainResult> {
   const params = o.params;
   const opt = new AdamW(params, o.adam);
   const ema = o.ema ? new Ema(params, o.ema, o.emaWarmup ?? false) : undefined;
-  const gradFn = accumulateGrads(o.gradFn ?? localGradFn(params, o.lossFn), o.microBatches ?? 1);
   const disposeBatches = o.disposeBatches ?? true;
+  let dp: DataParallel<B> | undefined;
   let step = 0;
   let losses: number[] = [];
   let slot: 0 | 1 = 0;
   let resumedFrom: number | undefined;
   let bar: ReturnType<typeof progress> | undefined;
   try {
+    if (o.workers) dp = await createDataParallel<B>(params, { workers: o.workers, loss: o.workerLoss!, microBatches: o.microBatches });
+    const gradFn = dp ? dp.gradFn : accumulateGrads(o.gradFn ?? localGradFn(params, o.lossFn!), o.microBatches ?? 1);
     if (o.checkpointPath && o.resume !== false) {
       const st = await loadTrainState(o.checkpointPath, o.config);
       if (st) {
@@ -181,5 +206,6 @@ export async function train<B>(o: TrainOptions<B>): Promise<TrainResult> {
   } finally {
     bar?.done();
     opt.dispose();
+    await dp?.close();
   }
 }

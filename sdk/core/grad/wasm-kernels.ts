@@ -1,7 +1,9 @@
 /**
  * Kernels that gradients need and the tfjs wasm backend (4.22) lacks or runs badly, composed from kernels it
  * has: Conv2DBackpropFilter and UnsortedSegmentSum (missing), Conv2DBackpropInput (stock one ~10× slower
- * than Conv2D), MaxPoolGrad (stock one wrong for some shapes; see wasm-maxpool-grad.ts).
+ * than Conv2D), MaxPoolGrad (stock one wrong for some shapes; see wasm-maxpool-grad.ts). Also replaced for
+ * speed: BatchMatMul (wasm-matmul.ts), Identity/Slice/SplitV/Unpack (wasm-copies.ts); and two kernels of
+ * our own, the fused group norm (wasm-group-norm.ts).
  * Registered for the 'wasm' backend only, so every path reaches them: registered gradients,
  * tf.fused.conv2d's own custom gradient, conv2dTranspose, and direct calls.
  *
@@ -13,6 +15,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { maxPoolGradWasm } from './wasm-maxpool-grad';
+import { batchMatMulWasm } from './wasm-matmul';
+import { rememberStock } from './wasm-stock';
+import { identityWasm, sliceWasm, splitVWasm, unpackWasm } from './wasm-copies';
+import { GROUP_NORM_AFFINE, GROUP_NORM_AFFINE_GRAD, groupNormAffineWasm, groupNormAffineGradWasm } from './wasm-group-norm';
 
 type Info = tf.TensorInfo;
 type Attrs = Record<string, unknown>;
@@ -124,21 +130,34 @@ function unsortedSegmentSum({ inputs, attrs, backend }: { inputs: tf.NamedTensor
   return { dataId: out.dataId, shape: [numSegments, ...rest], dtype: 'float32' };
 }
 
-const KERNELS: [string, tf.KernelFunc][] = [
-  ['Conv2DBackpropFilter', conv2DBackpropFilter as unknown as tf.KernelFunc],
-  ['UnsortedSegmentSum', unsortedSegmentSum as unknown as tf.KernelFunc],
-  ['MaxPoolGrad', maxPoolGradWasm as unknown as tf.KernelFunc], // replaces a faulty stock kernel
-  ['Conv2DBackpropInput', conv2DBackpropInput as unknown as tf.KernelFunc], // replaces a slow stock kernel
+/** [name, ours, wraps the stock kernel (so it needs it registered first)] */
+const KERNELS: [string, tf.KernelFunc, boolean][] = [
+  ['Conv2DBackpropFilter', conv2DBackpropFilter as unknown as tf.KernelFunc, false],
+  ['UnsortedSegmentSum', unsortedSegmentSum as unknown as tf.KernelFunc, false],
+  ['MaxPoolGrad', maxPoolGradWasm as unknown as tf.KernelFunc, false], // replaces a faulty stock kernel
+  ['Conv2DBackpropInput', conv2DBackpropInput as unknown as tf.KernelFunc, false], // replaces a slow stock kernel
+  ['BatchMatMul', batchMatMulWasm as unknown as tf.KernelFunc, true], // stock one is scalar unless plain and unbatched
+  ['Identity', identityWasm as unknown as tf.KernelFunc, false], // stock one copies (the tape clones every saved tensor)
+  ['Slice', sliceWasm as unknown as tf.KernelFunc, false], // stock one copies the whole input per slice
+  ['SplitV', splitVWasm as unknown as tf.KernelFunc, false],
+  ['Unpack', unpackWasm as unknown as tf.KernelFunc, false],
+  [GROUP_NORM_AFFINE, groupNormAffineWasm as unknown as tf.KernelFunc, false], // our own: fused group norm (sdk/nn/norm.ts)
+  [GROUP_NORM_AFFINE_GRAD, groupNormAffineGradWasm as unknown as tf.KernelFunc, false],
 ];
 
 /** Registers our kernels on the wasm backend (idempotent). Returns the names it added or replaced. */
 export function registerWasmKernels(): string[] {
   const added: string[] = [];
-  for (const [kernelName, kernelFunc] of KERNELS) {
+  for (const [kernelName, kernelFunc, wraps] of KERNELS) {
     const existing = tf.getKernel(kernelName, 'wasm');
     if (existing?.kernelFunc === kernelFunc) continue;
-    if (existing) tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+    if (wraps && !existing) continue;
+    if (existing) {
+      rememberStock(kernelName, existing.kernelFunc);
+      tf.unregisterKernel(kernelName, 'wasm');
+    }
+    // Keep the stock setupFunc: it binds the wasm functions the stock kernel (still called by ours) uses.
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc, setupFunc: existing?.setupFunc });
     added.push(kernelName);
   }
   return added;
