@@ -26,7 +26,7 @@ function run(cmd, cmdArgs, capture) {
 }
 
 // Debian packages the suite needs (the browser test's Chromium, the data set): installed when missing and root.
-const debNeeds = [['/usr/bin/chromium', 'chromium'], ['/usr/share/datasets/fashion-mnist', 'dataset-fashion-mnist']];
+const debNeeds = [['/usr/bin/chromium', 'chromium'], ['/usr/share/datasets/fashion-mnist', 'dataset-fashion-mnist'], ['/usr/lib/python3/dist-packages/jupyter_kernel_test', 'python3-jupyter-kernel-test']];
 const debMissing = debNeeds.filter(([p]) => !existsSync(p)).map(([, pkg]) => pkg);
 if (debMissing.length) {
   if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
