@@ -6,13 +6,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
+import { intList, positiveInt } from '../core/cli-args';
 
 export function evalNestedCommand(): Command {
   return new Command('nested')
     .description('unconditional run of nested diffusion: FD/KID vs all of T and sampling cost for each configuration')
-    .option('--n <n>', 'samples per configuration and seed', (v) => parseInt(v, 10), 2000)
+    .option('--n <n>', 'samples per configuration and seed', (v) => positiveInt('--n', v, '2000'), 2000)
     .option('--seeds <list>', 'comma-separated seeds', '0')
-    .option('--steps <n>', 'DDIM steps of every level (default: the checkpoint\'s, 20)', (v) => parseInt(v, 10))
+    .option('--steps <n>', 'DDIM steps of every level (default: the checkpoint\'s, 20)', (v) => positiveInt('--steps', v))
     .option('--only <names>', 'comma-separated configuration names (default: all)')
     .option('--root <dir>', 'folder of the nested checkpoints', 'assets/nested')
     .option('--sigma-search', 'also run the greedy per-level σ search at L = 5 (with --n samples per candidate; --only none to run just the search)')
@@ -37,7 +38,7 @@ export function evalNestedCommand(): Command {
       for (const L of [3, 5]) if (has(`L${L}-markov`)) configs.push({ name: `L=${L} Markov`, model: await load(`L${L}-markov`) });
       const only = o.only?.split(',').map((s) => s.trim());
       const chosen = (only ? configs.filter((c) => only.includes(c.name)) : configs).map((c) => (o.steps ? { ...c, steps: o.steps, latentSteps: o.steps } : c));
-      const seeds = o.seeds.split(',').map(Number);
+      const seeds = intList('--seeds', o.seeds);
       if (chosen.length) {
         const report = await runUnconditionalEval({ configs: chosen, n: o.n, seeds, out: o.out });
         console.log(unconditionalMarkdown(report));

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /** The `hypnest` command line. Each command loads only what it needs. */
 import { Command } from 'commander';
-import { HypnestError } from '../core/errors';
+import { intList, positiveInt } from '../core/cli-args';
+import { reportError } from '../core/report-error';
 import { hypdaeCommand } from '../models/hypdae/train-main';
 import { nestedCommand } from '../models/nested/train-main';
 import { evalNestedCommand } from './eval-nested';
@@ -40,16 +41,17 @@ evaluate
   .description('few-shot run: 3 unseen classes × 16 inputs × 8 outputs; FD, KID, diversity, identity, recognisability, copy distance')
   .option('--method <names>', 'comma-separated methods (copy, augment, stochastic[@s], hyperbolic[@R], hyperbolic-real[@R], euclidean[@R])', 'copy,augment')
   .option('--seeds <list>', 'comma-separated seeds', '0,1')
-  .option('--inputs <k>', 'inputs per class (the protocol: 16)', (v) => parseInt(v, 10), 16)
-  .option('--steps <n>', 'DDIM steps of the HypDAE methods (default: the checkpoint\'s, 20)', (v) => parseInt(v, 10))
+  .option('--inputs <k>', 'inputs per class (the protocol: 16)', (v) => positiveInt('--inputs', v, '16'), 16)
+  .option('--steps <n>', 'DDIM steps of the HypDAE methods (default: the checkpoint\'s, 20)', (v) => positiveInt('--steps', v))
+  .option('--checkpoints <dir>', 'HypDAE checkpoint folder (stage1.* and stage2-*.*; default: the shipped assets/hypdae)')
   .option('--out <base>', 'report base path (writes .json and .md)', 'out/eval/fewshot')
-  .action(async (o: { method: string; seeds: string; inputs: number; steps?: number; out: string }) => {
+  .action(async (o: { method: string; seeds: string; inputs: number; steps?: number; checkpoints?: string; out: string }) => {
     const { ready } = await import('../core/backend');
     await ready();
     const { runFewShotEval, fewShotMarkdown } = await import('../pipelines/eval');
     const { registerHypdaeMethods } = await import('../pipelines/eval/hypdae-methods');
-    registerHypdaeMethods(undefined, { steps: o.steps });
-    const seeds = o.seeds.split(',').map((s) => Number(s.trim()));
+    registerHypdaeMethods(o.checkpoints, { steps: o.steps });
+    const seeds = intList('--seeds', o.seeds);
     const report = await runFewShotEval({ methods: o.method.split(',').map((m) => m.trim()), seeds, out: o.out, inputsPerClass: o.inputs });
     console.log(fewShotMarkdown(report));
     console.log(`\nwritten: ${o.out}.json, ${o.out}.md`);
@@ -61,12 +63,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (e) {
-    if (e instanceof HypnestError) {
-      console.error(`${e.name}: ${e.message}`);
-      process.exitCode = 2;
-      return;
-    }
-    throw e;
+    process.exitCode = reportError(e);
   }
 }
 

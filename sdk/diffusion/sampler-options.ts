@@ -2,6 +2,7 @@
  * Options shared by the samplers, their validation, and the loop that turns a step generator into a plain
  * `(model, x, schedule, options) → x` function with a progress bar.
  */
+import { assertFinite } from '../core/finite';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, ValueError, checkOptions, describe } from '../core/errors';
 import { progress as startProgress } from '../core/progress';
@@ -55,6 +56,7 @@ export interface Resolved {
 export function resolveSampler(where: string, x: tf.Tensor, schedule: Schedule, options: SamplerOptions, known: readonly string[], defaultSteps: number): Resolved {
   checkBatch(`${where}(x)`, x);
   checkOptions(`${where}(options)`, options, known);
+  assertFinite(`${where}(x)`, x, 'a finite starting image or noise', 'Draw x_T from tf.randomNormal (or an inversion) and check it for NaN first.');
   if (!schedule || !(schedule.alphasCumprod instanceof Float64Array)) {
     throw new ConfigError(`${where}(schedule)`, { expected: 'a Schedule (makeSchedule)', received: describe(schedule) });
   }

@@ -2,6 +2,7 @@
  * Numerical guards shared by every Poincaré-ball op (float32-safe), and input conversion.
  * Guards live inside the ops, never in callers (geoopt's habit).
  */
+import { assertFinite } from '../core/finite';
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError, ValueError, describe } from '../core/errors';
 // Side effect: registers tfjs-core's gradients (absent from its CommonJS build) so every op here differentiates.
@@ -65,10 +66,7 @@ export function toScalar(where: string, r: ScalarLike): tf.Tensor {
 
 /** Throws ValueError if a tensor holds NaN or ±∞ (reads one boolean back). */
 export function checkFinite(where: string, x: tf.Tensor): void {
-  const bad = tf.tidy(() => tf.any(tf.logicalNot(tf.isFinite(x))));
-  const v = bad.dataSync()[0];
-  bad.dispose();
-  if (v) throw new ValueError(where, { expected: 'finite coordinates', received: `${describe(x)} containing NaN or ±Infinity`, hint: 'Check the upstream computation.' });
+  assertFinite(where, x, 'finite coordinates', 'Check the upstream computation.');
 }
 
 /** Σ x² over the last axis, keepdim. */

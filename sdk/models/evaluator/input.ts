@@ -2,6 +2,7 @@
  * Image input for the evaluator: accepts a tensor [n, 28, 28, 1], [n, 28, 28], [n, 784] (or the 32×32
  * zero-padded versions, centre-cropped to 28×28), or a Float32Array of n·784 / n·1024 pixels in [-1, 1].
  */
+import { assertFinite } from '../../core/finite';
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError, describe } from '../../core/errors';
 import { EVALUATOR_SIZE } from './config';
@@ -31,7 +32,7 @@ export function toEvaluatorInput(images: ImagesLike, where = 'evaluator(images)'
     throw bad('a tensor or a Float32Array');
   }
   const s = side;
-  return tf.tidy(() => {
+  const out = tf.tidy(() => {
     let x = (images instanceof tf.Tensor ? tf.reshape(tf.cast(images, 'float32'), [n, s, s, 1]) : tf.tensor4d(images, [n, s, s, 1])) as tf.Tensor4D;
     if (s !== EVALUATOR_SIZE) {
       const o = (s - EVALUATOR_SIZE) / 2;
@@ -39,4 +40,11 @@ export function toEvaluatorInput(images: ImagesLike, where = 'evaluator(images)'
     }
     return x;
   });
+  try {
+    assertFinite(where, out, 'finite pixels in [−1, 1]', 'NaN pixels vanish inside the network and would go unnoticed in FD/KID: fix the images that produced them.');
+  } catch (e) {
+    out.dispose();
+    throw e;
+  }
+  return out;
 }

@@ -62,6 +62,11 @@ export interface Stage2Config {
   readonly width: number;
   /** Residual MLP blocks in the encoder and in the decoder. */
   readonly blocks: number;
+  /**
+   * Normalisation inside the decoder MLP. 'layer' (LayerNorm before each block and the output) makes the decoder
+   * nearly blind to the length of log₀h, i.e. to the radius; 'none' keeps the radius an input the decoder can use.
+   */
+  readonly decoderNorm: 'layer' | 'none';
   /** Weight λ of the reconstruction term: L = CE + λ (L2 + 1 − cos). */
   readonly lambda: number;
   readonly batchSize: number;
@@ -101,7 +106,7 @@ const STAGE1: Stage1Config = {
 };
 
 const STAGE2: Stage2Config = {
-  space: 'hyperbolic', labels: 'pseudo', clusters: 8, ballDim: 16, c: 1, clipR: 3, width: 128, blocks: 2,
+  space: 'hyperbolic', labels: 'pseudo', clusters: 8, ballDim: 16, c: 1, clipR: 3, width: 128, blocks: 2, decoderNorm: 'layer',
   lambda: 1, batchSize: 256, steps: 1500, lr: 1e-3, seed: 0,
 };
 
@@ -157,6 +162,7 @@ function validate(c: HypdaeConfig): void {
   const s2 = c.stage2;
   oneOf('stage2.space', s2.space, ['hyperbolic', 'euclidean']);
   oneOf('stage2.labels', s2.labels, ['pseudo', 'real']);
+  oneOf('stage2.decoderNorm', s2.decoderNorm, ['layer', 'none']);
   num('stage2.clusters', s2.clusters, 2, 1000, true);
   num('stage2.ballDim', s2.ballDim, 1, 1024, true);
   num('stage2.c', s2.c, 1e-6, 1e3);
@@ -216,7 +222,7 @@ export function formatHypdaeConfig(c: HypdaeConfig): string {
       `${s1.schedule.kind} T=${s1.schedule.trainSteps}, batch ${s1.batchSize} × ${s1.steps} steps, lr ${s1.lr}, EMA ${s1.emaDecay}, cond-drop ${s1.condDrop}`,
     `  augment (encoder input only): ${aug}`,
     `HypDAE stage II: ${s2.space}, labels ${s2.labels}${s2.labels === 'pseudo' ? ` (k-means k=${s2.clusters})` : ''}, dim ${s2.ballDim}, c ${s2.c}, clipR ${s2.clipR}, ` +
-      `width ${s2.width} × ${s2.blocks} blocks, λ ${s2.lambda}, batch ${s2.batchSize} × ${s2.steps} steps, lr ${s2.lr}`,
+      `width ${s2.width} × ${s2.blocks} blocks, decoder norm ${s2.decoderNorm}, λ ${s2.lambda}, batch ${s2.batchSize} × ${s2.steps} steps, lr ${s2.lr}`,
     `sampling: DDIM ${c.sample.steps} steps, guidance ${c.sample.guidance}, η ${c.sample.eta}`,
   ].join('\n');
 }

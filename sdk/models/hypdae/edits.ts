@@ -27,7 +27,10 @@ function unit(x: tf.Tensor): tf.Tensor {
 function checkR(where: string, s: Stage2, R: number): void {
   const max = isHyp(s) ? maxRadius(s.config.stage2.c) : Infinity;
   if (typeof R !== 'number' || !(R > 0) || R > max * (1 + 1e-12)) {
-    throw new ValueError(where, { expected: `a radius 0 < R ≤ ${max === Infinity ? '∞' : max.toFixed(4)}`, received: describe(R) });
+    const why = max === Infinity
+      ? 'The Euclidean twin accepts any positive radius.'
+      : `R is the hyperbolic distance from the origin; beyond ${max.toFixed(4)} the point's Euclidean norm rounds to the ball's edge in float32 and distances there are meaningless. Radii near 6 keep instance detail, near 3 keep only the category.`;
+    throw new ValueError(where, { expected: `a radius 0 < R ≤ ${max === Infinity ? '∞' : max.toFixed(4)}`, received: describe(R), hint: why });
   }
 }
 

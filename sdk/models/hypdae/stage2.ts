@@ -2,7 +2,7 @@
  * Stage II of HypDAE: an autoencoder of stage-I codes through the Poincaré ball (or its Euclidean twin).
  *   encoder:  u = MLP(z) ∈ R^d;  h = MobiusLinear(project(expmap0(clip_r(u))))        (ball point, dim d)
  *   head:     logits = HyperbolicMLR(h)                     (pseudo-labels from k-means, or real labels)
- *   decoder:  ẑ = MLP(logmap0(h))
+ *   decoder:  ẑ = MLP(logmap0(h))   (decoderNorm 'none': no LayerNorm in it, so the radius ‖log₀h‖ reaches ẑ)
  *   loss:     L = CE(logits, y) + λ · mean_B( mean_j (z − ẑ)² + 1 − cos(z, ẑ) )
  * Euclidean twin: ToEuclidean (identity, same clipping), EuclideanLinear, EuclideanMLR, no logmap0.
  * MLP = dense(in → w), `blocks` × [h + fc2(SiLU(fc1(LN(h))))], dense(w → out). One Params store:
@@ -29,24 +29,26 @@ export interface Stage2 {
   readonly head: Layer;
 }
 
-function initMlp(p: Params, name: string, inDim: number, outDim: number, s: Stage2Config, rng: Rng): void {
+function initMlp(p: Params, name: string, inDim: number, outDim: number, s: Stage2Config, rng: Rng, norm = true): void {
   initDense(p, `${name}.in`, inDim, s.width, rng);
   for (let i = 0; i < s.blocks; i++) {
-    initNorm(p, `${name}.block.${i}.norm`, s.width, rng);
+    if (norm) initNorm(p, `${name}.block.${i}.norm`, s.width, rng);
     initDense(p, `${name}.block.${i}.fc1`, s.width, 2 * s.width, rng);
     initDense(p, `${name}.block.${i}.fc2`, 2 * s.width, s.width, rng, 'zeros');
   }
-  initNorm(p, `${name}.outnorm`, s.width, rng);
+  if (norm) initNorm(p, `${name}.outnorm`, s.width, rng);
   initDense(p, `${name}.out`, s.width, outDim, rng, 'glorot');
 }
 
-function mlp(p: Params, name: string, x: tf.Tensor, blocks: number): tf.Tensor {
+/** The residual MLP; without `norm` its blocks see h itself, so the output follows the input's scale. */
+function mlp(p: Params, name: string, x: tf.Tensor, blocks: number, norm = true): tf.Tensor {
   return tf.tidy(() => {
+    const ln = (key: string, h: tf.Tensor) => (norm ? layerNorm(p, key, h) : h);
     let h = dense(p, `${name}.in`, x);
     for (let i = 0; i < blocks; i++) {
-      h = tf.add(h, dense(p, `${name}.block.${i}.fc2`, silu(dense(p, `${name}.block.${i}.fc1`, layerNorm(p, `${name}.block.${i}.norm`, h)))));
+      h = tf.add(h, dense(p, `${name}.block.${i}.fc2`, silu(dense(p, `${name}.block.${i}.fc1`, ln(`${name}.block.${i}.norm`, h)))));
     }
-    return dense(p, `${name}.out`, silu(layerNorm(p, `${name}.outnorm`, h)));
+    return dense(p, `${name}.out`, silu(ln(`${name}.outnorm`, h)));
   });
 }
 
@@ -57,7 +59,7 @@ export function createStage2(config: HypdaeConfig, numClasses: number, seed = co
   const params: Params = {};
   const codeDim = config.stage1.codeDim;
   initMlp(params, 'enc', codeDim, s.ballDim, s, rng);
-  initMlp(params, 'dec', s.ballDim, codeDim, s, rng);
+  initMlp(params, 'dec', s.ballDim, codeDim, s, rng, s.decoderNorm === 'layer');
   const hyp = s.space === 'hyperbolic';
   const toManifold: Layer = hyp ? new ToPoincare({ c: s.c, clipR: s.clipR }) : new ToEuclidean({ clipR: s.clipR });
   const lin = { inFeatures: s.ballDim, outFeatures: s.ballDim, seed: rng.seed() };
@@ -80,7 +82,7 @@ export function fromBall(s: Stage2, h: tf.Tensor): tf.Tensor2D {
   checkRank('fromBall(h)', h, 2, s.config.stage2.ballDim);
   return tf.tidy(() => {
     const u = s.config.stage2.space === 'hyperbolic' ? logmap0(h, s.config.stage2.c) : h;
-    return mlp(s.params, 'dec', u, s.config.stage2.blocks) as tf.Tensor2D;
+    return mlp(s.params, 'dec', u, s.config.stage2.blocks, s.config.stage2.decoderNorm === 'layer') as tf.Tensor2D;
   });
 }
 

@@ -11,7 +11,9 @@ import { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../../core/backend';
 import '../../core/grad';
-import { ConfigError, HypnestError, describe } from '../../core/errors';
+import { ConfigError, describe } from '../../core/errors';
+import { reportError } from '../../core/report-error';
+import { positiveInt, positiveNumber } from '../../core/cli-args';
 import { gitCommit } from '../../core/paths';
 import { splitG } from '../../data/splits';
 import { loadImageFolder } from '../../data/image-folder';
@@ -24,6 +26,8 @@ export interface HypdaeTrainOptions {
   stage: '1' | '2' | 'all';
   labels?: LabelSource;
   space?: Space;
+  /** Stage-II decoder normalisation: 'none' (radius-aware) or 'layer'. */
+  decoderNorm?: 'layer' | 'none';
   minutes?: number;
   out?: string;
   /** Train on an image folder (one sub-folder per class) instead of Fashion-MNIST G (seen classes). */
@@ -74,7 +78,7 @@ export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeCo
   const config = hypdaeConfig({
     ...base,
     stage1: { ...base.stage1, ...(o.steps1 !== undefined ? { steps: o.steps1 } : {}) },
-    stage2: { ...base.stage2, ...(o.labels ? { labels: o.labels } : {}), ...(o.space ? { space: o.space } : {}) },
+    stage2: { ...base.stage2, ...(o.labels ? { labels: o.labels } : {}), ...(o.space ? { space: o.space } : {}), ...(o.decoderNorm ? { decoderNorm: o.decoderNorm } : {}) },
   });
   const deadline = o.minutes !== undefined ? Date.now() + o.minutes * 60_000 : undefined;
   const data = await loadData(o);
@@ -113,12 +117,13 @@ export function hypdaeCommand(): Command {
     .requiredOption('--stage <stage>', "'1', '2' or 'all'", 'all')
     .option('--labels <labels>', "stage-II labels: 'pseudo' (k-means) or 'real'", 'pseudo')
     .option('--space <space>', "stage-II space: 'hyperbolic' or 'euclidean'", 'hyperbolic')
-    .option('--minutes <m>', 'time budget of this invocation (checkpoint and stop when spent)', parseFloat)
+    .option('--decoder-norm <norm>', "stage-II decoder normalisation: 'none' (the radius reaches the decoded code) or 'layer' (nearly radius-blind)")
+    .option('--minutes <m>', 'time budget of this invocation (checkpoint and stop when spent)', (v) => positiveNumber('--minutes', v))
     .option('--out <dir>', 'output folder for checkpoints and logs', 'assets/hypdae')
     .option('--images <dir>', 'train on an image folder (one sub-folder per class) instead of Fashion-MNIST')
     .option('--tiny', 'tiny model (smoke test)')
-    .option('--steps1 <n>', 'override the number of stage-I steps', (v) => parseInt(v, 10))
-    .option('--checkpoint-every <n>', 'stage-I steps between checkpoints', (v) => parseInt(v, 10))
+    .option('--steps1 <n>', 'override the number of stage-I steps', (v) => positiveInt('--steps1', v))
+    .option('--checkpoint-every <n>', 'stage-I steps between checkpoints', (v) => positiveInt('--checkpoint-every', v, '100'))
     .action(async (opts: HypdaeTrainOptions) => {
       await runHypdaeTraining(opts);
     });
@@ -127,9 +132,6 @@ export function hypdaeCommand(): Command {
 if (require.main === module) {
   const cmd = hypdaeCommand();
   cmd.parseAsync(process.argv).catch((e: unknown) => {
-    if (e instanceof HypnestError) {
-      console.error(`${e.name}: ${e.message}`);
-      process.exitCode = 2;
-    } else throw e;
+    process.exitCode = reportError(e);
   });
 }

@@ -83,7 +83,7 @@ const BASE = {
   mlp: { width: 256, depth: 3 },
   encoder: { steps: 800, batchSize: 64, lr: 2e-3, seed: 0 },
   latentTrain: { steps: 2000, batchSize: 256, lr: 1e-3, warmup: 50, emaDecay: 0.995 },
-  pixelTrain: { steps: 300, batchSize: 32, lr: 1e-3, warmup: 30, emaDecay: 0.98 },
+  pixelTrain: { steps: 2000, batchSize: 32, lr: 1e-3, warmup: 30, emaDecay: 0.995 },
   sample: { steps: 20, latentSteps: 20, sigma2: 0.5, eta: 0 },
   seed: 0,
 };

@@ -9,7 +9,8 @@ import { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../../core/backend';
 import '../../core/grad';
-import { HypnestError } from '../../core/errors';
+import { reportError } from '../../core/report-error';
+import { positiveInt, positiveNumber, unitInterval } from '../../core/cli-args';
 import { gitCommit } from '../../core/paths';
 import { splitG } from '../../data/splits';
 import { loadImageFolder } from '../../data/image-folder';
@@ -24,6 +25,7 @@ export interface NestedTrainOptions {
   images?: string;
   tiny?: boolean;
   pixelSteps?: number;
+  pixelEma?: number;
 }
 
 export async function runNestedTraining(o: NestedTrainOptions): Promise<TrainNestedResult> {
@@ -33,7 +35,11 @@ export async function runNestedTraining(o: NestedTrainOptions): Promise<TrainNes
     ...base,
     levels: o.levels,
     conditioning: o.markov ? 'markov' : 'all',
-    ...(o.pixelSteps ? { pixelTrain: { ...base.pixelTrain, steps: o.pixelSteps } } : {}),
+    pixelTrain: {
+      ...base.pixelTrain,
+      ...(o.pixelSteps !== undefined ? { steps: o.pixelSteps } : {}),
+      ...(o.pixelEma !== undefined ? { emaDecay: o.pixelEma } : {}),
+    },
   });
   const root = o.out ?? path.join('assets', 'nested');
   fs.mkdirSync(path.join(root, runName(config)), { recursive: true });
@@ -51,12 +57,13 @@ export async function runNestedTraining(o: NestedTrainOptions): Promise<TrainNes
 export function nestedCommand(): Command {
   return new Command('nested')
     .description('train nested diffusion with L levels (feature encoder, latent MLP denoisers, pixel U-Net); resumable')
-    .requiredOption('--levels <L>', 'number of levels, 1–5', (v) => parseInt(v, 10))
+    .requiredOption('--levels <L>', 'number of levels, 1–5', (v) => positiveInt('--levels', v, '5'))
     .option('--markov', 'condition each level only on the next coarser one (ablation)')
-    .option('--minutes <m>', 'time budget of this invocation (checkpoint and stop when spent)', parseFloat)
+    .option('--minutes <m>', 'time budget of this invocation (checkpoint and stop when spent)', (v) => positiveNumber('--minutes', v))
     .option('--out <dir>', 'output folder', 'assets/nested')
     .option('--images <dir>', 'train on an image folder (one sub-folder per class) instead of Fashion-MNIST G')
-    .option('--pixel-steps <n>', 'override the pixel level\'s training steps', (v) => parseInt(v, 10))
+    .option('--pixel-steps <n>', 'override the pixel level\'s training steps (default 2000)', (v) => positiveInt('--pixel-steps', v, '2000'))
+    .option('--pixel-ema <d>', 'override the pixel level\'s EMA decay (default 0.995)', (v) => unitInterval('--pixel-ema', v))
     .option('--tiny', 'tiny model (smoke test)')
     .action(async (opts: NestedTrainOptions) => {
       const r = await runNestedTraining(opts);
@@ -66,9 +73,6 @@ export function nestedCommand(): Command {
 
 if (require.main === module) {
   nestedCommand().parseAsync(process.argv).catch((e: unknown) => {
-    if (e instanceof HypnestError) {
-      console.error(`${e.name}: ${e.message}`);
-      process.exitCode = 2;
-    } else throw e;
+    process.exitCode = reportError(e);
   });
 }

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../../core/backend';
-import { ShapeError, checkOptions, describe } from '../../core/errors';
+import { ConfigError, ShapeError, checkOptions, describe } from '../../core/errors';
 import { gitCommit } from '../../core/paths';
 import { progress } from '../../core/progress';
 import { Evaluator } from '../../models/evaluator';
@@ -42,6 +42,9 @@ export async function runFewShotEval(opts: FewShotEvalOptions): Promise<FewShotR
   const report = await ready();
   const t0 = Date.now();
   const { seeds = [0], classes = [...UNSEEN_CLASSES], inputsPerClass: k = 16, outputsPerInput: m = 8 } = opts;
+  if (!Array.isArray(seeds) || !seeds.length || !seeds.every((s) => Number.isSafeInteger(s) && s >= 0)) {
+    throw new ConfigError('runFewShotEval(seeds)', { expected: 'a non-empty list of whole numbers ≥ 0', received: Array.isArray(seeds) ? `[${seeds.join(', ')}]` : describe(seeds), hint: 'For example seeds: [0, 1] (`--seeds 0,1`).' });
+  }
   const methods = resolveMethods(opts.methods);
   const ownEvaluator = !opts.evaluator;
   const ev = opts.evaluator ?? (await Evaluator.load());

@@ -1,0 +1,39 @@
+/**
+ * Parsers for numeric command-line options (commander's argParser). Each throws a ConfigError that names the
+ * flag, what it takes and what it got, instead of letting NaN through (`--minutes soon` used to run unbounded).
+ */
+import { ConfigError } from './errors';
+
+function bad(flag: string, expected: string, value: string, example: string): ConfigError {
+  return new ConfigError(flag, { expected, received: JSON.stringify(value), hint: `For example: ${flag} ${example}.` });
+}
+
+/** An integer ≥ 1. */
+export function positiveInt(flag: string, value: string, example = '20'): number {
+  const v = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(v) || v < 1) throw bad(flag, 'a whole number ≥ 1', value, example);
+  return v;
+}
+
+/** A finite number > 0 (a duration, a step size). */
+export function positiveNumber(flag: string, value: string): number {
+  const v = Number(value);
+  if (value.trim() === '' || !Number.isFinite(v) || v <= 0) throw bad(flag, 'a finite number > 0', value, '30');
+  return v;
+}
+
+/** A number in (0, 1) (a decay, a probability). */
+export function unitInterval(flag: string, value: string): number {
+  const v = Number(value);
+  if (value.trim() === '' || !(v > 0 && v < 1)) throw bad(flag, 'a number strictly between 0 and 1', value, '0.995');
+  return v;
+}
+
+/** A comma-separated list of integers ≥ 0 (seeds). */
+export function intList(flag: string, value: string): number[] {
+  const parts = value.split(',').map((s) => s.trim());
+  if (!parts.length || parts.some((s) => !/^\d+$/.test(s) || !Number.isSafeInteger(Number(s)))) {
+    throw bad(flag, 'a comma-separated list of whole numbers ≥ 0', value, '0,1');
+  }
+  return parts.map(Number);
+}
