@@ -1,6 +1,6 @@
 /**
  * `hypnest eval nested`: the protocol's unconditional run over the shipped nested models —
- *   L ∈ {1, 2, 3, 5} (defaults: σ² = 0.5, decaying guidance), and at L = 5: σ² ∈ {0, 1}, constant guidance,
+ *   L ∈ {1, 2, 3, 5} (defaults: σ² = 0.5, decaying guidance), and at L = 5: σ² ∈ {0, 1}, constant guidance, no pixel guidance,
  *   Markov conditioning at L = 3 and 5 (when their checkpoints exist) — and, with --sigma-search, the greedy σ search.
  */
 import * as fs from 'fs';
@@ -34,6 +34,8 @@ export function evalNestedCommand(): Command {
         configs.push({ name: 'L=5 σ²=0', model: L5, sigma2: [0, 0, 0, 0] });
         configs.push({ name: 'L=5 σ²=1', model: L5, sigma2: [1, 1, 1, 1] });
         configs.push({ name: 'L=5 constant guidance', model: L5, guidance: [0.3, 0.3, 0.3, 0.3, 0.3] });
+        // guidance off at the pixel level: one U-Net call per step instead of two (the cost of L = 1 plus the latent MLPs)
+        configs.push({ name: 'L=5 no pixel guidance', model: L5, guidance: [0.5, 0.4, 0.3, 0.2, 0] });
       }
       for (const L of [3, 5]) if (has(`L${L}-markov`)) configs.push({ name: `L=${L} Markov`, model: await load(`L${L}-markov`) });
       const only = o.only?.split(',').map((s) => s.trim());

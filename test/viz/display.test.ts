@@ -111,6 +111,13 @@ test('bundleFor only inlines plotly.js for figures', () => {
   assert.ok(String(bundleFor(fig())['text/html']).includes(INLINE_MARK));
 });
 
+test('an object with its own toMimeBundle() (e.g. ImageBatch) is shown by that bundle; others by util.inspect', () => {
+  const png = PNG_1x1.toString('base64');
+  const own = { toMimeBundle: () => ({ 'image/png': png, 'text/plain': 'a grid' }) };
+  assert.equal(toMimeBundle(own), { 'image/png': png, 'text/plain': 'a grid' });
+  assert.equal(Object.keys(toMimeBundle({ a: 1 })), ['text/plain']);
+});
+
 test('outside a notebook: show prints the text form, installNotebookDisplay does nothing', () => {
   assert.not.ok(inNotebook(), 'this test process is not a tslab kernel');
   const written: string[] = [];

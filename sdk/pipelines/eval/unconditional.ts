@@ -144,13 +144,17 @@ export async function runUnconditionalEval(o: UncondEvalOptions): Promise<Uncond
 }
 
 export function unconditionalMarkdown(r: UncondReport): string {
+  const one = r.rows.find((x) => x.levels === 1);
   const f = (x: { mean: number; std: number }, d = 2) => `${x.mean.toFixed(d)}${r.seeds.length > 1 ? ` ± ${x.std.toFixed(d)}` : ''}`;
   const lines = [
     `Unconditional run · commit \`${r.commit}\` · backend ${r.backend} · seeds ${r.seeds.join(', ')} · n ${r.n} per seed · reference ${r.reference} · wall ${r.wallSeconds.toFixed(0)} s · ${r.startedAt}`,
     '',
-    '| configuration | L | cond. | guidance | σ² | FD ↓ | KID ↓ | evals/img | s/img | s/img per level |',
-    '|---|---:|---|---|---|---:|---:|---:|---:|---|',
-    ...r.rows.map((x) => `| ${x.name} | ${x.levels} | ${x.conditioning} | [${x.guidance.join(', ')}] | [${x.sigma2.join(', ')}] | ${f(x.fd)} | ${f(x.kid, 3)} | ${x.evaluationsPerImage.toFixed(0)} | ${x.secondsPerImage.toFixed(3)} | ${x.levelSeconds.map((s) => s.toFixed(3)).join(' / ')} |`),
+    `| configuration | L | cond. | guidance | σ² | FD ↓ | KID ↓ |${one ? ' FD / FD(L=1) | cost / cost(L=1) |' : ''} evals/img | s/img | s/img per level |`,
+    `|---|---:|---|---|---|---:|---:|${one ? '---:|---:|' : ''}---:|---:|---|`,
+    ...r.rows.map((x) => `| ${x.name} | ${x.levels} | ${x.conditioning} | [${x.guidance.join(', ')}] | [${x.sigma2.join(', ')}] | ${f(x.fd)} | ${f(x.kid, 3)} |` +
+      `${one ? ` ${(x.fd.mean / one.fd.mean).toFixed(2)} | ${(x.secondsPerImage / one.secondsPerImage).toFixed(2)}× |` : ''}` +
+      ` ${x.evaluationsPerImage.toFixed(0)} | ${x.secondsPerImage.toFixed(3)} | ${x.levelSeconds.map((s) => s.toFixed(3)).join(' / ')} |`),
   ];
+  if (one) lines.push('', 'Cost is measured wall time per image in this run (s/img), relative to the L = 1 row.');
   return lines.join('\n') + '\n';
 }

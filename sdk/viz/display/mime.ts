@@ -41,7 +41,7 @@ export interface BundleOptions {
 
 /**
  * The MIME bundle for a value: a Plotly figure ({data, layout}), PNG/JPEG bytes, an SVG string, `html(s)`,
- * or anything else as text/plain (strings as they are, other values through util.inspect).
+ * an object with its own `toMimeBundle()`, or anything else as text/plain (strings as they are, other values through util.inspect).
  */
 export function toMimeBundle(x: unknown, opts: BundleOptions = {}): MimeBundle {
   if (isFigure(x)) {
@@ -59,5 +59,8 @@ export function toMimeBundle(x: unknown, opts: BundleOptions = {}): MimeBundle {
     return isSvg(x) ? { 'image/svg+xml': x, 'text/plain': `<SVG image, ${x.length} chars>` } : { 'text/plain': x };
   }
   if (isHtmlContent(x)) return { 'text/html': x.html, 'text/plain': x.html.replace(/<[^>]*>/g, '').slice(0, 200) };
+  // objects that know their own bundle (e.g. the fluent API's ImageBatch: a PNG grid)
+  const own = (x as { toMimeBundle?: unknown } | null)?.toMimeBundle;
+  if (typeof own === 'function') return own.call(x) as MimeBundle;
   return { 'text/plain': util.inspect(x, { depth: 4, colors: false }) };
 }
