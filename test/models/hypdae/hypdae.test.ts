@@ -102,6 +102,27 @@ test('stage II maps codes into the ball and back; perturb lands at radius R; fus
   disposeStage2(s2); disposeStage2(s2e);
 });
 
+test("decoderNorm: 'layer' decodes a code and its rescaled copy alike (radius-blind), 'none' keeps the scale", () => {
+  const gap = (norm: 'layer' | 'none') => {
+    const c = hypdaeConfig({ ...HYPDAE_TINY, stage2: { ...HYPDAE_TINY.stage2, decoderNorm: norm } });
+    const s2 = createStage2(c, 3);
+    const out = tf.tidy(() => {
+      const h = toBall(s2, tf.randomNormal([6, c.stage1.codeDim], 0, 1, 'float32', 2));
+      const near = perturbCodes(s2, h, { radius: 1, distance: 0, seed: 0 }); // same directions, nearer the centre
+      const far = perturbCodes(s2, h, { radius: 5, distance: 0, seed: 0 });
+      const a = fromBall(s2, near);
+      const b = fromBall(s2, far);
+      return tf.div(tf.norm(tf.sub(a, b)), tf.norm(b)).dataSync()[0];
+    });
+    disposeStage2(s2);
+    return out;
+  };
+  const blind = gap('layer');
+  const aware = gap('none');
+  assert.ok(aware > 3 * blind, `relative change of the decoded code, R 5 → 1: layer ${blind.toFixed(3)}, none ${aware.toFixed(3)}`);
+  assert.throws(() => hypdaeConfig({ stage2: { decoderNorm: 'batch' as never } }), (e: unknown) => e instanceof ConfigError);
+});
+
 test('save/load round trip of both stages; a different config is refused', async () => {
   const c = cfg();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypdae-'));
