@@ -72,7 +72,15 @@ export async function loadTrainState(basePath: string, config?: object): Promise
     }
   }
   if (!found.length) {
-    if (errors.length) throw errors[0];
+    const e = errors[0];
+    if (e instanceof CheckpointError && /stored config/.test(e.message)) {
+      // a resumable state of a different run (e.g. the defaults changed): say which files to move away
+      throw new CheckpointError(`loadTrainState(${basePath})`, {
+        expected: e.expected, received: e.received,
+        hint: `This training state belongs to a run with another config. To start afresh with the new one, delete (or move away) ${checkpointBase(basePath)}.{a,b}.{json,safetensors}; to continue the old run, use its options.`,
+      });
+    }
+    if (errors.length) throw e;
     return undefined;
   }
   found.sort((a, b) => b.meta.step - a.meta.step);

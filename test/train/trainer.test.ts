@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../../sdk/core/backend';
-import { Rng, ConfigError } from '../../sdk/core';
+import { Rng, ConfigError, CheckpointError } from '../../sdk/core';
 import { createUNet, createMlpDenoiser, disposeParams, Params } from '../../sdk/nn';
 import { train, dropCond, localGradFn, accumulateGrads, splitBatch, slotPaths, StepContext, TrainResult } from '../../sdk/train';
 
@@ -101,6 +101,16 @@ test('a factory data source resumes by start step; a corrupt newest slot falls b
   assert.is(r.resumedFrom, 2);
   assert.ok(maxDiff(A.m.params, C.m.params) <= 1e-6);
   [A.m.params, B.m.params, C.m.params].forEach(disposeParams);
+});
+
+test('a training state of a run with another config is refused, naming the files to move away', async () => {
+  const dir = tmp();
+  const A = unetRun(0);
+  await train({ ...common, steps: 2, params: A.net.params, lossFn: A.lossFn, data: images(5), checkpointEvery: 1, checkpointPath: path.join(dir, 'state') });
+  const B = unetRun(0);
+  await rejects(() => train({ ...common, steps: 2, config: { test: 'other' }, params: B.net.params, lossFn: B.lossFn, data: images(5), checkpointPath: path.join(dir, 'state') }),
+    (e) => e instanceof CheckpointError && e.message.includes('another config') && e.message.includes(`${path.join(dir, 'state')}.{a,b}.{json,safetensors}`));
+  [A.net.params, B.net.params].forEach(disposeParams);
 });
 
 test('no leaks per step; gradFn seam; option errors', async () => {
