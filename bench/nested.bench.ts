@@ -1,7 +1,7 @@
 /**
  * Benchmark of `nested.levels(5).generate(16)` with the default settings on the shipped checkpoint
- * (assets/nested/L5), plus one row per level (its share of the same call) and the L = 1 call for the
- * sampling-cost ratio. One warm-up call (loads the checkpoint), then the median of REPS calls.
+ * (assets/nested/L5), plus one row per level (its share of the same call), the same without guidance at the pixel
+ * level, and the L = 1 call for the sampling-cost ratio. One warm-up call (loads the checkpoint), then the median of REPS calls.
  * Env: HYPNEST_BENCH_REPS (default 3). Run: npx tsx bench/nested.bench.ts
  */
 import * as fs from 'fs';
@@ -16,12 +16,15 @@ export default async function run(): Promise<{ name: string; ms: number; note?: 
   process.env.HYPNEST_PROGRESS = '0';
   const reps = Number(process.env.HYPNEST_BENCH_REPS ?? 3);
   const rows: { name: string; ms: number; note?: string }[] = [];
-  for (const L of [5, 1]) {
+  // L = 5 with the default decaying guidance, L = 5 without guidance at the pixel level (one U-Net call per step), L = 1
+  const variants: { L: number; cfg?: number[] }[] = [{ L: 5 }, { L: 5, cfg: [0.5, 0.4, 0.3, 0.2, 0] }, { L: 1 }];
+  for (const { L, cfg } of variants) {
+    const name = `nested.levels(${L})${cfg ? `.cfg([${cfg.join(', ')}])` : ''}.generate(16)`;
     if (!fs.existsSync(assetPath('nested', `L${L}`, 'nested.json'))) {
-      rows.push({ name: `nested.levels(${L}).generate(16)`, ms: NaN, note: `no shipped checkpoint assets/nested/L${L} (run npx hypnest train nested --levels ${L})` });
+      rows.push({ name, ms: NaN, note: `no shipped checkpoint assets/nested/L${L} (run npx hypnest train nested --levels ${L})` });
       continue;
     }
-    const b = nested.levels(L);
+    const b = cfg ? nested.levels(L).cfg(cfg) : nested.levels(L);
     await b.trace(16);
     const totals: number[] = [];
     const perLevel: number[][] = [];
@@ -32,7 +35,7 @@ export default async function run(): Promise<{ name: string; ms: number; note?: 
       perLevel.push(t.levels.map((l) => l.ms));
     }
     const note = `16 images, default settings, backend ${report.chosen}, median of ${reps}`;
-    rows.push({ name: `nested.levels(${L}).generate(16)`, ms: median(totals), note });
+    rows.push({ name, ms: median(totals), note });
     if (L > 1) for (let l = 0; l < L; l++) rows.push({ name: `  level ${l + 1}/${L}${l === L - 1 ? ' (pixels)' : ''}`, ms: median(perLevel.map((p) => p[l])), note: 'share of the call above' });
   }
   await nested.dispose();
