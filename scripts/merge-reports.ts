@@ -15,7 +15,10 @@ async function main(): Promise<void> {
   const reports = inputs.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
   const merged = { ...reports[0], wallSeconds: reports.reduce((s, r) => s + r.wallSeconds, 0) };
   if (kind === 'fewshot') merged.methods = reports.flatMap((r: FewShotReport) => r.methods);
-  else merged.rows = reports.flatMap((r: UncondReport) => r.rows);
+  else {
+    merged.rows = reports.flatMap((r: UncondReport) => r.rows);
+    merged.mergedRuns = reports.reduce((s: number, r: UncondReport) => s + (r.mergedRuns ?? 1), 0);
+  }
   await writeJsonAtomic(out + '.json', merged);
   await writeFileAtomic(out + '.md', kind === 'fewshot' ? fewShotMarkdown(merged) : unconditionalMarkdown(merged));
   console.log(`written ${out}.json, ${out}.md`);

@@ -51,6 +51,8 @@ export interface UncondReport {
   rows: UncondRow[];
   wallSeconds: number;
   startedAt: string;
+  /** Set by scripts/merge-reports.ts: how many runs (processes) the rows come from. */
+  mergedRuns?: number;
 }
 
 export interface UncondEvalOptions {
@@ -144,7 +146,9 @@ export async function runUnconditionalEval(o: UncondEvalOptions): Promise<Uncond
 }
 
 export function unconditionalMarkdown(r: UncondReport): string {
-  const one = r.rows.find((x) => x.levels === 1);
+  // rows merged from several runs saw different machine loads: their seconds are not comparable
+  const merged = (r.mergedRuns ?? 1) > 1;
+  const one = merged ? undefined : r.rows.find((x) => x.levels === 1);
   const f = (x: { mean: number; std: number }, d = 2) => `${x.mean.toFixed(d)}${r.seeds.length > 1 ? ` ± ${x.std.toFixed(d)}` : ''}`;
   const lines = [
     `Unconditional run · commit \`${r.commit}\` · backend ${r.backend} · seeds ${r.seeds.join(', ')} · n ${r.n} per seed · reference ${r.reference} · wall ${r.wallSeconds.toFixed(0)} s · ${r.startedAt}`,
@@ -156,5 +160,6 @@ export function unconditionalMarkdown(r: UncondReport): string {
       ` ${x.evaluationsPerImage.toFixed(0)} | ${x.secondsPerImage.toFixed(3)} | ${x.levelSeconds.map((s) => s.toFixed(3)).join(' / ')} |`),
   ];
   if (one) lines.push('', 'Cost is measured wall time per image in this run (s/img), relative to the L = 1 row.');
+  if (merged) lines.push('', `Rows merged from ${r.mergedRuns} runs that ran side by side under different loads: compare FD, KID and evaluations per image across rows, but not seconds (for those, \`npm run bench -- --only nested\`).`);
   return lines.join('\n') + '\n';
 }
