@@ -2,8 +2,8 @@
  * Options shared by the samplers, their validation, and the loop that turns a step generator into a plain
  * `(model, x, schedule, options) → x` function with a progress bar.
  */
-import { assertFinite } from '../core/finite';
 import * as tf from '@tensorflow/tfjs-core';
+import { assertFinite } from '../core/finite';
 import { ConfigError, ValueError, checkOptions, describe } from '../core/errors';
 import { progress as startProgress } from '../core/progress';
 import type { Rng } from '../core/rng';

@@ -2,8 +2,8 @@
  * Numerical guards shared by every Poincaré-ball op (float32-safe), and input conversion.
  * Guards live inside the ops, never in callers (geoopt's habit).
  */
-import { assertFinite } from '../core/finite';
 import * as tf from '@tensorflow/tfjs-core';
+import { assertFinite } from '../core/finite';
 import { ShapeError, ValueError, describe } from '../core/errors';
 // Side effect: registers tfjs-core's gradients (absent from its CommonJS build) so every op here differentiates.
 import '../core/grad';

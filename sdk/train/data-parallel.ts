@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, describe } from '../core';
-import { WorkerPool, setReplicaParams, shardRanges } from '../core/workers';
+import { WorkerPool, averageShards, setReplicaParams, shardRanges } from '../core/workers';
 import type { Params } from '../nn';
 import type { GradFn, StepContext } from './trainer';
 import { toWire, wireRows, wireRowsSlice } from './batch-wire';
@@ -70,16 +70,7 @@ export async function createDataParallel<B>(params: Params, o: { workers: number
     const seeds = ranges.map(() => ctx.rng.seed());
     const parts = await Promise.all(ranges.map(([s, e], i) => pool.run<{ loss: number; grads: Record<string, Float32Array> }>('trainGrads',
       { batch: wireRowsSlice(wire, s, e), step: ctx.step, lr: ctx.lr, seed: seeds[i], shard: i, microBatches: perWorker }, { worker: i })));
-    let lossSum = 0;
-    const sums: Record<string, Float32Array> = {};
-    parts.forEach((p, i) => {
-      const w = (ranges[i][1] - ranges[i][0]) / n;
-      lossSum += w * p.loss;
-      for (const [k, g] of Object.entries(p.grads)) {
-        const acc = (sums[k] ??= new Float32Array(g.length));
-        for (let j = 0; j < g.length; j++) acc[j] += w * g[j];
-      }
-    });
+    const { loss: lossSum, grads: sums } = averageShards(parts, ranges, n);
     const grads: Record<string, tf.Tensor> = {};
     for (const k of Object.keys(params)) if (sums[k]) grads[k] = tf.tensor(sums[k], params[k].shape, 'float32');
     return { loss: lossSum, grads };

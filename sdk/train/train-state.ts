@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { saveCheckpoint, loadCheckpoint, checkpointBase, CheckpointError } from '../core';
+import { saveCheckpoint, loadCheckpoint, checkpointBase, CheckpointError, CONFIG_MISMATCH } from '../core';
 import { Params } from '../nn';
 
 export const TRAIN_STATE_KIND = 'hypnest-train-state';
@@ -73,7 +73,7 @@ export async function loadTrainState(basePath: string, config?: object): Promise
   }
   if (!found.length) {
     const e = errors[0];
-    if (e instanceof CheckpointError && /stored config/.test(e.message)) {
+    if (e instanceof CheckpointError && e.expected === CONFIG_MISMATCH) {
       // a resumable state of a different run (e.g. the defaults changed): say which files to move away
       throw new CheckpointError(`loadTrainState(${basePath})`, {
         expected: e.expected, received: e.received,

@@ -153,12 +153,9 @@ export function sdkCases(fx: Fixtures): { cases: SdkCase[]; cleanup: () => void 
   const nanImages = (n: number, size: number, channels = 1) => tf.fill([n, size, size, channels], NaN);
   const owned: tf.Tensor[] = [img32, z, h];
   const keep = <T extends tf.Tensor>(t: T): T => (owned.push(t), t);
-  const ok = (o: Outcome) => !o.name;
   const cases: SdkCase[] = [];
   const typed = (area: string, call: string, input: string, run: () => unknown, error: ErrorName, contains: string[], hint = true) =>
     cases.push({ kind: 'typed', area, call, input, run, error, contains, hint });
-  const gap = (area: string, call: string, input: string, run: () => unknown, happens: string, fix: string, check: (o: Outcome) => boolean) =>
-    cases.push({ kind: 'gap', area, call, input, run, happens, fix, check });
 
   const code = [[0.1, 0.2]];
   for (const R of [0, -1, 7, NaN]) {

@@ -7,4 +7,4 @@ export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, diffTensors, diffConfig } from '
 export type { TensorLike, CheckpointContent } from './save';
 export { saveCheckpoint, checkpointBase } from './save';
 export type { LoadOptions, CheckpointArrays } from './load';
-export { loadCheckpoint, readCheckpointArrays } from './load';
+export { loadCheckpoint, readCheckpointArrays, CONFIG_MISMATCH } from './load';

@@ -12,6 +12,10 @@ import { CHECKPOINT_FORMAT, CheckpointJson, Expectation, diffConfig, diffTensors
 import { checkpointBase, sha256 } from './save';
 import { parseSafetensors } from './safetensors';
 
+
+/** `expected` of the CheckpointError raised when a checkpoint's stored config differs from the given one. */
+export const CONFIG_MISMATCH = 'the stored config to equal the given one';
+
 export interface LoadOptions {
   /** Tensors the caller needs: names, shapes and (optionally) dtypes ('F32' or 'float32'). */
   expect?: Record<string, Expectation>;
@@ -90,7 +94,7 @@ export function readCheckpointArrays(basePath: string, opts: LoadOptions = {}, w
   if (opts.config) {
     const diffs = diffConfig(j.config, JSON.parse(JSON.stringify(opts.config)));
     if (diffs.length) {
-      throw new CheckpointError(`${where}(${jsonFile})`, { expected: 'the stored config to equal the given one', received: `differences at ${diffs.join('; ')}`, hint: 'Load with the stored config, or retrain.' });
+      throw new CheckpointError(`${where}(${jsonFile})`, { expected: CONFIG_MISMATCH, received: `differences at ${diffs.join('; ')}`, hint: 'Load with the stored config, or retrain.' });
     }
   }
   return { config: j.config, meta: j.meta ?? {}, hash, tensors: st.tensors };

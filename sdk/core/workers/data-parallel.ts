@@ -38,15 +38,20 @@ export async function gradientsOnShards(pool: WorkerPool, loss: string, batch: R
   const ranges = shardRanges(n, pool.size);
   const parts = await Promise.all(ranges.map(([s, e], i) => pool.run<{ loss: number; grads: Record<string, Float32Array> }>(
     '__grads', { loss, batch: Object.fromEntries(names.map((k) => [k, rows(batch[k], s, e)])) }, { worker: i })));
+  return { ...averageShards(parts, ranges, n), count: n };
+}
+
+/** Loss and gradients of the whole batch: the shards' results weighted by their share of the n rows. */
+export function averageShards(parts: { loss: number; grads: Record<string, Float32Array> }[], ranges: [number, number][], n: number): { loss: number; grads: Record<string, Float32Array> } {
   const grads: Record<string, Float32Array> = {};
-  let total = 0;
+  let loss = 0;
   parts.forEach((p, i) => {
     const w = (ranges[i][1] - ranges[i][0]) / n;
-    total += w * p.loss;
+    loss += w * p.loss;
     for (const [k, g] of Object.entries(p.grads)) {
       const acc = (grads[k] ??= new Float32Array(g.length));
       for (let j = 0; j < g.length; j++) acc[j] += w * g[j];
     }
   });
-  return { loss: total, grads, count: n };
+  return { loss, grads };
 }

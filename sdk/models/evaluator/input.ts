@@ -2,8 +2,8 @@
  * Image input for the evaluator: accepts a tensor [n, 28, 28, 1], [n, 28, 28], [n, 784] (or the 32×32
  * zero-padded versions, centre-cropped to 28×28), or a Float32Array of n·784 / n·1024 pixels in [-1, 1].
  */
-import { assertFinite } from '../../core/finite';
 import * as tf from '@tensorflow/tfjs-core';
+import { assertFinite } from '../../core/finite';
 import { ShapeError, describe } from '../../core/errors';
 import { EVALUATOR_SIZE } from './config';
 

@@ -5,8 +5,8 @@
  *   L = E_{t, ε} ‖ε_θ(√ᾱ_t x₀ + √(1−ᾱ_t) ε, t, z') − ε‖²     (the decoder's target is the clean x₀)
  * Parameters live in ONE store: the encoder under 'enc.*', the U-Net under 'dec.*' (same variables).
  */
-import { assertFinite } from '../../core/finite';
 import * as tf from '@tensorflow/tfjs-core';
+import { assertFinite } from '../../core/finite';
 import { Rng } from '../../core/rng';
 import { ShapeError, describe } from '../../core/errors';
 import { Params, paramCount } from '../../nn/params';
@@ -63,13 +63,17 @@ export function asImages(where: string, x: tf.Tensor, size: number): tf.Tensor4D
   if (y.rank !== 4 || y.shape[1] !== size || y.shape[2] !== size || y.shape[3] !== 1) {
     throw new ShapeError(where, { expected: `images [B, ${size}, ${size}, 1] in [−1, 1]`, received: describe(x), hint: 'Pad 28×28 images to 32×32 (sdk/data size: 32).' });
   }
-  assertFinite(where, y, 'finite pixels in [−1, 1]', 'Replace NaN pixels (a failed decode or a division by zero upstream) before encoding.');
   return y as tf.Tensor4D;
 }
 
 /** Semantic codes z [B, codeDim] of images [B, 32, 32, 1]. */
 export function encodeSemantic(s: Stage1, x: tf.Tensor): tf.Tensor2D {
-  return tf.tidy(() => encoderForward(s.params, ENC, s.config.stage1, asImages('encodeSemantic(x)', x, s.unet.imageSize)));
+  // Images enter HypDAE here; the samplers check their own inputs (stochastic codes, noise) for NaN.
+  return tf.tidy(() => {
+    const y = asImages('encodeSemantic(x)', x, s.unet.imageSize);
+    assertFinite('encodeSemantic(x)', y, 'finite pixels in [−1, 1]', 'Replace NaN pixels (a failed decode or a division by zero upstream) before encoding.');
+    return encoderForward(s.params, ENC, s.config.stage1, y);
+  });
 }
 
 /** The decoder as a Denoiser (x_t, t, cond) → ε; cond undefined → the null code. */
