@@ -30,14 +30,18 @@ export function evalNestedCommand(): Command {
       const L5 = has('L5') ? await load('L5') : undefined;
       const configs = [];
       for (const L of [1, 2, 3, 5]) if (has(`L${L}`)) configs.push({ name: `L=${L}`, model: L === 5 ? L5! : await load(`L${L}`) });
+      const L3 = configs.find((c) => c.name === 'L=3')?.model;
+      // guidance off at the pixel level: one U-Net call per step instead of two (the cost of L = 1 plus the latent MLPs)
+      if (L3) configs.push({ name: 'L=3 no pixel guidance', model: L3, guidance: [0.5, 0.3, 0] });
       if (L5) {
         configs.push({ name: 'L=5 σ²=0', model: L5, sigma2: [0, 0, 0, 0] });
         configs.push({ name: 'L=5 σ²=1', model: L5, sigma2: [1, 1, 1, 1] });
         configs.push({ name: 'L=5 constant guidance', model: L5, guidance: [0.3, 0.3, 0.3, 0.3, 0.3] });
-        // guidance off at the pixel level: one U-Net call per step instead of two (the cost of L = 1 plus the latent MLPs)
         configs.push({ name: 'L=5 no pixel guidance', model: L5, guidance: [0.5, 0.4, 0.3, 0.2, 0] });
       }
       for (const L of [3, 5]) if (has(`L${L}-markov`)) configs.push({ name: `L=${L} Markov`, model: await load(`L${L}-markov`) });
+      // the pixel level given its latents only as a vector (no spatial lift; `train nested --no-pixel-spatial`)
+      for (const L of [3, 5]) if (has(`L${L}-vector`)) configs.push({ name: `L=${L} vector-only`, model: await load(`L${L}-vector`) });
       const only = o.only?.split(',').map((s) => s.trim());
       const chosen = (only ? configs.filter((c) => only.includes(c.name)) : configs).map((c) => (o.steps ? { ...c, steps: o.steps, latentSteps: o.steps } : c));
       const seeds = intList('--seeds', o.seeds);

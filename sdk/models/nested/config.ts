@@ -27,6 +27,10 @@ export const LEVEL_FEATURES: Record<number, readonly FeatureName[]> = {
   1: [], 2: ['code'], 3: ['code', 'mid'], 4: ['code', 'deep', 'mid'], 5: ['code', 'deep', 'mid', 'shallow'],
 };
 export const FEATURE_DIM: Record<FeatureName, number> = { code: 8, deep: 16, mid: 32, shallow: 64 };
+/** Spatial layout [H, W, C] of each feature as flattened (NHWC), or undefined for the code vector. */
+export const FEATURE_MAP: Record<FeatureName, readonly [number, number, number] | undefined> = {
+  code: undefined, deep: [4, 4, 64], mid: [4, 4, 32], shallow: [8, 8, 16],
+};
 
 export interface EncoderTrainConfig {
   readonly steps: number;
@@ -51,6 +55,12 @@ export interface NestedConfig {
   readonly dims: readonly number[];
   /** Non-Markov (every coarser level) or Markov (only the next coarser level) conditioning. */
   readonly conditioning: 'all' | 'markov';
+  /**
+   * Also give the pixel U-Net its finest spatial latent as a picture: the latent lifted back to its feature
+   * map (the SVD basis transposed), upsampled to 32×32 and stacked onto the image's channels — besides the
+   * condition vector of every coarser latent (adaptive group norm). Off: the vector alone.
+   */
+  readonly pixelSpatial: boolean;
   /** σ² values drawn per sample and level during training. */
   readonly sigma2Choices: readonly number[];
   /** Probability of replacing all coarser latents by the learned null (for guidance). */
@@ -76,6 +86,7 @@ export type NestedOptions = Partial<Omit<NestedConfig,  'encoder' | 'latentTrain
 
 const BASE = {
   conditioning: 'all' as const,
+  pixelSpatial: true,
   sigma2Choices: [0, 0.25, 0.5, 1],
   condDrop: 0.1,
   schedule: { kind: 'linear' as ScheduleKind, trainSteps: 1000 },
@@ -99,7 +110,7 @@ export const NESTED_TINY: NestedOptions = {
   sample: { steps: 3, latentSteps: 3 },
 };
 
-const KEYS = ['kind', 'levels', 'features', 'dims', 'conditioning', 'sigma2Choices', 'condDrop', 'schedule', 'unet', 'mlp', 'encoder', 'latentTrain', 'pixelTrain', 'sample', 'seed'];
+const KEYS = ['kind', 'levels', 'features', 'dims', 'conditioning', 'pixelSpatial', 'sigma2Choices', 'condDrop', 'schedule', 'unet', 'mlp', 'encoder', 'latentTrain', 'pixelTrain', 'sample', 'seed'];
 
 /** Fills defaults (features and dims from `levels`), validates, freezes. */
 export function nestedConfig(o: NestedOptions = {}): NestedConfig {
@@ -118,12 +129,14 @@ export function nestedConfig(o: NestedOptions = {}): NestedConfig {
   }
   const conditioning = o.conditioning ?? BASE.conditioning;
   if (conditioning !== 'all' && conditioning !== 'markov') throw new ConfigError('nestedConfig(conditioning)', { expected: "'all' or 'markov'", received: describe(conditioning) });
+  const pixelSpatial = o.pixelSpatial ?? BASE.pixelSpatial;
+  if (typeof pixelSpatial !== 'boolean') throw new ConfigError('nestedConfig(pixelSpatial)', { expected: 'true or false', received: describe(pixelSpatial) });
   const sigma2Choices = o.sigma2Choices ?? BASE.sigma2Choices;
   if (!sigma2Choices.length || sigma2Choices.some((s) => !(s >= 0) || !Number.isFinite(s))) {
     throw new ConfigError('nestedConfig(sigma2Choices)', { expected: 'a non-empty list of variances ≥ 0', received: describe(sigma2Choices) });
   }
   const c: NestedConfig = {
-    kind: 'nested', levels, features, dims, conditioning, sigma2Choices,
+    kind: 'nested', levels, features, dims, conditioning, pixelSpatial, sigma2Choices,
     condDrop: o.condDrop ?? BASE.condDrop,
     schedule: { ...BASE.schedule, ...o.schedule },
     unet: { ...BASE.unet, ...o.unet },
@@ -156,6 +169,20 @@ export function condLayout(c: NestedConfig, level: number): { latentLevels: numb
   return { latentLevels, latentWidth, sigmaWidth };
 }
 
+/**
+ * The latent level whose feature map the pixel level sees as extra input channels (`pixelSpatial`): the finest
+ * spatial level among those it is conditioned on; undefined when off or when none is spatial (L ≤ 2: 'code').
+ */
+export function pixelSpatialLevel(c: NestedConfig): { level: number; offset: number; map: readonly [number, number, number] } | undefined {
+  if (!c.pixelSpatial) return undefined;
+  const { latentLevels } = condLayout(c, c.levels);
+  for (let i = latentLevels.length - 1; i >= 0; i--) {
+    const map = FEATURE_MAP[c.features[latentLevels[i] - 1]];
+    if (map) return { level: latentLevels[i], offset: latentLevels.slice(0, i).reduce((a, l) => a + c.dims[l - 1], 0), map };
+  }
+  return undefined;
+}
+
 /** Default decaying guidance for L levels: linear from 0.5 (coarsest) to 0.1 (pixels); [0] for L = 1. */
 export function defaultGuidance(levels: number): number[] {
   if (levels === 1) return [0];
@@ -167,7 +194,7 @@ export function formatNestedConfig(c: NestedConfig): string {
   return [
     `nested L=${c.levels} levels ${lv || '(none)'} ${c.levels}:pixels conditioning ${c.conditioning}`,
     `σ² choices [${c.sigma2Choices.join(', ')}] cond-drop ${c.condDrop} schedule ${c.schedule.kind}/${c.schedule.trainSteps}`,
-    `pixel unet ch ${c.unet.channels}×[${c.unet.channelMults?.join(',')}] attn ${c.unet.attention}; latent mlp ${c.mlp.width}×${c.mlp.depth}`,
+    `pixel unet ch ${c.unet.channels}×[${c.unet.channelMults?.join(',')}] attn ${c.unet.attention} spatial ${pixelSpatialLevel(c) ? `level ${pixelSpatialLevel(c)!.level} (${pixelSpatialLevel(c)!.map.join('×')})` : 'none'}; latent mlp ${c.mlp.width}×${c.mlp.depth}`,
     `train: encoder ${c.encoder.steps} steps × ${c.encoder.batchSize}; latents ${c.latentTrain.steps} × ${c.latentTrain.batchSize}; pixels ${c.pixelTrain.steps} × ${c.pixelTrain.batchSize}`,
   ].join('\n');
 }

@@ -5,6 +5,8 @@
  * The latent part is replaced by the level's learned null ('null.latent') with probability condDrop while
  * training, so every conditioned level supports classifier-free guidance; the σ part is never dropped.
  * Training targets are noised latents z̃_l = z_l + σ_l ε (the paper's blurred latents), σ²_l drawn per sample.
+ * With `pixelSpatial`, the pixel U-Net also sees its finest spatial latent as a picture (see `spatialLift`),
+ * taken from the same condition vector — so condition dropout and the guidance's null branch apply to it too.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../core/rng';
@@ -17,7 +19,7 @@ import { makeSchedule, Schedule } from '../../diffusion/schedule';
 import { diffusionLoss } from '../../diffusion/loss';
 import { normalTensor, type Denoiser } from '../../diffusion/denoiser';
 import { dropCond } from '../../train/cond-dropout';
-import { NestedConfig, condLayout } from './config';
+import { NestedConfig, condLayout, pixelSpatialLevel } from './config';
 import type { LatentSpace } from './latents';
 
 export interface NestedModel {
@@ -37,7 +39,7 @@ export function createLevelNet(c: NestedConfig, level: number, seed = c.seed + l
   const condDim = latentWidth + sigmaWidth;
   const net = level < c.levels
     ? createMlpDenoiser({ dim: c.dims[level - 1], width: c.mlp.width, depth: c.mlp.depth, condDim }, seed)
-    : createUNet({ ...c.unet, condDim }, seed);
+    : createUNet({ ...c.unet, condDim, inChannels: 1 + (pixelSpatialLevel(c)?.map[2] ?? 0) }, seed);
   if (latentWidth > 0) addParam(net.params, 'null.latent', [latentWidth], { normal: 0.02 }, new Rng(seed ^ 0x6e75));
   return net as Network<unknown>;
 }
@@ -46,9 +48,37 @@ export function levelParamCounts(m: NestedModel): number[] {
   return m.nets.map((n) => paramCount(n.params));
 }
 
-/** The denoiser of level l: (x, t, cond) → ε. */
-export function levelDenoiser(net: Network<unknown>): Denoiser {
-  return (x, t, cond) => net.apply(x, t, cond);
+/**
+ * The pixel level's spatial input: the latent of level k (`pixelSpatialLevel`), read from the condition vector
+ * cond [B, ·], lifted back to standardised features by the transposed SVD basis (basis = V_d / s, so
+ * V_d s = basis · s², s² = d / ‖basis‖²), reshaped to its map [h, w, C] and upsampled (nearest) to the image size.
+ */
+export function spatialLift(c: NestedConfig, spaces: readonly LatentSpace[], cond: tf.Tensor2D, size: number): tf.Tensor4D {
+  const sp = pixelSpatialLevel(c);
+  if (!sp) throw new ShapeError('spatialLift', { expected: 'a config with a spatial latent level for the pixels', received: `features [${c.features.join(', ')}], pixelSpatial ${c.pixelSpatial}` });
+  const space = spaces[sp.level - 1];
+  if (!space) throw new ShapeError('spatialLift(spaces)', { expected: `the latent space of level ${sp.level}`, received: `${spaces.length} spaces` });
+  const d = c.dims[sp.level - 1];
+  return tf.tidy(() => {
+    const B = cond.shape[0];
+    const z = tf.slice(cond, [0, sp.offset], [B, d]);
+    const s2 = tf.div(d, tf.sum(tf.square(space.basis)));
+    const f = tf.mul(tf.matMul(z, space.basis, false, true), s2);
+    const [h, w, ch] = sp.map;
+    return tf.image.resizeNearestNeighbor(tf.reshape(f, [B, h, w, ch]) as tf.Tensor4D, [size, size]);
+  });
+}
+
+/**
+ * The denoiser of level l: (x, t, cond) → ε. The pixel level of a `pixelSpatial` config stacks the lifted
+ * latent onto x (it needs the latent spaces; the other levels do not).
+ */
+export function levelDenoiser(c: NestedConfig, net: Network<unknown>, level: number, spaces: readonly LatentSpace[]): Denoiser {
+  if (level !== c.levels || !pixelSpatialLevel(c)) return (x, t, cond) => net.apply(x, t, cond);
+  return (x, t, cond) => tf.tidy(() => {
+    if (!cond) throw new ShapeError('nested pixel denoiser(cond)', { expected: 'the condition vector of the coarser latents', received: 'undefined' });
+    return net.apply(tf.concat([x, spatialLift(c, spaces, cond as tf.Tensor2D, x.shape[1]!)], 3), t, cond);
+  });
 }
 
 /** Per-sample σ for each latent level: [B, L−1] (σ, not σ²). */
@@ -82,7 +112,7 @@ export function levelCond(c: NestedConfig, net: Network<unknown>, level: number,
 }
 
 /** Training loss of level l on clean latents z (index l − 1, [B, d_l]) and images x [B, 32, 32, 1]. */
-export function levelLoss(c: NestedConfig, schedule: Schedule, net: Network<unknown>, level: number, z: tf.Tensor2D[], x: tf.Tensor4D | undefined, rng: Rng): tf.Scalar {
+export function levelLoss(c: NestedConfig, schedule: Schedule, net: Network<unknown>, spaces: readonly LatentSpace[], level: number, z: tf.Tensor2D[], x: tf.Tensor4D | undefined, rng: Rng): tf.Scalar {
   return tf.tidy(() => {
     const B = (z[0] ?? x!).shape[0];
     const L1 = c.levels - 1;
@@ -96,7 +126,7 @@ export function levelLoss(c: NestedConfig, schedule: Schedule, net: Network<unkn
       cond = tf.concat([dropCond(lat, param(net.params, 'null.latent'), c.condDrop, rng), sig], 1) as tf.Tensor2D;
     }
     const target = level < c.levels ? noised[level - 1]! : x!;
-    return diffusionLoss(levelDenoiser(net), target, { schedule, rng, cond });
+    return diffusionLoss(levelDenoiser(c, net, level, spaces), target, { schedule, rng, cond });
   });
 }
 

@@ -83,7 +83,7 @@ export function generateNested(m: NestedModel, o: GenerateOptions): GenerateResu
       const cond = levelCond(c, net, level, latents, sigma);
       const w = o.guidance[level - 1];
       const guide = cond !== undefined && condLayout(c, level).latentWidth > 0 && w !== 0;
-      let denoiser: Denoiser = levelDenoiser(net);
+      let denoiser: Denoiser = levelDenoiser(c, net, level, m.spaces);
       let nullCond: tf.Tensor | undefined;
       if (guide) {
         nullCond = levelCond(c, net, level, latents, sigma, true);

@@ -1,5 +1,5 @@
 /**
- * `hypnest train nested --levels L [--markov] [--minutes M] [--out assets/nested] [--images DIR] [--tiny]`:
+ * `hypnest train nested --levels L [--markov] [--no-pixel-spatial] [--minutes M] [--out assets/nested] [--images DIR] [--tiny]`:
  * trains a nested model with L levels on split G (all classes), resumable; the log goes to
  * <out>/<run>.log (and stderr) as it is written.
  */
@@ -26,6 +26,8 @@ export interface NestedTrainOptions {
   tiny?: boolean;
   pixelSteps?: number;
   pixelEma?: number;
+  /** commander's `--no-pixel-spatial` sets this to false. */
+  pixelSpatial?: boolean;
 }
 
 export async function runNestedTraining(o: NestedTrainOptions): Promise<TrainNestedResult> {
@@ -35,6 +37,7 @@ export async function runNestedTraining(o: NestedTrainOptions): Promise<TrainNes
     ...base,
     levels: o.levels,
     conditioning: o.markov ? 'markov' : 'all',
+    pixelSpatial: o.pixelSpatial ?? true,
     pixelTrain: {
       ...base.pixelTrain,
       ...(o.pixelSteps !== undefined ? { steps: o.pixelSteps } : {}),
@@ -64,6 +67,7 @@ export function nestedCommand(): Command {
     .option('--images <dir>', 'train on an image folder (one sub-folder per class) instead of Fashion-MNIST G')
     .option('--pixel-steps <n>', 'override the pixel level\'s training steps (default 2000)', (v) => positiveInt('--pixel-steps', v, '2000'))
     .option('--pixel-ema <d>', 'override the pixel level\'s EMA decay (default 0.995)', (v) => unitInterval('--pixel-ema', v))
+    .option('--no-pixel-spatial', 'give the pixel level its latents only as a vector (ablation; run name L<L>-vector)')
     .option('--tiny', 'tiny model (smoke test)')
     .action(async (opts: NestedTrainOptions) => {
       const r = await runNestedTraining(opts);

@@ -4,7 +4,7 @@
  *   2. latent spaces: standardise + SVD of each feature     (recomputed: deterministic, seconds)
  *   3. each latent level's MLP denoiser, then the pixel U-Net  <root>/<run>/level<l>-train.{a,b}.*
  *   4. the model with EMA weights                           <root>/<run>/nested.{json,safetensors}
- * <run> is `L<levels>` (or `L<levels>-markov`). Each part's wall time is logged (cost per level).
+ * <run> is `L<levels>` (or `L<levels>-markov`, `-vector`: see `runName`). Each part's wall time is logged (cost per level).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -14,7 +14,7 @@ import { loadCheckpoint, saveCheckpoint } from '../../core/checkpoint';
 import { Params, assignParams, disposeParams, paramCount } from '../../nn/params';
 import type { Network } from '../../nn/network';
 import { train, stepRng } from '../../train/trainer';
-import { NestedConfig, formatNestedConfig } from './config';
+import { NestedConfig, formatNestedConfig, pixelSpatialLevel } from './config';
 import { encodeFeatures, encoderLoss, encoderOnly, initFeatureEncoder } from './encoder';
 import { LatentSpace, fitLatentSpace, projectLatent } from './latents';
 import { NestedModel, createLevelNet, levelLoss, nestedSchedule } from './model';
@@ -33,8 +33,10 @@ export interface TrainNestedOptions {
 
 export interface TrainNestedResult { complete: boolean; file?: string; seconds: Record<string, number> }
 
+/** L<levels>, then -markov for Markov conditioning, -vector when the pixel level has a spatial latent it does not use. */
 export function runName(c: NestedConfig): string {
-  return `L${c.levels}${c.conditioning === 'markov' ? '-markov' : ''}`;
+  const vector = !c.pixelSpatial && pixelSpatialLevel({ ...c, pixelSpatial: true });
+  return `L${c.levels}${c.conditioning === 'markov' ? '-markov' : ''}${vector ? '-vector' : ''}`;
 }
 
 const P = 32 * 32;
@@ -110,7 +112,7 @@ function fitLatents(c: NestedConfig, encoder: Params, images: Float32Array, n: n
   return { spaces, z };
 }
 
-async function trainLevel(o: TrainNestedOptions, level: number, net: Network<unknown>, z: Float32Array[], n: number, deadline: number, log: (l: string) => void): Promise<Params | undefined> {
+async function trainLevel(o: TrainNestedOptions, level: number, net: Network<unknown>, spaces: LatentSpace[], z: Float32Array[], n: number, deadline: number, log: (l: string) => void): Promise<Params | undefined> {
   const c = o.config;
   const pixel = level === c.levels;
   const tc = pixel ? c.pixelTrain : c.latentTrain;
@@ -118,7 +120,7 @@ async function trainLevel(o: TrainNestedOptions, level: number, net: Network<unk
   type Batch = { z: tf.Tensor2D[]; x?: tf.Tensor4D };
   const r = await train<Batch>({
     params: net.params,
-    lossFn: (b, ctx) => levelLoss(c, schedule, net, level, b.z, b.x, ctx.rng),
+    lossFn: (b, ctx) => levelLoss(c, schedule, net, spaces, level, b.z, b.x, ctx.rng),
     data: ({ step, seed }) => {
       let s = step;
       return {
@@ -174,7 +176,7 @@ export async function trainNested(o: TrainNestedOptions): Promise<TrainNestedRes
       const net = createLevelNet(c, level);
       nets.push(net);
       log(`level ${level}/${c.levels}: ${level < c.levels ? `MLP denoiser of ${c.dims[level - 1]}-d latents` : 'U-Net denoiser of pixels'}, ${paramCount(net.params)} params`);
-      const ema = await trainLevel(o, level, net, z, n, deadline, log);
+      const ema = await trainLevel(o, level, net, spaces, z, n, deadline, log);
       if (!ema) {
         log(`level ${level} not complete; rerun the same command to continue.`);
         return { complete: false, seconds };

@@ -1,7 +1,7 @@
 /**
  * The protocol's unconditional run (nested diffusion): for each configuration, n samples per seed, FD and
- * KID of evaluator features against all of T, and the sampling cost (denoiser evaluations and seconds per
- * image, split per level). Writes JSON + markdown with commit, backend, seeds, n and wall time.
+ * KID of evaluator features against all of T, the sampling cost (denoiser evaluations and seconds per
+ * image, split per level), and per latent level how far the sampled latents are from real ones (latent-fd.ts). Writes JSON + markdown with commit, backend, seeds, n and wall time.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../../core/backend';
@@ -16,6 +16,7 @@ import { kernelInceptionDistance } from '../../metrics/kid';
 import { NestedModel } from '../../models/nested/model';
 import { generateNested } from '../../models/nested/sample';
 import { defaultGuidance } from '../../models/nested/config';
+import { latentFdPerDim, realLatents } from './latent-fd';
 
 export interface UncondConfig {
   name: string;
@@ -40,6 +41,8 @@ export interface UncondRow {
   secondsPerImage: number;
   /** Share of the sampling time of each level (coarse to fine). */
   levelSeconds: number[];
+  /** Per latent level: FD / d_l of the sampled latents against real T latents with the same σ (see latent-fd.ts); mean over seeds. */
+  latentFd?: number[];
 }
 
 export interface UncondReport {
@@ -61,8 +64,8 @@ export interface UncondEvalOptions {
   seeds?: number[];
   batch?: number;
   evaluator?: Evaluator;
-  /** Reference statistics and features (default: all of T). */
-  reference?: { stats: GaussianStats; features: { data: Float32Array; rows: number; cols: number }; name: string };
+  /** Reference statistics and features (default: all of T), and the images for the latent check. */
+  reference?: { stats: GaussianStats; features: { data: Float32Array; rows: number; cols: number }; name: string; images?: Float32Array };
   out?: string;
 }
 
@@ -73,13 +76,14 @@ const std = (a: number[]) => (a.length < 2 ? 0 : Math.sqrt(a.reduce((s, x) => s 
 export function referenceOfT(ev: Evaluator): NonNullable<UncondEvalOptions['reference']> {
   const t = splitT({ size: 32, fallback: 'embedded' });
   const features = ev.embed(t.images);
-  return { features, stats: gaussianStats(features), name: `${t.name} (${t.n} images)` };
+  return { features, stats: gaussianStats(features), name: `${t.name} (${t.n} images)`, images: t.images };
 }
 
-/** Generates n images of one configuration in batches; returns pixels and cost. */
-export function sampleConfig(cfg: UncondConfig, n: number, seed: number, batch: number, tick?: (k: number) => void): { pixels: Float32Array; evaluations: number; levelMs: number[] } {
+/** Generates n images of one configuration in batches; returns pixels, every latent level's samples and cost. */
+export function sampleConfig(cfg: UncondConfig, n: number, seed: number, batch: number, tick?: (k: number) => void): { pixels: Float32Array; latents: Float32Array[]; evaluations: number; levelMs: number[] } {
   const c = cfg.model.config;
   const pixels = new Float32Array(n * 1024);
+  const latents = c.dims.map((d) => new Float32Array(n * d));
   const levelMs = Array(c.levels).fill(0);
   let evaluations = 0;
   for (let i = 0; i < n; i += batch) {
@@ -91,11 +95,12 @@ export function sampleConfig(cfg: UncondConfig, n: number, seed: number, batch: 
       steps: cfg.steps ?? c.sample.steps, latentSteps: cfg.latentSteps ?? c.sample.latentSteps,
     });
     pixels.set(g.images.dataSync() as Float32Array, i * 1024);
+    g.latents.forEach((z, l) => latents[l].set(z.dataSync() as Float32Array, i * c.dims[l]));
     tf.dispose([g.images, ...g.latents]);
     g.cost.forEach((x, k) => { levelMs[k] += x.ms; evaluations += x.evaluations; });
     tick?.(m);
   }
-  return { pixels, evaluations, levelMs };
+  return { pixels, latents, evaluations, levelMs };
 }
 
 export async function runUnconditionalEval(o: UncondEvalOptions): Promise<UncondReport> {
@@ -117,6 +122,9 @@ export async function runUnconditionalEval(o: UncondEvalOptions): Promise<Uncond
       let evals = 0;
       let ms = 0;
       const levelMs = Array(c.levels).fill(0);
+      const sigma2 = [...(cfg.sigma2 ?? Array(c.levels - 1).fill(c.sample.sigma2))];
+      const real = c.levels > 1 && ref.images ? realLatents(cfg.model, ref.images, sigma2) : undefined;
+      const latentFd = Array(c.levels - 1).fill(0);
       for (const seed of seeds) {
         const s = sampleConfig(cfg, n, seed, batch, (k) => bar.tick(k, { config: cfg.name }));
         evals += s.evaluations;
@@ -124,14 +132,16 @@ export async function runUnconditionalEval(o: UncondEvalOptions): Promise<Uncond
         const f = ev.embed(s.pixels);
         fds.push(frechetFromStats(gaussianStats(f), ref.stats));
         kids.push(kernelInceptionDistance(f, ref.features).mean);
+        if (real) latentFdPerDim(cfg.model, s.latents, real).forEach((v, l) => (latentFd[l] += v / seeds.length));
       }
       const total = n * seeds.length;
       rows.push({
         name: cfg.name, levels: c.levels, conditioning: c.conditioning,
-        guidance: [...(cfg.guidance ?? defaultGuidance(c.levels))], sigma2: [...(cfg.sigma2 ?? Array(c.levels - 1).fill(c.sample.sigma2))],
+        guidance: [...(cfg.guidance ?? defaultGuidance(c.levels))], sigma2,
         steps: cfg.steps ?? c.sample.steps, n,
         fd: { mean: mean(fds), std: std(fds), perSeed: fds }, kid: { mean: mean(kids), std: std(kids), perSeed: kids },
         evaluationsPerImage: evals / total, secondsPerImage: ms / 1000 / total, levelSeconds: levelMs.map((x) => x / 1000 / total),
+        ...(real ? { latentFd } : {}),
       });
     }
   } finally {
@@ -153,12 +163,13 @@ export function unconditionalMarkdown(r: UncondReport): string {
   const lines = [
     `Unconditional run · commit \`${r.commit}\` · backend ${r.backend} · seeds ${r.seeds.join(', ')} · n ${r.n} per seed · reference ${r.reference} · wall ${r.wallSeconds.toFixed(0)} s · ${r.startedAt}`,
     '',
-    `| configuration | L | cond. | guidance | σ² | FD ↓ | KID ↓ |${one ? ' FD / FD(L=1) | cost / cost(L=1) |' : ''} evals/img | s/img | s/img per level |`,
-    `|---|---:|---|---|---|---:|---:|${one ? '---:|---:|' : ''}---:|---:|---|`,
+    `| configuration | L | cond. | guidance | σ² | FD ↓ | KID ↓ |${one ? ' FD / FD(L=1) | cost / cost(L=1) |' : ''} evals/img | s/img | s/img per level | latent FD/d per level ↓ |`,
+    `|---|---:|---|---|---|---:|---:|${one ? '---:|---:|' : ''}---:|---:|---|---|`,
     ...r.rows.map((x) => `| ${x.name} | ${x.levels} | ${x.conditioning} | [${x.guidance.join(', ')}] | [${x.sigma2.join(', ')}] | ${f(x.fd)} | ${f(x.kid, 3)} |` +
       `${one ? ` ${(x.fd.mean / one.fd.mean).toFixed(2)} | ${(x.secondsPerImage / one.secondsPerImage).toFixed(2)}× |` : ''}` +
-      ` ${x.evaluationsPerImage.toFixed(0)} | ${x.secondsPerImage.toFixed(3)} | ${x.levelSeconds.map((s) => s.toFixed(3)).join(' / ')} |`),
+      ` ${x.evaluationsPerImage.toFixed(0)} | ${x.secondsPerImage.toFixed(3)} | ${x.levelSeconds.map((s) => s.toFixed(3)).join(' / ')} | ${x.latentFd?.map((v) => v.toFixed(3)).join(' / ') ?? '—'} |`),
   ];
+  if (r.rows.some((x) => x.latentFd)) lines.push('', 'Latent FD/d: per latent level, the Fréchet distance between the sampled latents and real T latents given the same σ, divided by the level\'s width d (0 = a perfect match; latent dimensions have variance ≈ 1).');
   if (one) lines.push('', 'Cost is measured wall time per image in this run (s/img), relative to the L = 1 row.');
   if (merged) lines.push('', `Rows merged from ${r.mergedRuns} runs that ran side by side under different loads: compare FD, KID and evaluations per image across rows, but not seconds (for those, \`npm run bench -- --only nested\`).`);
   return lines.join('\n') + '\n';
