@@ -1,12 +1,15 @@
 /**
  * `hypnest eval nested`: the protocol's unconditional run over the shipped nested models —
  *   L ∈ {1, 2, 3, 5} (defaults: σ² = 0.5, decaying guidance), and at L = 5: σ² ∈ {0, 1}, constant guidance, no pixel guidance,
- *   Markov conditioning at L = 3 and 5 (when their checkpoints exist) — and, with --sigma-search, the greedy σ search.
+ *   Markov conditioning and the vector-only pixel level at L = 3 and 5 (when their checkpoints exist), the pixel
+ *   level of L = 5 given real latents (a diagnostic) — and, with
+ *   --sigma-search, the greedy σ search. Only the checkpoints of the chosen configurations are loaded.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
-import { intList, positiveInt } from '../core/cli-args';
+import { intList, nonNegative, positiveInt } from '../core/cli-args';
+import type { NestedModel } from '../models/nested/model';
 
 export function evalNestedCommand(): Command {
   return new Command('nested')
@@ -14,42 +17,53 @@ export function evalNestedCommand(): Command {
     .option('--n <n>', 'samples per configuration and seed', (v) => positiveInt('--n', v, '2000'), 2000)
     .option('--seeds <list>', 'comma-separated seeds', '0')
     .option('--steps <n>', 'DDIM steps of every level (default: the checkpoint\'s, 20)', (v) => positiveInt('--steps', v))
+    .option('--latent-eta <η>', 'η of the latent levels\' DDIM (default: the checkpoint\'s, 1 = ancestral; 0 = deterministic)', (v) => nonNegative('--latent-eta', v))
     .option('--only <names>', 'comma-separated configuration names (default: all)')
     .option('--root <dir>', 'folder of the nested checkpoints', 'assets/nested')
     .option('--sigma-search', 'also run the greedy per-level σ search at L = 5 (with --n samples per candidate; --only none to run just the search)')
     .option('--out <base>', 'report base path (writes .json and .md)', 'out/eval/nested')
-    .action(async (o: { n: number; steps?: number; seeds: string; only?: string; root: string; sigmaSearch?: boolean; out: string }) => {
+    .action(async (o: { n: number; steps?: number; latentEta?: number; seeds: string; only?: string; root: string; sigmaSearch?: boolean; out: string }) => {
       const { ready } = await import('../core/backend');
       await ready();
       const { loadNested } = await import('../models/nested/checkpoint');
       const { runUnconditionalEval, unconditionalMarkdown } = await import('../pipelines/eval/unconditional');
       const { sigmaSearch } = await import('../pipelines/eval/sigma-search');
       const { writeJsonAtomic } = await import('../core/atomic');
-      const load = async (run: string) => (await loadNested(path.join(o.root, run, 'nested'))).model;
       const has = (run: string) => fs.existsSync(path.join(o.root, run, 'nested.json'));
-      const L5 = has('L5') ? await load('L5') : undefined;
-      const configs = [];
-      for (const L of [1, 2, 3, 5]) if (has(`L${L}`)) configs.push({ name: `L=${L}`, model: L === 5 ? L5! : await load(`L${L}`) });
-      const L3 = configs.find((c) => c.name === 'L=3')?.model;
+      // Every configuration names the run (checkpoint folder) it samples; only the chosen runs are loaded.
+      type Planned = { name: string; run: string; guidance?: number[]; sigma2?: number[]; realLatents?: boolean };
+      const plan: Planned[] = [];
+      for (const L of [1, 2, 3, 5]) plan.push({ name: `L=${L}`, run: `L${L}` });
       // guidance off at the pixel level: one U-Net call per step instead of two (the cost of L = 1 plus the latent MLPs)
-      if (L3) configs.push({ name: 'L=3 no pixel guidance', model: L3, guidance: [0.5, 0.3, 0] });
-      if (L5) {
-        configs.push({ name: 'L=5 σ²=0', model: L5, sigma2: [0, 0, 0, 0] });
-        configs.push({ name: 'L=5 σ²=1', model: L5, sigma2: [1, 1, 1, 1] });
-        configs.push({ name: 'L=5 constant guidance', model: L5, guidance: [0.3, 0.3, 0.3, 0.3, 0.3] });
-        configs.push({ name: 'L=5 no pixel guidance', model: L5, guidance: [0.5, 0.4, 0.3, 0.2, 0] });
-      }
-      for (const L of [3, 5]) if (has(`L${L}-markov`)) configs.push({ name: `L=${L} Markov`, model: await load(`L${L}-markov`) });
+      plan.push({ name: 'L=3 no pixel guidance', run: 'L3', guidance: [0.5, 0.3, 0] });
+      plan.push({ name: 'L=5 σ²=0', run: 'L5', sigma2: [0, 0, 0, 0] });
+      plan.push({ name: 'L=5 σ²=1', run: 'L5', sigma2: [1, 1, 1, 1] });
+      plan.push({ name: 'L=5 constant guidance', run: 'L5', guidance: [0.3, 0.3, 0.3, 0.3, 0.3] });
+      plan.push({ name: 'L=5 no pixel guidance', run: 'L5', guidance: [0.5, 0.4, 0.3, 0.2, 0] });
+      for (const L of [3, 5]) plan.push({ name: `L=${L} Markov`, run: `L${L}-markov` });
       // the pixel level given its latents only as a vector (no spatial lift; `train nested --no-pixel-spatial`)
-      for (const L of [3, 5]) if (has(`L${L}-vector`)) configs.push({ name: `L=${L} vector-only`, model: await load(`L${L}-vector`) });
+      for (const L of [3, 5]) plan.push({ name: `L=${L} vector-only`, run: `L${L}-vector` });
+      // diagnostic: the pixel level given real latents (of T images) instead of sampled ones
+      plan.push({ name: 'L=5 real latents', run: 'L5', realLatents: true });
+      plan.push({ name: 'L=5 vector-only real latents', run: 'L5-vector', realLatents: true });
       const only = o.only?.split(',').map((s) => s.trim());
-      const chosen = (only ? configs.filter((c) => only.includes(c.name)) : configs).map((c) => (o.steps ? { ...c, steps: o.steps, latentSteps: o.steps } : c));
+      const models = new Map<string, Promise<NestedModel>>();
+      const load = (run: string) => {
+        if (!models.has(run)) models.set(run, loadNested(path.join(o.root, run, 'nested')).then((r) => r.model));
+        return models.get(run)!;
+      };
+      const chosen = [];
+      for (const p of plan.filter((x) => has(x.run) && (!only || only.includes(x.name)))) {
+        const { run, ...rest } = p;
+        chosen.push({ ...rest, model: await load(run), ...(o.steps ? { steps: o.steps, latentSteps: o.steps } : {}), ...(o.latentEta !== undefined ? { latentEta: o.latentEta } : {}) });
+      }
+      const L5 = o.sigmaSearch && has('L5') ? await load('L5') : undefined;
       const seeds = intList('--seeds', o.seeds);
       if (chosen.length) {
         const report = await runUnconditionalEval({ configs: chosen, n: o.n, seeds, out: o.out });
         console.log(unconditionalMarkdown(report));
       }
-      if (o.sigmaSearch && L5) {
+      if (L5) {
         const s = await sigmaSearch(L5, { n: o.n, steps: o.steps });
         await writeJsonAtomic(o.out + '-sigma-search.json', s);
         console.log(`σ search (n ${s.n}): best σ² [${s.best.join(', ')}] FD ${s.bestFd.toFixed(2)}`);

@@ -22,6 +22,13 @@ export function positiveNumber(flag: string, value: string): number {
   return v;
 }
 
+/** A finite number ≥ 0 (an η). */
+export function nonNegative(flag: string, value: string): number {
+  const v = Number(value);
+  if (value.trim() === '' || !Number.isFinite(v) || v < 0) throw bad(flag, 'a finite number ≥ 0', value, '1');
+  return v;
+}
+
 /** A number in (0, 1) (a decay, a probability). */
 export function unitInterval(flag: string, value: string): number {
   const v = Number(value);

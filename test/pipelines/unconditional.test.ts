@@ -11,6 +11,8 @@ import { gaussianStats } from '../../sdk/metrics/fd';
 import { runUnconditionalEval } from '../../sdk/pipelines/eval/unconditional';
 import { latentFdPerDim, realLatents } from '../../sdk/pipelines/eval/latent-fd';
 import { tinyNested } from '../models/nested/fixture';
+import { rejectsTyped } from '../helpers/expect-error';
+import { ValueError } from '../../sdk/core/errors';
 
 let model: NestedModel;
 let ev: Evaluator;
@@ -53,6 +55,19 @@ test('the unconditional run reports FD, KID, cost per level and the latent check
   const md = fs.readFileSync(out + '.md', 'utf8');
   assert.match(md, 'latent FD/d per level');
   assert.equal(JSON.parse(fs.readFileSync(out + '.json', 'utf8')).rows[0].latentFd, row.latentFd);
+});
+
+test('the real-latents diagnostic holds every latent level at real latents and samples only the pixels', async () => {
+  const ref = t();
+  const features = ev.embed(ref.images);
+  const reference = { features, stats: gaussianStats(features), name: 'T subset', images: ref.images };
+  const r = await runUnconditionalEval({ configs: [{ name: 'L=3 real latents', model, steps: 2, latentSteps: 2, realLatents: true }], n: 12, batch: 12, evaluator: ev, reference });
+  const row = r.rows[0];
+  assert.is(row.realLatents, true);
+  assert.is(row.latentFd, undefined);
+  assert.is(row.evaluationsPerImage, 2 * 2); // the guided pixel level only
+  assert.ok(Number.isFinite(row.fd.mean));
+  await rejectsTyped(() => runUnconditionalEval({ configs: [{ name: 'x', model, realLatents: true }], n: 400, batch: 100, evaluator: ev, reference }), ValueError, 'at least 400 real latents');
 });
 
 test.run();

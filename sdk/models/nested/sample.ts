@@ -2,6 +2,8 @@
  * Coarse-to-fine generation: level 1 samples z̃_1 from noise, level l samples z̃_l given z̃_{<l}, level L the
  * image given every latent — DDIM at each level, with classifier-free guidance of weight w_l per level:
  *   ε̃_l = ε_l(· | z̃_{<l}) + w_l (ε_l(· | z̃_{<l}) − ε_l(· | ∅))     (the paper's w; w = 0 is plain conditional)
+ * The latent levels sample with η = 1 by default (ancestral steps; deterministic DDIM makes their latents stray,
+ * see config.ts), the pixel level with η = 0.
  * A level can be held fixed (`fixed[l − 1]`, e.g. the latent of a real image) while finer levels vary.
  * Reports the cost of every level: denoiser evaluations and milliseconds.
  */
@@ -24,7 +26,10 @@ export interface GenerateOptions {
   steps: number;
   latentSteps: number;
   seed: number;
+  /** η of the pixel level's DDIM (default: the config's sample.eta, 0 = deterministic). */
   eta?: number;
+  /** η of the latent levels (default: the config's sample.latentEta, 1 = ancestral; see config.ts). */
+  latentEta?: number;
   /** Held latents per latent level (index l − 1): [n, d_l] or [1, d_l]; undefined = sample it. */
   fixed?: (tf.Tensor | undefined)[];
   progress?: boolean;
@@ -93,7 +98,8 @@ export function generateNested(m: NestedModel, o: GenerateOptions): GenerateResu
       const steps = pixel ? o.steps : o.latentSteps;
       const out = tf.tidy(() => {
         const xT = normalTensor(shape, new Rng(rng.int(2 ** 31)));
-        const y = ddimSample(denoiser, xT, m.schedule, { steps, cond, eta: o.eta ?? 0, seed: rng.int(2 ** 31), clipX0: pixel ? 1 : undefined, progress: o.progress ? `nested level ${level}/${L}` : false });
+        const eta = pixel ? (o.eta ?? c.sample.eta) : (o.latentEta ?? c.sample.latentEta);
+        const y = ddimSample(denoiser, xT, m.schedule, { steps, cond, eta, seed: rng.int(2 ** 31), clipX0: pixel ? 1 : undefined, progress: o.progress ? `nested level ${level}/${L}` : false });
         return pixel ? tf.clipByValue(y, -1, 1) : y;
       });
       tf.dispose([cond, nullCond].filter((t): t is tf.Tensor2D => t !== undefined));

@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../../core/backend';
-import { checkOptions, ConfigError, describe } from '../../core/errors';
+import { checkOptions, ConfigError, ValueError, describe } from '../../core/errors';
+import { Rng } from '../../core/rng';
 import { writeJsonAtomic, writeFileAtomic } from '../../core/atomic';
 import { gitCommit } from '../../core/paths';
 import { progress } from '../../core/progress';
@@ -25,6 +26,13 @@ export interface UncondConfig {
   sigma2?: readonly number[];
   steps?: number;
   latentSteps?: number;
+  /** η of the latent levels (default: the model's sample.latentEta). */
+  latentEta?: number;
+  /**
+   * Diagnostic: hold every latent level at the latents of real T images (z_l + σ_l ε, a seeded random subset)
+   * and sample only the pixels — what the pixel level makes of a perfect latent chain.
+   */
+  realLatents?: boolean;
 }
 
 export interface UncondRow {
@@ -34,6 +42,8 @@ export interface UncondRow {
   guidance: number[];
   sigma2: number[];
   steps: number;
+  /** η of the latent levels (rows written before 2026-11-24 lack it: those used 0). */
+  latentEta?: number;
   n: number;
   fd: { mean: number; std: number; perSeed: number[] };
   kid: { mean: number; std: number; perSeed: number[] };
@@ -41,6 +51,8 @@ export interface UncondRow {
   secondsPerImage: number;
   /** Share of the sampling time of each level (coarse to fine). */
   levelSeconds: number[];
+  /** True for a row whose latents were real (UncondConfig.realLatents). */
+  realLatents?: boolean;
   /** Per latent level: FD / d_l of the sampled latents against real T latents with the same σ (see latent-fd.ts); mean over seeds. */
   latentFd?: number[];
 }
@@ -79,21 +91,37 @@ export function referenceOfT(ev: Evaluator): NonNullable<UncondEvalOptions['refe
   return { features, stats: gaussianStats(features), name: `${t.name} (${t.n} images)`, images: t.images };
 }
 
-/** Generates n images of one configuration in batches; returns pixels, every latent level's samples and cost. */
-export function sampleConfig(cfg: UncondConfig, n: number, seed: number, batch: number, tick?: (k: number) => void): { pixels: Float32Array; latents: Float32Array[]; evaluations: number; levelMs: number[] } {
+/**
+ * Generates n images of one configuration in batches; returns pixels, every latent level's samples and cost.
+ * With `real` (latents of real images per level, each [N ≥ n, d_l]), every latent level is held at n of its rows
+ * (a seeded random subset) and only the pixels are sampled.
+ */
+export function sampleConfig(cfg: UncondConfig, n: number, seed: number, batch: number, tick?: (k: number) => void, real?: Float32Array[]): { pixels: Float32Array; latents: Float32Array[]; evaluations: number; levelMs: number[] } {
   const c = cfg.model.config;
+  const pick = real ? new Rng(seed ^ 0x0ac1e).shuffle(Array.from({ length: real[0].length / c.dims[0] }, (_, i) => i)) : [];
+  if (real && pick.length < n) throw new ValueError('sampleConfig(real)', { expected: `at least ${n} real latents per level`, received: `${pick.length}` });
+  const rows = (l: number, i: number, m: number) => {
+    const d = c.dims[l];
+    const out = new Float32Array(m * d);
+    for (let k = 0; k < m; k++) out.set(real![l].subarray(pick[i + k] * d, (pick[i + k] + 1) * d), k * d);
+    return tf.tensor2d(out, [m, d]);
+  };
   const pixels = new Float32Array(n * 1024);
   const latents = c.dims.map((d) => new Float32Array(n * d));
   const levelMs = Array(c.levels).fill(0);
   let evaluations = 0;
   for (let i = 0; i < n; i += batch) {
     const m = Math.min(batch, n - i);
+    const fixed = real ? c.dims.map((_, l) => rows(l, i, m)) : undefined;
     const g = generateNested(cfg.model, {
+      ...(fixed ? { fixed } : {}),
       n: m, seed: seed * 1_000_003 + i,
       guidance: cfg.guidance ?? defaultGuidance(c.levels),
       sigma2: cfg.sigma2 ?? Array(c.levels - 1).fill(c.sample.sigma2),
       steps: cfg.steps ?? c.sample.steps, latentSteps: cfg.latentSteps ?? c.sample.latentSteps,
+      ...(cfg.latentEta !== undefined ? { latentEta: cfg.latentEta } : {}),
     });
+    if (fixed) tf.dispose(fixed);
     pixels.set(g.images.dataSync() as Float32Array, i * 1024);
     g.latents.forEach((z, l) => latents[l].set(z.dataSync() as Float32Array, i * c.dims[l]));
     tf.dispose([g.images, ...g.latents]);
@@ -124,24 +152,26 @@ export async function runUnconditionalEval(o: UncondEvalOptions): Promise<Uncond
       const levelMs = Array(c.levels).fill(0);
       const sigma2 = [...(cfg.sigma2 ?? Array(c.levels - 1).fill(c.sample.sigma2))];
       const real = c.levels > 1 && ref.images ? realLatents(cfg.model, ref.images, sigma2) : undefined;
+      if (cfg.realLatents && !real) throw new ConfigError(`runUnconditionalEval(${cfg.name})`, { expected: 'a model with latent levels and reference images (the default reference has them)', received: `L = ${c.levels}, reference images ${ref.images ? 'given' : 'missing'}` });
       const latentFd = Array(c.levels - 1).fill(0);
       for (const seed of seeds) {
-        const s = sampleConfig(cfg, n, seed, batch, (k) => bar.tick(k, { config: cfg.name }));
+        const s = sampleConfig(cfg, n, seed, batch, (k) => bar.tick(k, { config: cfg.name }), cfg.realLatents ? real : undefined);
         evals += s.evaluations;
         s.levelMs.forEach((x, k) => { levelMs[k] += x; ms += x; });
         const f = ev.embed(s.pixels);
         fds.push(frechetFromStats(gaussianStats(f), ref.stats));
         kids.push(kernelInceptionDistance(f, ref.features).mean);
-        if (real) latentFdPerDim(cfg.model, s.latents, real).forEach((v, l) => (latentFd[l] += v / seeds.length));
+        if (real && !cfg.realLatents) latentFdPerDim(cfg.model, s.latents, real).forEach((v, l) => (latentFd[l] += v / seeds.length));
       }
       const total = n * seeds.length;
       rows.push({
         name: cfg.name, levels: c.levels, conditioning: c.conditioning,
         guidance: [...(cfg.guidance ?? defaultGuidance(c.levels))], sigma2,
-        steps: cfg.steps ?? c.sample.steps, n,
+        steps: cfg.steps ?? c.sample.steps, latentEta: cfg.latentEta ?? c.sample.latentEta, n,
         fd: { mean: mean(fds), std: std(fds), perSeed: fds }, kid: { mean: mean(kids), std: std(kids), perSeed: kids },
         evaluationsPerImage: evals / total, secondsPerImage: ms / 1000 / total, levelSeconds: levelMs.map((x) => x / 1000 / total),
-        ...(real ? { latentFd } : {}),
+        ...(real && !cfg.realLatents ? { latentFd } : {}),
+        ...(cfg.realLatents ? { realLatents: true } : {}),
       });
     }
   } finally {
@@ -163,9 +193,9 @@ export function unconditionalMarkdown(r: UncondReport): string {
   const lines = [
     `Unconditional run · commit \`${r.commit}\` · backend ${r.backend} · seeds ${r.seeds.join(', ')} · n ${r.n} per seed · reference ${r.reference} · wall ${r.wallSeconds.toFixed(0)} s · ${r.startedAt}`,
     '',
-    `| configuration | L | cond. | guidance | σ² | FD ↓ | KID ↓ |${one ? ' FD / FD(L=1) | cost / cost(L=1) |' : ''} evals/img | s/img | s/img per level | latent FD/d per level ↓ |`,
-    `|---|---:|---|---|---|---:|---:|${one ? '---:|---:|' : ''}---:|---:|---|---|`,
-    ...r.rows.map((x) => `| ${x.name} | ${x.levels} | ${x.conditioning} | [${x.guidance.join(', ')}] | [${x.sigma2.join(', ')}] | ${f(x.fd)} | ${f(x.kid, 3)} |` +
+    `| configuration | L | cond. | guidance | σ² | latent η | FD ↓ | KID ↓ |${one ? ' FD / FD(L=1) | cost / cost(L=1) |' : ''} evals/img | s/img | s/img per level | latent FD/d per level ↓ |`,
+    `|---|---:|---|---|---|---:|---:|---:|${one ? '---:|---:|' : ''}---:|---:|---|---|`,
+    ...r.rows.map((x) => `| ${x.name} | ${x.levels} | ${x.conditioning} | [${x.guidance.join(', ')}] | [${x.sigma2.join(', ')}] | ${x.realLatents ? 'real latents' : x.levels > 1 ? (x.latentEta ?? 0) : '—'} | ${f(x.fd)} | ${f(x.kid, 3)} |` +
       `${one ? ` ${(x.fd.mean / one.fd.mean).toFixed(2)} | ${(x.secondsPerImage / one.secondsPerImage).toFixed(2)}× |` : ''}` +
       ` ${x.evaluationsPerImage.toFixed(0)} | ${x.secondsPerImage.toFixed(3)} | ${x.levelSeconds.map((s) => s.toFixed(3)).join(' / ')} | ${x.latentFd?.map((v) => v.toFixed(3)).join(' / ') ?? '—'} |`),
   ];

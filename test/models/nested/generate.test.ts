@@ -44,6 +44,23 @@ test('same seed → bit-identical; another seed → different', () => {
   tf.dispose([a.images, b.images, c.images, ...a.latents, ...b.latents, ...c.latents]);
 });
 
+test('latent levels sample with η = 1 by default, the pixels with η = 0; each η is its own knob', () => {
+  assert.is(model.config.sample.latentEta, 1);
+  assert.is(model.config.sample.eta, 0);
+  const lat = (g: ReturnType<typeof generateNested>) => g.latents.map((z) => Array.from(z.dataSync()));
+  const byDefault = generateNested(model, opts());
+  const explicit = generateNested(model, opts({ latentEta: 1, eta: 0 }));
+  const deterministic = generateNested(model, opts({ latentEta: 0 }));
+  const pixelEta = generateNested(model, opts({ eta: 1 }));
+  assert.equal(lat(byDefault), lat(explicit));
+  assert.equal(Array.from(byDefault.images.dataSync()), Array.from(explicit.images.dataSync()));
+  assert.not.equal(lat(byDefault), lat(deterministic));
+  // the pixel η leaves the latents alone and changes the image
+  assert.equal(lat(byDefault), lat(pixelEta));
+  assert.not.equal(Array.from(byDefault.images.dataSync()), Array.from(pixelEta.images.dataSync()));
+  for (const g of [byDefault, explicit, deterministic, pixelEta]) tf.dispose([g.images, ...g.latents]);
+});
+
 test('a fixed coarse level is held while finer levels vary', () => {
   const held = tf.tensor2d([[1, -1, 0.5, 0, 0, 2, -2, 0.1]]);
   const a = generateNested(model, opts({ fixed: [held], seed: 1 }));
