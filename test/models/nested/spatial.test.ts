@@ -71,8 +71,9 @@ test('the spatial pixel denoiser takes the lift from the condition: the null bra
   const spy = { ...net, apply: (x: tf.Tensor, t: tf.Tensor | number[], cd?: tf.Tensor) => { seen.push(tf.keep(tf.clone(x))); return net.apply(x, t, cd); } };
   const den = levelDenoiser(c, spy, 5, spaces);
   const x = tf.randomNormal([2, 32, 32, 1], 0, 1, 'float32', 5);
-  const a = den(x, [100, 100], cond);
-  const b = den(x, [100, 100], nul);
+  const tt = tf.tensor1d([100, 100], 'int32');
+  const a = den(x, tt, cond);
+  const b = den(x, tt, nul);
   assert.equal(a.shape, [2, 32, 32, 1]);
   // The U-Net's input: the image, then 16 channels lifted from level 4's slice of the condition.
   assert.equal(seen[0].shape, [2, 32, 32, 17]);
@@ -83,8 +84,8 @@ test('the spatial pixel denoiser takes the lift from the condition: the null bra
   const nullLift = tf.slice(seen[1], [0, 0, 0, 1], [2, 32, 32, 16]);
   assert.ok(tf.tidy(() => tf.max(tf.abs(tf.sub(nullLift, want))).dataSync()[0]) > 1e-3, 'the null branch must not see the latent');
   tf.dispose([want, got, nullLift, ...seen]);
-  assert.throws(() => den(x, [100, 100]), (e: unknown) => e instanceof ShapeError);
-  tf.dispose([sigma, cond, nul, x, a, b, ...lat]);
+  assert.throws(() => den(x, tt), (e: unknown) => e instanceof ShapeError);
+  tf.dispose([sigma, cond, nul, x, tt, a, b, ...lat]);
   disposeParams(net.params);
   spaces.forEach(disposeLatentSpace);
 });
