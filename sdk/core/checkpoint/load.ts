@@ -12,7 +12,6 @@ import { CHECKPOINT_FORMAT, CheckpointJson, Expectation, diffConfig, diffTensors
 import { checkpointBase, sha256 } from './save';
 import { parseSafetensors } from './safetensors';
 
-
 /** `expected` of the CheckpointError raised when a checkpoint's stored config differs from the given one. */
 export const CONFIG_MISMATCH = 'the stored config to equal the given one';
 

@@ -74,8 +74,9 @@ export interface NestedConfig {
   /**
    * Sampling defaults. η of the pixel level (`eta`) and of the latent levels (`latentEta`). The latent levels
    * default to η = 1 (ancestral steps): with deterministic DDIM (η = 0) the MLPs' latents stray far from the
-   * real ones, the more the finer the level and the more steps (latent FD/d at L = 5, 10 steps: 0.07 / 3.9 /
-   * 28 / 50 with η = 0, 0.08 / 0.06 / 0.06 / 0.09 with η = 1; 50 steps with η = 0: up to 279).
+   * real ones, the more the finer the level (latent FD/d of L = 5's levels 1–4, n = 2,000, 10 steps: 0.063 / 3.79 /
+   * 11.73 / 18.84 with η = 0, 0.067 / 0.048 / 0.056 / 0.081 with η = 1; `hypnest eval nested --only L=5 --steps 10
+   * [--latent-eta 0]`, assets/nested/eval.md).
    */
   readonly sample: { readonly steps: number; readonly latentSteps: number; readonly sigma2: number; readonly eta: number; readonly latentEta: number };
   readonly seed: number;

@@ -1,7 +1,8 @@
 /**
  * The protocol's unconditional run (nested diffusion): for each configuration, n samples per seed, FD and
  * KID of evaluator features against all of T, the sampling cost (denoiser evaluations and seconds per
- * image, split per level), and per latent level how far the sampled latents are from real ones (latent-fd.ts). Writes JSON + markdown with commit, backend, seeds, n and wall time.
+ * image, split per level), and per latent level how far the sampled latents are from real ones (latent-fd.ts).
+ * Writes JSON + markdown with commit, backend, seeds, n and wall time.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../../core/backend';
