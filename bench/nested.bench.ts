@@ -1,7 +1,7 @@
 /**
  * Benchmark of `nested.levels(5).generate(16)` with the default settings on the shipped checkpoint
- * (assets/nested/L5), plus one row per level (its share of the same call), the same without guidance at the pixel
- * level, and the L = 1 call for the sampling-cost ratio. One warm-up call (loads the checkpoint), then the median of REPS calls.
+ * (assets/nested/L5), plus one row per level (its share of the same call), the same with the tuned guidance (none at the
+ * pixel level), and the L = 1 call for the sampling-cost ratio. One warm-up call (loads the checkpoint), then the median of REPS calls.
  * Env: HYPNEST_BENCH_REPS (default 3). Run: npx tsx bench/nested.bench.ts
  */
 import * as fs from 'fs';
@@ -16,8 +16,9 @@ export default async function run(): Promise<{ name: string; ms: number; note?: 
   process.env.HYPNEST_PROGRESS = '0';
   const reps = Number(process.env.HYPNEST_BENCH_REPS ?? 3);
   const rows: { name: string; ms: number; note?: string }[] = [];
-  // L = 5 with the default decaying guidance, L = 5 without guidance at the pixel level (one U-Net call per step), L = 1
-  const variants: { L: number; cfg?: number[] }[] = [{ L: 5 }, { L: 5, cfg: [0.5, 0.4, 0.3, 0.2, 0] }, { L: 1 }];
+  // L = 5 with the default decaying guidance; L = 5 with the tuned guidance, none at the pixel level (one U-Net call
+  // per step: the evaluation's best configuration, assets/nested/eval.md); L = 1
+  const variants: { L: number; cfg?: number[] }[] = [{ L: 5 }, { L: 5, cfg: [2, 1.5, 1, 0.5, 0] }, { L: 1 }];
   for (const { L, cfg } of variants) {
     const name = `nested.levels(${L})${cfg ? `.cfg([${cfg.join(', ')}])` : ''}.generate(16)`;
     if (!fs.existsSync(assetPath('nested', `L${L}`, 'nested.json'))) {

@@ -1,9 +1,10 @@
 /**
  * `hypnest eval nested`: the protocol's unconditional run over the shipped nested models —
- *   L ∈ {1, 2, 3, 5} (defaults: σ² = 0.5, decaying guidance), and at L = 5: σ² ∈ {0, 1}, constant guidance, no pixel guidance,
- *   Markov conditioning and the vector-only pixel level at L = 3 and 5 (when their checkpoints exist), the pixel
- *   level of L = 5 given real latents (a diagnostic) — and, with
- *   --sigma-search, the greedy σ search. Only the checkpoints of the chosen configurations are loaded.
+ *   L ∈ {1, 2, 3, 5} (each checkpoint's sampling defaults, decaying guidance), and at L = 5: no pixel guidance,
+ *   constant guidance, Markov conditioning, the pixel level trained on blurred latents (L5-blur) at σ² ∈ {0, 0.5, 1},
+ *   the vector-only pixel level at L = 3 and 5 (when their checkpoints exist), the pixel level given real latents
+ *   (a diagnostic) — and, with --sigma-search, the greedy σ search. Only the checkpoints of the chosen
+ *   configurations are loaded.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -17,12 +18,13 @@ export function evalNestedCommand(): Command {
     .option('--n <n>', 'samples per configuration and seed', (v) => positiveInt('--n', v, '2000'), 2000)
     .option('--seeds <list>', 'comma-separated seeds', '0')
     .option('--steps <n>', 'DDIM steps of every level (default: the checkpoint\'s, 20)', (v) => positiveInt('--steps', v))
+    .option('--eta <η>', 'η of the pixel level\'s DDIM (default: the checkpoint\'s, 1 = ancestral; 0 = deterministic)', (v) => nonNegative('--eta', v))
     .option('--latent-eta <η>', 'η of the latent levels\' DDIM (default: the checkpoint\'s, 1 = ancestral; 0 = deterministic)', (v) => nonNegative('--latent-eta', v))
     .option('--only <names>', 'comma-separated configuration names (default: all)')
     .option('--root <dir>', 'folder of the nested checkpoints', 'assets/nested')
-    .option('--sigma-search', 'also run the greedy per-level σ search at L = 5 (with --n samples per candidate; --only none to run just the search)')
+    .option('--sigma-search', 'also run the greedy per-level σ search at L = 5 on L5-blur, whose pixel level was trained on blurred latents (--n samples per candidate; the tuned guidance [2, 1.5, 1, 0.5, 0]; --only none to run just the search)')
     .option('--out <base>', 'report base path (writes .json and .md)', 'out/eval/nested')
-    .action(async (o: { n: number; steps?: number; latentEta?: number; seeds: string; only?: string; root: string; sigmaSearch?: boolean; out: string }) => {
+    .action(async (o: { n: number; steps?: number; eta?: number; latentEta?: number; seeds: string; only?: string; root: string; sigmaSearch?: boolean; out: string }) => {
       const { ready } = await import('../core/backend');
       await ready();
       const { loadNested } = await import('../models/nested/checkpoint');
@@ -33,19 +35,25 @@ export function evalNestedCommand(): Command {
       // Every configuration names the run (checkpoint folder) it samples; only the chosen runs are loaded.
       type Planned = { name: string; run: string; guidance?: number[]; sigma2?: number[]; realLatents?: boolean };
       const plan: Planned[] = [];
+      /** Decaying latent guidance ×4 of the default, none at the pixels: the best of a sweep at n = 500 (assets/nested/README.md). */
+      const TUNED = [2, 1.5, 1, 0.5, 0];
       for (const L of [1, 2, 3, 5]) plan.push({ name: `L=${L}`, run: `L${L}` });
       // guidance off at the pixel level: one U-Net call per step instead of two (the cost of L = 1 plus the latent MLPs)
       plan.push({ name: 'L=3 no pixel guidance', run: 'L3', guidance: [0.5, 0.3, 0] });
-      plan.push({ name: 'L=5 σ²=0', run: 'L5', sigma2: [0, 0, 0, 0] });
-      plan.push({ name: 'L=5 σ²=1', run: 'L5', sigma2: [1, 1, 1, 1] });
-      plan.push({ name: 'L=5 constant guidance', run: 'L5', guidance: [0.3, 0.3, 0.3, 0.3, 0.3] });
       plan.push({ name: 'L=5 no pixel guidance', run: 'L5', guidance: [0.5, 0.4, 0.3, 0.2, 0] });
-      for (const L of [3, 5]) plan.push({ name: `L=${L} Markov`, run: `L${L}-markov` });
+      // stronger latent guidance, none at the pixels (the cost of L = 1 plus the MLPs): tuned at n = 500, decaying and constant
+      plan.push({ name: 'L=5 tuned guidance', run: 'L5', guidance: TUNED });
+      plan.push({ name: 'L=5 constant guidance 1 (none at the pixels)', run: 'L5', guidance: [1, 1, 1, 1, 0] });
+      plan.push({ name: 'L=5 constant guidance', run: 'L5', guidance: [0.3, 0.3, 0.3, 0.3, 0.3] });
+      // the pixel level trained on blurred latents (`--pixel-sigma2 0,0.25,0.5,1`): the σ² ablation lives here
+      for (const s of [0, 0.5, 1]) plan.push({ name: `L=5 blur σ²=${s}`, run: 'L5-blur', sigma2: [s, s, s, s], guidance: TUNED });
+      // L5-markov: Markov conditioning, pixel level trained on blurred latents (like L5-blur, not like L5)
+      plan.push({ name: 'L=5 blur Markov', run: 'L5-markov', guidance: TUNED });
       // the pixel level given its latents only as a vector (no spatial lift; `train nested --no-pixel-spatial`)
       for (const L of [3, 5]) plan.push({ name: `L=${L} vector-only`, run: `L${L}-vector` });
       // diagnostic: the pixel level given real latents (of T images) instead of sampled ones
-      plan.push({ name: 'L=5 real latents', run: 'L5', realLatents: true });
-      plan.push({ name: 'L=5 vector-only real latents', run: 'L5-vector', realLatents: true });
+      plan.push({ name: 'L=5 real latents', run: 'L5', realLatents: true, guidance: TUNED });
+      plan.push({ name: 'L=5 blur real latents', run: 'L5-blur', realLatents: true, sigma2: [0, 0, 0, 0], guidance: TUNED });
       const only = o.only?.split(',').map((s) => s.trim());
       const models = new Map<string, Promise<NestedModel>>();
       const load = (run: string) => {
@@ -55,16 +63,16 @@ export function evalNestedCommand(): Command {
       const chosen = [];
       for (const p of plan.filter((x) => has(x.run) && (!only || only.includes(x.name)))) {
         const { run, ...rest } = p;
-        chosen.push({ ...rest, model: await load(run), ...(o.steps ? { steps: o.steps, latentSteps: o.steps } : {}), ...(o.latentEta !== undefined ? { latentEta: o.latentEta } : {}) });
+        chosen.push({ ...rest, model: await load(run), ...(o.steps ? { steps: o.steps, latentSteps: o.steps } : {}), ...(o.latentEta !== undefined ? { latentEta: o.latentEta } : {}), ...(o.eta !== undefined ? { eta: o.eta } : {}) });
       }
-      const L5 = o.sigmaSearch && has('L5') ? await load('L5') : undefined;
+      const L5 = o.sigmaSearch && has('L5-blur') ? await load('L5-blur') : undefined;
       const seeds = intList('--seeds', o.seeds);
       if (chosen.length) {
         const report = await runUnconditionalEval({ configs: chosen, n: o.n, seeds, out: o.out });
         console.log(unconditionalMarkdown(report));
       }
       if (L5) {
-        const s = await sigmaSearch(L5, { n: o.n, steps: o.steps });
+        const s = await sigmaSearch(L5, { n: o.n, steps: o.steps, guidance: TUNED });
         await writeJsonAtomic(o.out + '-sigma-search.json', s);
         console.log(`σ search (n ${s.n}): best σ² [${s.best.join(', ')}] FD ${s.bestFd.toFixed(2)}`);
         for (const t of s.trials) console.log(`  level ${t.level}: σ² [${t.sigma2.join(', ')}] FD ${t.fd.toFixed(2)}`);

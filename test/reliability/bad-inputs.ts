@@ -258,6 +258,7 @@ export function cliCases(fx: Fixtures): CliCase[] {
     { input: 'a non-numeric seed', args: ['eval', 'fewshot', '--seeds', 'a'], exit: 2, contains: ['ConfigError: --seeds: expected a comma-separated list of whole numbers ≥ 0, received "a"'] },
     { input: 'a nested training with 0 levels', args: ['train', 'nested', '--levels', '0', '--tiny', '--out', out], exit: 2, contains: ['ConfigError: --levels: expected a whole number ≥ 1, received "0"', '--levels 5'] },
     { input: 'a pixel EMA decay of 1.5', args: ['train', 'nested', '--levels', '2', '--tiny', '--pixel-ema', '1.5', '--out', out], exit: 2, contains: ['ConfigError: --pixel-ema: expected a number strictly between 0 and 1, received "1.5"'] },
+    { input: 'a negative σ² for the pixel level', args: ['train', 'nested', '--levels', '2', '--tiny', '--pixel-sigma2', '0,-0.1', '--out', out], exit: 2, contains: ['ConfigError: --pixel-sigma2: expected a comma-separated list of finite numbers ≥ 0, received "0,-0.1"', 'For example: --pixel-sigma2 0,0.05'] },
     { input: 'a negative latent η', args: ['eval', 'nested', '--latent-eta', '-1'], exit: 2, contains: ['ConfigError: --latent-eta: expected a finite number ≥ 0, received "-1"', 'For example: --latent-eta 1'] },
     { input: 'an output folder that cannot be created', args: ['train', 'hypdae', '--stage', '1', '--tiny', '--images', fx.goodFolder, '--out', path.join(fx.fileNotFolder, 'out')], exit: 1, contains: ['Error: ENOTDIR: not a directory', 'A part of the path is a file, not a folder'] },
   ];

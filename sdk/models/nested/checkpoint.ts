@@ -49,7 +49,8 @@ export async function loadNested(path: string, hint = 'Train it with `npx hypnes
   }
   const nets: Network<unknown>[] = [];
   try {
-    const config = nestedConfig(st.nested);
+    // Checkpoints written before `pixelSigma2Choices` existed trained the pixel level on the latent levels' σ² choices.
+    const config = nestedConfig({ ...st.nested, pixelSigma2Choices: st.nested.pixelSigma2Choices ?? st.nested.sigma2Choices });
     for (let l = 1; l <= config.levels; l++) {
       const net = createLevelNet(config, l);
       const got = take(c.tensors, `level.${l}.`);

@@ -4,7 +4,8 @@
  *   cond_l = [ drop(z̃_k for the coarser levels k used) , σ_k of those levels , σ_l (latent levels only) ]
  * The latent part is replaced by the level's learned null ('null.latent') with probability condDrop while
  * training, so every conditioned level supports classifier-free guidance; the σ part is never dropped.
- * Training targets are noised latents z̃_l = z_l + σ_l ε (the paper's blurred latents), σ²_l drawn per sample.
+ * Training targets are noised latents z̃_l = z_l + σ_l ε (the paper's blurred latents), σ²_l drawn per sample
+ * (from `sigma2Choices`; the pixel level's conditions from `pixelSigma2Choices`).
  * With `pixelSpatial`, the pixel U-Net also sees its finest spatial latent as a picture (see `spatialLift`),
  * taken from the same condition vector — so condition dropout and the guidance's null branch apply to it too.
  */
@@ -116,7 +117,8 @@ export function levelLoss(c: NestedConfig, schedule: Schedule, net: Network<unkn
   return tf.tidy(() => {
     const B = (z[0] ?? x!).shape[0];
     const L1 = c.levels - 1;
-    const s2 = Array.from({ length: B * L1 }, () => c.sigma2Choices[rng.int(c.sigma2Choices.length)]);
+    const choices = level === c.levels ? c.pixelSigma2Choices : c.sigma2Choices;
+    const s2 = Array.from({ length: B * L1 }, () => choices[rng.int(choices.length)]);
     const sigma = tf.tensor2d(Float32Array.from(s2, Math.sqrt), [B, L1]);
     const noised = z.map((zk, k) => (k < level ? tf.add(zk, tf.mul(normalTensor(zk.shape, rng), tf.slice(sigma, [0, k], [B, 1]))) : undefined));
     let cond = levelCond(c, net, level, noised, sigma);

@@ -1,5 +1,5 @@
 /**
- * `hypnest train nested --levels L [--markov] [--no-pixel-spatial] [--minutes M] [--out assets/nested] [--images DIR] [--tiny]`:
+ * `hypnest train nested --levels L [--markov] [--no-pixel-spatial] [--pixel-sigma2 LIST] [--minutes M] [--out assets/nested] [--images DIR] [--tiny]`:
  * trains a nested model with L levels on split G (all classes), resumable; the log goes to
  * <out>/<run>.log (and stderr) as it is written.
  */
@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../../core/backend';
 import '../../core/grad';
 import { reportError } from '../../core/report-error';
-import { positiveInt, positiveNumber, unitInterval } from '../../core/cli-args';
+import { nonNegativeList, positiveInt, positiveNumber, unitInterval } from '../../core/cli-args';
 import { gitCommit } from '../../core/paths';
 import { splitG } from '../../data/splits';
 import { loadImageFolder } from '../../data/image-folder';
@@ -28,6 +28,8 @@ export interface NestedTrainOptions {
   pixelEma?: number;
   /** commander's `--no-pixel-spatial` sets this to false. */
   pixelSpatial?: boolean;
+  /** σ² choices of the pixel level's condition while training (default [0]). */
+  pixelSigma2?: number[];
 }
 
 export async function runNestedTraining(o: NestedTrainOptions): Promise<TrainNestedResult> {
@@ -38,6 +40,7 @@ export async function runNestedTraining(o: NestedTrainOptions): Promise<TrainNes
     levels: o.levels,
     conditioning: o.markov ? 'markov' : 'all',
     pixelSpatial: o.pixelSpatial ?? true,
+    ...(o.pixelSigma2 ? { pixelSigma2Choices: o.pixelSigma2 } : {}),
     pixelTrain: {
       ...base.pixelTrain,
       ...(o.pixelSteps !== undefined ? { steps: o.pixelSteps } : {}),
@@ -67,6 +70,7 @@ export function nestedCommand(): Command {
     .option('--images <dir>', 'train on an image folder (one sub-folder per class) instead of Fashion-MNIST G')
     .option('--pixel-steps <n>', 'override the pixel level\'s training steps (default 2000)', (v) => positiveInt('--pixel-steps', v, '2000'))
     .option('--pixel-ema <d>', 'override the pixel level\'s EMA decay (default 0.995)', (v) => unitInterval('--pixel-ema', v))
+    .option('--pixel-sigma2 <list>', 'σ² choices of the latents the pixel level is conditioned on while training (default 0: clean latents)', (v) => nonNegativeList('--pixel-sigma2', v))
     .option('--no-pixel-spatial', 'give the pixel level its latents only as a vector (ablation; run name L<L>-vector)')
     .option('--tiny', 'tiny model (smoke test)')
     .action(async (opts: NestedTrainOptions) => {

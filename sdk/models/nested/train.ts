@@ -4,7 +4,7 @@
  *   2. latent spaces: standardise + SVD of each feature     (recomputed: deterministic, seconds)
  *   3. each latent level's MLP denoiser, then the pixel U-Net  <root>/<run>/level<l>-train.{a,b}.*
  *   4. the model with EMA weights                           <root>/<run>/nested.{json,safetensors}
- * <run> is `L<levels>` (or `L<levels>-markov`, `-vector`: see `runName`). Each part's wall time is logged (cost per level).
+ * <run> is `L<levels>` (or `L<levels>-markov`, `-vector`, `-blur`: see `runName`). Each part's wall time is logged (cost per level).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -33,10 +33,14 @@ export interface TrainNestedOptions {
 
 export interface TrainNestedResult { complete: boolean; file?: string; seconds: Record<string, number> }
 
-/** L<levels>, then -markov for Markov conditioning, -vector when the pixel level has a spatial latent it does not use. */
+/**
+ * L<levels>, then -markov for Markov conditioning, -vector when the pixel level has a spatial latent it does not use,
+ * -blur when the pixel level trains on noised (blurred) latents rather than clean ones (`pixelSigma2Choices` ≠ [0]).
+ */
 export function runName(c: NestedConfig): string {
   const vector = !c.pixelSpatial && pixelSpatialLevel({ ...c, pixelSpatial: true });
-  return `L${c.levels}${c.conditioning === 'markov' ? '-markov' : ''}${vector ? '-vector' : ''}`;
+  const blur = c.levels > 1 && c.pixelSigma2Choices.some((s) => s !== 0);
+  return `L${c.levels}${c.conditioning === 'markov' ? '-markov' : ''}${vector ? '-vector' : ''}${blur ? '-blur' : ''}`;
 }
 
 const P = 32 * 32;

@@ -29,6 +29,8 @@ export interface UncondConfig {
   latentSteps?: number;
   /** η of the latent levels (default: the model's sample.latentEta). */
   latentEta?: number;
+  /** η of the pixel level (default: the model's sample.eta). */
+  eta?: number;
   /**
    * Diagnostic: hold every latent level at the latents of real T images (z_l + σ_l ε, a seeded random subset)
    * and sample only the pixels — what the pixel level makes of a perfect latent chain.
@@ -45,6 +47,8 @@ export interface UncondRow {
   steps: number;
   /** η of the latent levels (rows written before 2026-11-24 lack it: those used 0). */
   latentEta?: number;
+  /** η of the pixel level (rows written before 2026-11-24 lack it: those used 0). */
+  eta?: number;
   n: number;
   fd: { mean: number; std: number; perSeed: number[] };
   kid: { mean: number; std: number; perSeed: number[] };
@@ -121,6 +125,7 @@ export function sampleConfig(cfg: UncondConfig, n: number, seed: number, batch: 
       sigma2: cfg.sigma2 ?? Array(c.levels - 1).fill(c.sample.sigma2),
       steps: cfg.steps ?? c.sample.steps, latentSteps: cfg.latentSteps ?? c.sample.latentSteps,
       ...(cfg.latentEta !== undefined ? { latentEta: cfg.latentEta } : {}),
+      ...(cfg.eta !== undefined ? { eta: cfg.eta } : {}),
     });
     if (fixed) tf.dispose(fixed);
     pixels.set(g.images.dataSync() as Float32Array, i * 1024);
@@ -168,7 +173,7 @@ export async function runUnconditionalEval(o: UncondEvalOptions): Promise<Uncond
       rows.push({
         name: cfg.name, levels: c.levels, conditioning: c.conditioning,
         guidance: [...(cfg.guidance ?? defaultGuidance(c.levels))], sigma2,
-        steps: cfg.steps ?? c.sample.steps, latentEta: cfg.latentEta ?? c.sample.latentEta, n,
+        steps: cfg.steps ?? c.sample.steps, latentEta: cfg.latentEta ?? c.sample.latentEta, eta: cfg.eta ?? c.sample.eta, n,
         fd: { mean: mean(fds), std: std(fds), perSeed: fds }, kid: { mean: mean(kids), std: std(kids), perSeed: kids },
         evaluationsPerImage: evals / total, secondsPerImage: ms / 1000 / total, levelSeconds: levelMs.map((x) => x / 1000 / total),
         ...(real && !cfg.realLatents ? { latentFd } : {}),
@@ -194,9 +199,9 @@ export function unconditionalMarkdown(r: UncondReport): string {
   const lines = [
     `Unconditional run · commit \`${r.commit}\` · backend ${r.backend} · seeds ${r.seeds.join(', ')} · n ${r.n} per seed · reference ${r.reference} · wall ${r.wallSeconds.toFixed(0)} s · ${r.startedAt}`,
     '',
-    `| configuration | L | cond. | guidance | σ² | latent η | FD ↓ | KID ↓ |${one ? ' FD / FD(L=1) | cost / cost(L=1) |' : ''} evals/img | s/img | s/img per level | latent FD/d per level ↓ |`,
-    `|---|---:|---|---|---|---:|---:|---:|${one ? '---:|---:|' : ''}---:|---:|---|---|`,
-    ...r.rows.map((x) => `| ${x.name} | ${x.levels} | ${x.conditioning} | [${x.guidance.join(', ')}] | [${x.sigma2.join(', ')}] | ${x.realLatents ? 'real latents' : x.levels > 1 ? (x.latentEta ?? 0) : '—'} | ${f(x.fd)} | ${f(x.kid, 3)} |` +
+    `| configuration | L | cond. | guidance | σ² | latent η | pixel η | FD ↓ | KID ↓ |${one ? ' FD / FD(L=1) | cost / cost(L=1) |' : ''} evals/img | s/img | s/img per level | latent FD/d per level ↓ |`,
+    `|---|---:|---|---|---|---:|---:|---:|---:|${one ? '---:|---:|' : ''}---:|---:|---|---|`,
+    ...r.rows.map((x) => `| ${x.name} | ${x.levels} | ${x.conditioning} | [${x.guidance.join(', ')}] | [${x.sigma2.join(', ')}] | ${x.realLatents ? 'real latents' : x.levels > 1 ? (x.latentEta ?? 0) : '—'} | ${x.eta ?? 0} | ${f(x.fd)} | ${f(x.kid, 3)} |` +
       `${one ? ` ${(x.fd.mean / one.fd.mean).toFixed(2)} | ${(x.secondsPerImage / one.secondsPerImage).toFixed(2)}× |` : ''}` +
       ` ${x.evaluationsPerImage.toFixed(0)} | ${x.secondsPerImage.toFixed(3)} | ${x.levelSeconds.map((s) => s.toFixed(3)).join(' / ')} | ${x.latentFd?.map((v) => v.toFixed(3)).join(' / ') ?? '—'} |`),
   ];

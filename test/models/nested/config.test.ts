@@ -12,6 +12,9 @@ test('defaults follow L: features, SVD dims, decaying guidance', () => {
   assert.equal(nestedConfig({ levels: 1 }).features.length, 0);
   assert.ok(Object.isFrozen(c) && Object.isFrozen(c.unet));
   assert.match(formatNestedConfig(c), 'nested L=5');
+  // the pixel level decodes clean latents by default; sampling defaults match it (σ² 0, ancestral pixels)
+  assert.equal([...c.pixelSigma2Choices], [0]);
+  assert.equal([c.sample.sigma2, c.sample.eta, c.sample.latentEta], [0, 1, 1]);
 });
 
 test('condition layout: non-Markov uses every coarser level, Markov only the parent', () => {
@@ -28,7 +31,7 @@ test('bad configs raise ConfigError naming the field', () => {
   for (const [o, part] of [
     [{ levels: 0 }, 'levels'], [{ levels: 6 }, 'levels'], [{ levels: 3, features: ['code'] }, 'features'],
     [{ levels: 2, dims: [999] }, 'dims'], [{ conditioning: 'parent' }, 'conditioning'], [{ sigma2Choices: [-1] }, 'sigma2Choices'],
-    [{ levls: 3 }, 'levels'],
+    [{ levls: 3 }, 'levels'], [{ pixelSigma2Choices: [] }, 'pixelSigma2Choices'], [{ pixelSigma2Choices: [NaN] }, 'pixelSigma2Choices'],
   ] as const) {
     try {
       nestedConfig(o as never);

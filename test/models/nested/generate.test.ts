@@ -44,14 +44,14 @@ test('same seed → bit-identical; another seed → different', () => {
   tf.dispose([a.images, b.images, c.images, ...a.latents, ...b.latents, ...c.latents]);
 });
 
-test('latent levels sample with η = 1 by default, the pixels with η = 0; each η is its own knob', () => {
+test('every level samples with η = 1 (ancestral) by default; each η is its own knob', () => {
   assert.is(model.config.sample.latentEta, 1);
-  assert.is(model.config.sample.eta, 0);
+  assert.is(model.config.sample.eta, 1);
   const lat = (g: ReturnType<typeof generateNested>) => g.latents.map((z) => Array.from(z.dataSync()));
   const byDefault = generateNested(model, opts());
-  const explicit = generateNested(model, opts({ latentEta: 1, eta: 0 }));
+  const explicit = generateNested(model, opts({ latentEta: 1, eta: 1 }));
   const deterministic = generateNested(model, opts({ latentEta: 0 }));
-  const pixelEta = generateNested(model, opts({ eta: 1 }));
+  const pixelEta = generateNested(model, opts({ eta: 0 }));
   assert.equal(lat(byDefault), lat(explicit));
   assert.equal(Array.from(byDefault.images.dataSync()), Array.from(explicit.images.dataSync()));
   assert.not.equal(lat(byDefault), lat(deterministic));

@@ -27,6 +27,8 @@ test('run names keep the ablations apart', () => {
   assert.is(runName(nestedConfig({ levels: 5, pixelSpatial: false })), 'L5-vector');
   assert.is(runName(nestedConfig({ levels: 5, conditioning: 'markov', pixelSpatial: false })), 'L5-markov-vector');
   assert.is(runName(nestedConfig({ levels: 2, pixelSpatial: false })), 'L2'); // nothing to lift: same model
+  assert.is(runName(nestedConfig({ levels: 5, pixelSigma2Choices: [0, 0.25, 0.5, 1] })), 'L5-blur');
+  assert.is(runName(nestedConfig({ levels: 1, pixelSigma2Choices: [0.5] })), 'L1'); // no latents to blur
 });
 
 test('the lift inverts the projection: projecting the lifted map gives the latent back', async () => {

@@ -1,0 +1,36 @@
+/**
+ * Guidance sweep of a nested model: the unconditional run (FD/KID against all of T) for each guidance list.
+ *   npx tsx scripts/guidance-sweep.ts --run assets/nested/L5 --n 500 --out out/eval/guidance-sweep \
+ *     '0,0,0,0,0' '1,1,1,1,0' '2,1.5,1,0.5,0' '2,1.5,1,0.5,0|20'
+ * Each list is the per-level weights, coarse to fine, optionally `|latentSteps`; σ² and η are the checkpoint's.
+ * (How `hypnest eval nested`'s tuned guidance [2, 1.5, 1, 0.5, 0] was chosen: assets/nested/README.md.)
+ */
+import { Command } from 'commander';
+import { ready } from '../sdk/core/backend';
+import { intList, positiveInt } from '../sdk/core/cli-args';
+import { reportError } from '../sdk/core/report-error';
+import { loadNested } from '../sdk/models/nested/checkpoint';
+import { runUnconditionalEval, unconditionalMarkdown, type UncondConfig } from '../sdk/pipelines/eval/unconditional';
+
+new Command('guidance-sweep')
+  .requiredOption('--run <dir>', 'a nested checkpoint folder (holding nested.json)')
+  .option('--n <n>', 'samples per list', (v) => positiveInt('--n', v, '500'), 500)
+  .option('--steps <n>', 'DDIM steps of every level', (v) => positiveInt('--steps', v, '10'), 10)
+  .option('--seed <s>', 'seed', (v) => intList('--seed', v)[0], 0)
+  .option('--out <base>', 'report base path', 'out/eval/guidance-sweep')
+  .argument('<lists...>', "guidance lists, e.g. '2,1.5,1,0.5,0' or '2,1.5,1,0.5,0|20' (20 latent steps)")
+  .action(async (lists: string[], o: { run: string; n: number; steps: number; seed: number; out: string }) => {
+    await ready();
+    const { model } = await loadNested(`${o.run}/nested`);
+    const configs: UncondConfig[] = lists.map((spec) => {
+      const [weights, latentSteps] = spec.split('|');
+      const guidance = weights.split(',').map(Number);
+      return { name: `[${guidance.join(', ')}]${latentSteps ? ` latent steps ${latentSteps}` : ''}`, model, guidance, steps: o.steps, latentSteps: latentSteps ? Number(latentSteps) : o.steps };
+    });
+    const report = await runUnconditionalEval({ configs, n: o.n, seeds: [o.seed], out: o.out });
+    console.log(unconditionalMarkdown(report));
+  })
+  .parseAsync(process.argv)
+  .catch((e: unknown) => {
+    process.exitCode = reportError(e);
+  });
