@@ -1,7 +1,7 @@
 /**
  * Benchmark of `nested.levels(5).generate(16)` with the default settings on the shipped checkpoint
- * (assets/nested/L5), plus one row per level (its share of the same call), the same with the tuned guidance (none at the
- * pixel level), and the L = 1 call for the sampling-cost ratio. One warm-up call (loads the checkpoint), then the median of REPS calls.
+ * (assets/nested/L5), plus one row per level (its share of the same call), the evaluation's best configurations (no
+ * guidance at the pixel level, 20 or 40 latent steps), and the L = 1 call for the sampling-cost ratio. One warm-up call (loads the checkpoint), then the median of REPS calls.
  * Env: HYPNEST_BENCH_REPS (default 3). Run: npx tsx bench/nested.bench.ts
  */
 import * as fs from 'fs';
@@ -16,16 +16,20 @@ export default async function run(): Promise<{ name: string; ms: number; note?: 
   process.env.HYPNEST_PROGRESS = '0';
   const reps = Number(process.env.HYPNEST_BENCH_REPS ?? 3);
   const rows: { name: string; ms: number; note?: string }[] = [];
-  // L = 5 with the default decaying guidance; L = 5 with the tuned guidance, none at the pixel level (one U-Net call
-  // per step: the evaluation's best configuration, assets/nested/eval.md); L = 1
-  const variants: { L: number; cfg?: number[] }[] = [{ L: 5 }, { L: 5, cfg: [2, 1.5, 1, 0.5, 0] }, { L: 1 }];
-  for (const { L, cfg } of variants) {
-    const name = `nested.levels(${L})${cfg ? `.cfg([${cfg.join(', ')}])` : ''}.generate(16)`;
+  // L = 5 with the default decaying guidance; L = 5 with the evaluation's best configurations — the tuned or a constant
+  // guidance, none at the pixel level (one U-Net call per step), with 2× the DDIM steps at the cheap latent levels
+  // (assets/nested/eval.md); L = 1. Default steps (20 per level) otherwise.
+  const variants: { L: number; cfg?: number[]; latentSteps?: number }[] = [
+    { L: 5 }, { L: 5, cfg: [2, 1.5, 1, 0.5, 0] }, { L: 5, cfg: [2, 1.5, 1, 0.5, 0], latentSteps: 40 }, { L: 5, cfg: [1, 1, 1, 1, 0], latentSteps: 40 }, { L: 1 },
+  ];
+  for (const { L, cfg, latentSteps } of variants) {
+    const name = `nested.levels(${L})${cfg ? `.cfg([${cfg.join(', ')}])` : ''}${latentSteps ? `.steps(20, ${latentSteps})` : ''}.generate(16)`;
     if (!fs.existsSync(assetPath('nested', `L${L}`, 'nested.json'))) {
       rows.push({ name, ms: NaN, note: `no shipped checkpoint assets/nested/L${L} (run npx hypnest train nested --levels ${L})` });
       continue;
     }
-    const b = cfg ? nested.levels(L).cfg(cfg) : nested.levels(L);
+    const guided = cfg ? nested.levels(L).cfg(cfg) : nested.levels(L);
+    const b = latentSteps ? guided.steps(20, latentSteps) : guided;
     await b.trace(16);
     const totals: number[] = [];
     const perLevel: number[][] = [];
@@ -35,7 +39,7 @@ export default async function run(): Promise<{ name: string; ms: number; note?: 
       totals.push(performance.now() - t0);
       perLevel.push(t.levels.map((l) => l.ms));
     }
-    const note = `16 images, default settings, backend ${report.chosen}, median of ${reps}`;
+    const note = `16 images, ${cfg || latentSteps ? 'other settings as named' : 'default settings'}, backend ${report.chosen}, median of ${reps}`;
     rows.push({ name, ms: median(totals), note });
     if (L > 1) for (let l = 0; l < L; l++) rows.push({ name: `  level ${l + 1}/${L}${l === L - 1 ? ' (pixels)' : ''}`, ms: median(perLevel.map((p) => p[l])), note: 'share of the call above' });
   }

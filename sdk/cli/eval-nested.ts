@@ -33,7 +33,7 @@ export function evalNestedCommand(): Command {
       const { writeJsonAtomic } = await import('../core/atomic');
       const has = (run: string) => fs.existsSync(path.join(o.root, run, 'nested.json'));
       // Every configuration names the run (checkpoint folder) it samples; only the chosen runs are loaded.
-      type Planned = { name: string; run: string; guidance?: number[]; sigma2?: number[]; realLatents?: boolean };
+      type Planned = { name: string; run: string; guidance?: number[]; sigma2?: number[]; realLatents?: boolean; latentStepsFactor?: number };
       const plan: Planned[] = [];
       /** Decaying latent guidance ×4 of the default, none at the pixels: the best of a sweep at n = 500 (assets/nested/README.md). */
       const TUNED = [2, 1.5, 1, 0.5, 0];
@@ -44,6 +44,9 @@ export function evalNestedCommand(): Command {
       // stronger latent guidance, none at the pixels (the cost of L = 1 plus the MLPs): tuned at n = 500, decaying and constant
       plan.push({ name: 'L=5 tuned guidance', run: 'L5', guidance: TUNED });
       plan.push({ name: 'L=5 constant guidance 1 (none at the pixels)', run: 'L5', guidance: [1, 1, 1, 1, 0] });
+      // the same with twice as many DDIM steps at the latent levels (the MLPs are cheap beside the U-Net)
+      plan.push({ name: 'L=5 tuned guidance 2× latent steps', run: 'L5', guidance: TUNED, latentStepsFactor: 2 });
+      plan.push({ name: 'L=5 constant guidance 1 2× latent steps', run: 'L5', guidance: [1, 1, 1, 1, 0], latentStepsFactor: 2 });
       plan.push({ name: 'L=5 constant guidance', run: 'L5', guidance: [0.3, 0.3, 0.3, 0.3, 0.3] });
       // the pixel level trained on blurred latents (`--pixel-sigma2 0,0.25,0.5,1`): the σ² ablation lives here
       for (const s of [0, 0.5, 1]) plan.push({ name: `L=5 blur σ²=${s}`, run: 'L5-blur', sigma2: [s, s, s, s], guidance: TUNED });
@@ -62,8 +65,11 @@ export function evalNestedCommand(): Command {
       };
       const chosen = [];
       for (const p of plan.filter((x) => has(x.run) && (!only || only.includes(x.name)))) {
-        const { run, ...rest } = p;
-        chosen.push({ ...rest, model: await load(run), ...(o.steps ? { steps: o.steps, latentSteps: o.steps } : {}), ...(o.latentEta !== undefined ? { latentEta: o.latentEta } : {}), ...(o.eta !== undefined ? { eta: o.eta } : {}) });
+        const { run, latentStepsFactor, ...rest } = p;
+        const model = await load(run);
+        const steps = o.steps ?? model.config.sample.steps;
+        const latentSteps = (o.steps ?? model.config.sample.latentSteps) * (latentStepsFactor ?? 1);
+        chosen.push({ ...rest, model, steps, latentSteps, ...(o.latentEta !== undefined ? { latentEta: o.latentEta } : {}), ...(o.eta !== undefined ? { eta: o.eta } : {}) });
       }
       const L5 = o.sigmaSearch && has('L5-blur') ? await load('L5-blur') : undefined;
       const seeds = intList('--seeds', o.seeds);

@@ -67,7 +67,7 @@ export interface NestedConfig {
    * σ² values drawn per sample for the latents the pixel level is conditioned on, while training it. Default [0]:
    * the pixel U-Net learns to decode clean latents. With the latent levels' broad choices it learned to lean on
    * a blurred condition and followed its latents far less (FD, n = 500, 10 steps, pixel η = 1, σ² = 0 at sampling:
-   * 88.4 with [0, 0.25, 0.5, 1], 60.2 with [0, 0.02, 0.05, 0.1], 58.0 with [0]; see assets/nested/README.md).
+   * 88.4 with [0, 0.25, 0.5, 1], 60.2 with [0, 0.02, 0.05, 0.1], 58.0 with [0]; assets/nested/sweeps/pixel-eta1.md).
    * The latent levels must then be sampled at a σ² the pixel level was trained with (`sample.sigma2`).
    */
   readonly pixelSigma2Choices: readonly number[];
@@ -80,11 +80,12 @@ export interface NestedConfig {
   readonly latentTrain: LevelTrainConfig;
   readonly pixelTrain: LevelTrainConfig;
   /**
-   * Sampling defaults. η of the pixel level (`eta`) and of the latent levels (`latentEta`). The latent levels
-   * default to η = 1 (ancestral steps): with deterministic DDIM (η = 0) the MLPs' latents stray far from the
-   * real ones, the more the finer the level (latent FD/d of L = 5's levels 1–4, n = 2,000, 10 steps: 0.063 / 3.79 /
-   * 11.73 / 18.84 with η = 0, 0.067 / 0.048 / 0.056 / 0.081 with η = 1; `hypnest eval nested --only L=5 --steps 10
-   * [--latent-eta 0]`, assets/nested/eval.md).
+   * Sampling defaults. Every level samples with η = 1 (ancestral steps). With deterministic DDIM (η = 0) the latent
+   * MLPs' latents stray far from the real ones, the more the finer the level (latent FD/d of L = 5's levels 1–4,
+   * n = 2,000, 10 steps: 0.063 / 3.79 / 11.73 / 18.84 with η = 0, 0.067 / 0.048 / 0.056 / 0.081 with η = 1;
+   * assets/nested/sweeps/eval-round1.md), and the pixel U-Net leaves some images speckled or as pure noise (FD, n = 500:
+   * L = 1 126.2 with η = 0, 95.4 with η = 1; assets/nested/sweeps/pixel-eta{0,1}.md). σ² = 0: the pixel level is
+   * trained on clean latents (`pixelSigma2Choices`).
    */
   readonly sample: { readonly steps: number; readonly latentSteps: number; readonly sigma2: number; readonly eta: number; readonly latentEta: number };
   readonly seed: number;

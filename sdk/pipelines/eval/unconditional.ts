@@ -49,6 +49,8 @@ export interface UncondRow {
   latentEta?: number;
   /** η of the pixel level (rows written before 2026-11-24 lack it: those used 0). */
   eta?: number;
+  /** DDIM steps of the latent levels (rows written before 2026-11-24 lack it: those used `steps`). */
+  latentSteps?: number;
   n: number;
   fd: { mean: number; std: number; perSeed: number[] };
   kid: { mean: number; std: number; perSeed: number[] };
@@ -173,7 +175,7 @@ export async function runUnconditionalEval(o: UncondEvalOptions): Promise<Uncond
       rows.push({
         name: cfg.name, levels: c.levels, conditioning: c.conditioning,
         guidance: [...(cfg.guidance ?? defaultGuidance(c.levels))], sigma2,
-        steps: cfg.steps ?? c.sample.steps, latentEta: cfg.latentEta ?? c.sample.latentEta, eta: cfg.eta ?? c.sample.eta, n,
+        steps: cfg.steps ?? c.sample.steps, latentEta: cfg.latentEta ?? c.sample.latentEta, eta: cfg.eta ?? c.sample.eta, latentSteps: cfg.latentSteps ?? c.sample.latentSteps, n,
         fd: { mean: mean(fds), std: std(fds), perSeed: fds }, kid: { mean: mean(kids), std: std(kids), perSeed: kids },
         evaluationsPerImage: evals / total, secondsPerImage: ms / 1000 / total, levelSeconds: levelMs.map((x) => x / 1000 / total),
         ...(real && !cfg.realLatents ? { latentFd } : {}),
@@ -195,7 +197,8 @@ export function unconditionalMarkdown(r: UncondReport): string {
   // rows merged from several runs saw different machine loads: their seconds are not comparable
   const merged = (r.mergedRuns ?? 1) > 1;
   const one = merged ? undefined : r.rows.find((x) => x.levels === 1);
-  const f = (x: { mean: number; std: number }, d = 2) => `${x.mean.toFixed(d)}${r.seeds.length > 1 ? ` ± ${x.std.toFixed(d)}` : ''}`;
+  // ± std only where the row ran several seeds (merged reports mix one- and two-seed rows)
+  const f = (x: { mean: number; std: number; perSeed?: number[] }, d = 2) => `${x.mean.toFixed(d)}${(x.perSeed?.length ?? r.seeds.length) > 1 ? ` ± ${x.std.toFixed(d)}` : ''}`;
   const lines = [
     `Unconditional run · commit \`${r.commit}\` · backend ${r.backend} · seeds ${r.seeds.join(', ')} · n ${r.n} per seed · reference ${r.reference} · wall ${r.wallSeconds.toFixed(0)} s · ${r.startedAt}`,
     '',
