@@ -1,7 +1,8 @@
 /**
  * `nested`: the fluent entry point to nested diffusion (an immutable builder: every method returns a new one,
  * nothing runs until a terminal `await`; re-running a notebook cell is always safe).
- *   nested.levels(5).cfg([0.5, 0.4, 0.3, 0.2, 0.1]).sigma(0.5).steps(20).seed(0).generate(16)   → ImageBatch
+ *   nested.levels(5).cfg([0.5, 0.4, 0.3, 0.2, 0.1]).sigma(0).steps(20).seed(0).generate(16)   → ImageBatch
+ *   nested.levels(5).cfg([1, 1, 1, 1, 0]).steps(20, 40).generate(16)   the evaluation's best at ≤ 1.3× L = 1's cost
  *   nested.levels(5).trace(4)        every level's output (latents coarse to fine, then the images) and its cost
  *   nested.levels(5).fix(1, img)     hold level 1 at the latent of a real image (or a given latent vector) and
  *                                    let the finer levels vary
