@@ -35,7 +35,7 @@ export function evalNestedCommand(): Command {
       // Every configuration names the run (checkpoint folder) it samples; only the chosen runs are loaded.
       type Planned = { name: string; run: string; guidance?: number[]; sigma2?: number[]; realLatents?: boolean; latentStepsFactor?: number };
       const plan: Planned[] = [];
-      /** Decaying latent guidance ×4 of the default, none at the pixels: the best of a sweep at n = 500 (assets/nested/README.md). */
+      /** Decaying latent guidance ×4 of the default, none at the pixels: the best of a sweep at n = 500 (assets/nested/sweeps/guidance.md). */
       const TUNED = [2, 1.5, 1, 0.5, 0];
       for (const L of [1, 2, 3, 5]) plan.push({ name: `L=${L}`, run: `L${L}` });
       // guidance off at the pixel level: one U-Net call per step instead of two (the cost of L = 1 plus the latent MLPs)
