@@ -2,8 +2,8 @@
  * Coarse-to-fine generation: level 1 samples z̃_1 from noise, level l samples z̃_l given z̃_{<l}, level L the
  * image given every latent — DDIM at each level, with classifier-free guidance of weight w_l per level:
  *   ε̃_l = ε_l(· | z̃_{<l}) + w_l (ε_l(· | z̃_{<l}) − ε_l(· | ∅))     (the paper's w; w = 0 is plain conditional)
- * The latent levels sample with η = 1 by default (ancestral steps; deterministic DDIM makes their latents stray,
- * see config.ts), the pixel level with η = 0.
+ * Every level samples with η = 1 by default (ancestral steps: deterministic DDIM makes the latents stray and leaves
+ * some images speckled; see config.ts); `eta` and `latentEta` override the pixel and the latent levels.
  * A level can be held fixed (`fixed[l − 1]`, e.g. the latent of a real image) while finer levels vary.
  * Reports the cost of every level: denoiser evaluations and milliseconds.
  */
@@ -26,7 +26,7 @@ export interface GenerateOptions {
   steps: number;
   latentSteps: number;
   seed: number;
-  /** η of the pixel level's DDIM (default: the config's sample.eta, 0 = deterministic). */
+  /** η of the pixel level's DDIM (default: the config's sample.eta, 1 = ancestral; 0 = deterministic). */
   eta?: number;
   /** η of the latent levels (default: the config's sample.latentEta, 1 = ancestral; see config.ts). */
   latentEta?: number;
