@@ -15,6 +15,13 @@ export function positiveInt(flag: string, value: string, example = '20'): number
   return v;
 }
 
+/** An integer ≥ 0 (a thread count, 0 = none). */
+export function nonNegativeInt(flag: string, value: string, example = '2'): number {
+  const v = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(v)) throw bad(flag, 'a whole number ≥ 0', value, example);
+  return v;
+}
+
 /** A finite number > 0 (a duration, a step size). */
 export function positiveNumber(flag: string, value: string): number {
   const v = Number(value);
@@ -26,6 +33,20 @@ export function positiveNumber(flag: string, value: string): number {
 export function nonNegative(flag: string, value: string): number {
   const v = Number(value);
   if (value.trim() === '' || !Number.isFinite(v) || v < 0) throw bad(flag, 'a finite number ≥ 0', value, '1');
+  return v;
+}
+
+/** Any finite number (a guidance weight). */
+export function finiteNumber(flag: string, value: string, example = '2'): number {
+  const v = Number(value);
+  if (value.trim() === '' || !Number.isFinite(v)) throw bad(flag, 'a finite number', value, example);
+  return v;
+}
+
+/** A number in (0, 1] (a stochastic-encoding strength). */
+export function unitStrength(flag: string, value: string): number {
+  const v = Number(value);
+  if (value.trim() === '' || !(v > 0 && v <= 1)) throw bad(flag, 'a number in (0, 1]', value, '0.6');
   return v;
 }
 

@@ -18,11 +18,10 @@ import { geodesic } from '../hyperbolic/geodesic';
 import { checkRadius } from '../hyperbolic/project';
 import { Stage1, nullCode, stage1Denoiser } from '../models/hypdae/stage1';
 import { Stage2, fromBall, toBall } from '../models/hypdae/stage2';
-import { codeRadii, fuseCodes, interpolateCodes, perturbCodes } from '../models/hypdae/edits';
+import { fuseCodes, interpolateCodes, perturbCodes, perturbCodesAuto } from '../models/hypdae/edits';
 import { stochasticCode } from '../models/hypdae/generate';
 import { encodeAll } from '../models/hypdae/train-stage2';
 import { mixSeed } from '../pipelines/eval/method';
-import { autoPerturbDistance } from '../pipelines/eval/hypdae-methods';
 import type { ImageSource } from './input';
 import { SIDE } from './input';
 
@@ -83,8 +82,9 @@ function applyEdit(s2: Stage2, h: tf.Tensor2D, e: Edit, i: number, G: number, n:
     const base = e.seed ?? mixSeed(seed, 1 + i);
     return tf.tidy(() => tf.concat(Array.from({ length: G }, (_, g) => {
       const rows = tf.slice(h, [g * n, 0], [n, -1]);
-      const d = e.distance === 'auto' ? autoPerturbDistance(s2.config.stage2.space, tf.mean(codeRadii(s2, rows)).dataSync()[0]) : e.distance;
-      return perturbCodes(s2, rows, { radius: e.radius, distance: d, seed: mixSeed(base, g) });
+      return e.distance === 'auto'
+        ? perturbCodesAuto(s2, rows, { radius: e.radius, seed: mixSeed(base, g) })
+        : perturbCodes(s2, rows, { radius: e.radius, distance: e.distance, seed: mixSeed(base, g) });
     })) as tf.Tensor2D);
   }
   if (e.radius !== undefined) checkEditRadius('hyp.interpolate(radius)', s2, e.radius);

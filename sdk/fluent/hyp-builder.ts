@@ -29,7 +29,7 @@ export interface HypRunner {
 export interface PerturbOptions {
   /** Seed of the random targets (default: derived from `.seed()`). */
   seed?: number;
-  /** Step length toward the target: a number (hyperbolic distance, ‖·‖ in the twin) or 'auto' (default; see sdk/pipelines/eval/hypdae-methods.ts). */
+  /** Step length toward the target: a number (hyperbolic distance, ‖·‖ in the twin; the step starts at the code as it is) or 'auto' (default: put the code at R, then a fixed step; see perturbCodesAuto in sdk/models/hypdae/edits.ts). */
   distance?: number | 'auto';
 }
 

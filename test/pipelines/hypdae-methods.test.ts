@@ -11,7 +11,7 @@ import { Rng } from '../../sdk/core/rng';
 import { Evaluator } from '../../sdk/models/evaluator';
 import { FewShotData, FewShotRequest, fewShotMethodNames, runFewShotEval } from '../../sdk/pipelines/eval';
 import {
-  AUTO_DEPTH, EUCLIDEAN_STEP, autoPerturbDistance, euclideanRadiusRatio, hypdaeMethod, hypdaeMethodNames, parseHypdaeMethod, recentre,
+  AUTO_STEP, EUCLIDEAN_STEP, autoPerturbDistance, euclideanRadiusRatio, hypdaeMethod, hypdaeMethodNames, parseHypdaeMethod, recentre,
   registerHypdaeMethods,
 } from '../../sdk/pipelines/eval/hypdae-methods';
 import { rejectsTyped } from '../helpers/expect-error';
@@ -46,8 +46,8 @@ test('names: kind[@value] with defaults; typos suggest the nearest kind', () => 
 });
 
 test('auto distance and the canvas helpers', () => {
-  assert.is(autoPerturbDistance('hyperbolic', 5.8), 5.8 - AUTO_DEPTH);
-  assert.is(autoPerturbDistance('hyperbolic', 0.3), 0);
+  assert.is(autoPerturbDistance('hyperbolic', 5.8), AUTO_STEP);
+  assert.is(autoPerturbDistance('hyperbolic', 0.3), AUTO_STEP);
   assert.is(autoPerturbDistance('euclidean', 2), 2 * EUCLIDEAN_STEP);
   const x = new Rng(1).normals(2 * 784);
   const padded = recentre(x, 2, 28, 32);

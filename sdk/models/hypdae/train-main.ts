@@ -13,7 +13,7 @@ import { ready } from '../../core/backend';
 import '../../core/grad';
 import { ConfigError, describe } from '../../core/errors';
 import { reportError } from '../../core/report-error';
-import { positiveInt, positiveNumber } from '../../core/cli-args';
+import { nonNegativeInt, positiveInt, positiveNumber } from '../../core/cli-args';
 import { gitCommit } from '../../core/paths';
 import { splitG } from '../../data/splits';
 import { loadImageFolder } from '../../data/image-folder';
@@ -36,6 +36,10 @@ export interface HypdaeTrainOptions {
   tiny?: boolean;
   /** Override stage-I steps (e.g. a short smoke run). */
   steps1?: number;
+  /** Override the stage-I learning rate. */
+  lr1?: number;
+  /** Worker threads for stage I's gradients (default 2: both cores of this machine; 0 = the main thread; --tiny: 0). */
+  workers?: number;
   checkpointEvery?: number;
   /** Also write each log line to stderr (default true; notebooks pass false: the lines are in the log file). */
   echo?: boolean;
@@ -77,7 +81,7 @@ export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeCo
   const base: HypdaeOptions = o.tiny ? HYPDAE_TINY : {};
   const config = hypdaeConfig({
     ...base,
-    stage1: { ...base.stage1, ...(o.steps1 !== undefined ? { steps: o.steps1 } : {}) },
+    stage1: { ...base.stage1, ...(o.steps1 !== undefined ? { steps: o.steps1 } : {}), ...(o.lr1 !== undefined ? { lr: o.lr1 } : {}) },
     stage2: { ...base.stage2, ...(o.labels ? { labels: o.labels } : {}), ...(o.space ? { space: o.space } : {}), ...(o.decoderNorm ? { decoderNorm: o.decoderNorm } : {}) },
   });
   const deadline = o.minutes !== undefined ? Date.now() + o.minutes * 60_000 : undefined;
@@ -89,7 +93,7 @@ export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeCo
   if (o.stage === '1' || (o.stage === 'all' && !stage1Complete(out, config))) {
     const log = logger(path.join(out, 'stage1.log'), o.echo);
     header(log);
-    const r = await trainStage1({ config, images: data.images, outDir: out, minutes: o.minutes, checkpointEvery: o.checkpointEvery ?? (o.tiny ? 2 : 50), log });
+    const r = await trainStage1({ config, images: data.images, outDir: out, minutes: o.minutes, checkpointEvery: o.checkpointEvery ?? (o.tiny ? 2 : 50), log, workers: o.workers ?? (o.tiny ? 0 : 2) });
     if (!r.complete) {
       log(`stage I not complete (step ${r.step}/${config.stage1.steps}); rerun the same command to continue.`);
       return config;
@@ -123,6 +127,8 @@ export function hypdaeCommand(): Command {
     .option('--images <dir>', 'train on an image folder (one sub-folder per class) instead of Fashion-MNIST')
     .option('--tiny', 'tiny model (smoke test)')
     .option('--steps1 <n>', 'override the number of stage-I steps', (v) => positiveInt('--steps1', v))
+    .option('--lr1 <lr>', 'override the stage-I learning rate', (v) => positiveNumber('--lr1', v))
+    .option('--workers <n>', 'worker threads computing stage I\'s gradients (0: the main thread; default 2, or 0 with --tiny)', (v) => nonNegativeInt('--workers', v))
     .option('--checkpoint-every <n>', 'stage-I steps between checkpoints', (v) => positiveInt('--checkpoint-every', v, '100'))
     .action(async (opts: HypdaeTrainOptions) => {
       await runHypdaeTraining(opts);

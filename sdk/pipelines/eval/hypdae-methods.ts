@@ -9,12 +9,10 @@
  * Perturbation methods keep the input's DDIM-inverted stochastic code (as the fluent `hyp` default), so the
  * 8 outputs of an input differ only in their semantic code.
  *
- * 'auto' distance (also the fluent API's default). In the ball the direction of perturb's result depends only
- * on δ = dist0(s) − d, not on dist0(s) or R (checked numerically for dist0(s) = 2…6.2, R = 3…6.2): with a target
- * 90° away, δ = 2, 1.5, 1, 0.6, 0 turn the code by 2°, 6°, 15°, 31°, 63°. Auto takes δ = 0.6 — the official
- * HypDAE evaluation steps d = 5.6 from codes at the boundary radius 6.21 — so every input turns by ≈ 31°
- * whatever its own radius, and R alone sets the level of the hierarchy. The Euclidean twin turns by the same
- * ≈ 31° (target 90° away at the code's norm) with d = 0.53·‖h‖.
+ * Perturbation: the 'auto' recipe of sdk/models/hypdae/edits.ts (perturbCodesAuto, also the fluent API's
+ * default): the code is put at radius R and stepped a fixed hyperbolic length (4.9) toward a random code at R, so
+ * the radius sets how far the edit reaches (≈ 9° of turn at 6.2, 31° at 5.5, 77° at 4.5, 89° at 3.0); the
+ * Euclidean twin turns ≈ 31° at every radius (equal edit size at the default R = 5.5).
  *
  * Matching radii. Both stage IIs record the mean radius of their training codes (meta.radius.mean: dist0 in
  * the ball, ‖h‖ in the twin); ρ = mean_euclidean / mean_hyperbolic maps a hyperbolic radius to the Euclidean
@@ -32,7 +30,7 @@ import { disposeParams } from '../../nn/params';
 import { LabelSource, Space } from '../../models/hypdae/config';
 import { Stage1 } from '../../models/hypdae/stage1';
 import { Stage2, disposeStage2, fromBall, toBall } from '../../models/hypdae/stage2';
-import { codeRadii, perturbCodes } from '../../models/hypdae/edits';
+import { perturbCodesAuto } from '../../models/hypdae/edits';
 import { decodeCodes, stochasticCode } from '../../models/hypdae/generate';
 import { loadStage1, loadStage2 } from '../../models/hypdae/checkpoint';
 import { encodeAll } from '../../models/hypdae/train-stage2';
@@ -42,14 +40,7 @@ import { registerFewShotMethod } from './registry';
 /** Radii of the sweep (hyperbolic; the Euclidean twin uses ρ·R). */
 export const HYPDAE_RADII = [6.2, 5.5, 4.5, 3.0] as const;
 export const DEFAULT_RADIUS = 5.5;
-/** δ = dist0(s) − d of the 'auto' distance in the ball; d = EUCLIDEAN_STEP·‖h‖ in the twin. */
-export const AUTO_DEPTH = 0.6;
-export const EUCLIDEAN_STEP = 0.53;
-
-/** The 'auto' perturbation distance for a code of radius r (dist0 in the ball, ‖h‖ in the twin). */
-export function autoPerturbDistance(space: Space, r: number): number {
-  return space === 'hyperbolic' ? Math.max(0, r - AUTO_DEPTH) : EUCLIDEAN_STEP * r;
-}
+export { AUTO_STEP, EUCLIDEAN_STEP, autoPerturbDistance } from '../../models/hypdae/edits';
 
 /** A centred square canvas change: pad with −1 (from < to) or crop (from > to), for `count` images. */
 export function recentre(src: ArrayLike<number>, count: number, from: number, to: number): Float32Array {
@@ -162,7 +153,7 @@ function inputs32(req: FewShotRequest): Float32Array {
 }
 
 /** Output codes [count·m, codeDim] and their stochastic codes for one class (tensors are the caller's). */
-function plan(st: Stages, spec: HypdaeMethodSpec, req: FewShotRequest, x32: Float32Array, rho: number, steps: number): { z: tf.Tensor2D; noise: tf.Tensor4D; startIndex?: number } {
+function plan(st: Stages, spec: HypdaeMethodSpec, req: FewShotRequest, x32: Float32Array, rho: number, steps: number, strength: number | undefined): { z: tf.Tensor2D; noise: tf.Tensor4D; startIndex?: number } {
   const { s1, s2 } = st;
   const n = req.count;
   const m = req.outputsPerInput;
@@ -178,17 +169,21 @@ function plan(st: Stages, spec: HypdaeMethodSpec, req: FewShotRequest, x32: Floa
     }
     const R = s2.config.stage2.space === 'euclidean' ? spec.value * rho : spec.value;
     const h = toBall(s2, z);
-    const radii = codeRadii(s2, h).dataSync();
-    const edited = tf.concat(Array.from({ length: n }, (_, i) => perturbCodes(s2, tf.broadcastTo(tf.slice(h, [i, 0], [1, -1]), [m, h.shape[1]]), {
-      radius: R, distance: autoPerturbDistance(s2.config.stage2.space, radii[i]), seed: mixSeed(req.seed, i),
+    const edited = tf.concat(Array.from({ length: n }, (_, i) => perturbCodesAuto(s2, tf.broadcastTo(tf.slice(h, [i, 0], [1, -1]), [m, h.shape[1]]), {
+      radius: R, seed: mixSeed(req.seed, i),
     })));
+    if (strength !== undefined) {
+      const enc = stochasticEncode(tf.gather(x, rows), s1.schedule, { strength, steps, seed: mixSeed(req.seed, 2000) });
+      return { z: fromBall(s2, edited), noise: enc.x as tf.Tensor4D, startIndex: enc.startIndex };
+    }
     const { noise } = stochasticCode(s1, x, z, { steps });
     return { z: fromBall(s2, edited), noise: tf.gather(noise, rows) as tf.Tensor4D };
   });
 }
 
 /** A runnable method for `name` (e.g. 'hyperbolic@4.5') over the checkpoints in `cache`. */
-function methodFor(name: string, cache: StageCache, batch: number, steps?: number): FewShotMethod {
+function methodFor(name: string, cache: StageCache, batch: number, o: HypdaeMethodsOptions): FewShotMethod {
+  const steps = o.steps;
   const spec = parseHypdaeMethod(name);
   if (spec.kind === 'stochastic' && spec.value > 1) throw new ConfigError('hypdaeMethod(name)', { expected: 'a strength in (0, 1]', received: JSON.stringify(name) });
   let rho: number | undefined;
@@ -197,14 +192,14 @@ function methodFor(name: string, cache: StageCache, batch: number, steps?: numbe
     if (spec.kind === 'euclidean') rho ??= euclideanRadiusRatio(cache.dir);
     const x32 = inputs32(req);
     const nSteps = steps ?? st.s1.config.sample.steps;
-    const p = plan(st, spec, req, x32, rho ?? 1, nSteps);
+    const p = plan(st, spec, req, x32, rho ?? 1, nSteps, o.strength);
     const total = req.count * req.outputsPerInput;
     const out = new Float32Array(total * 1024);
     try {
       for (let i = 0; i < total; i += batch) {
         const b = Math.min(batch, total - i);
         const y = tf.tidy(() => decodeCodes(st.s1, tf.slice(p.z, [i, 0], [b, -1]), {
-          noise: tf.slice(p.noise, [i, 0, 0, 0], [b, -1, -1, -1]), startIndex: p.startIndex, seed: mixSeed(req.seed, 1000 + i), steps: nSteps,
+          noise: tf.slice(p.noise, [i, 0, 0, 0], [b, -1, -1, -1]), startIndex: p.startIndex, seed: mixSeed(req.seed, 1000 + i), steps: nSteps, eta: o.eta, guidance: o.guidance,
         }));
         out.set(y.dataSync(), i * 1024);
         y.dispose();
@@ -227,6 +222,15 @@ export interface HypdaeMethodsOptions {
   batch?: number;
   /** DDIM steps of inversion and decoding (default: the stage-I checkpoint's sample.steps, 20). */
   steps?: number;
+  /** DDIM η of decoding (default: the stage-I checkpoint's sample.eta). */
+  eta?: number;
+  /** Guidance weight of decoding (default: the stage-I checkpoint's sample.guidance). */
+  guidance?: number;
+  /**
+   * Stochastic code of the perturbation methods: undefined = the input's DDIM inversion (deterministic); a strength
+   * s ∈ (0, 1] = a fresh stochastic encoding of the input per output (1: nearly pure noise).
+   */
+  strength?: number;
 }
 
 /**
@@ -237,12 +241,12 @@ export function registerHypdaeMethods(dir: string = assetPath('hypdae'), options
   const cache = new StageCache(path.resolve(dir));
   const batch = options.batch ?? 32;
   const names = hypdaeMethodNames();
-  for (const name of names) registerFewShotMethod(name, () => methodFor(name, cache, batch, options.steps));
+  for (const name of names) registerFewShotMethod(name, () => methodFor(name, cache, batch, options));
   return { names, dispose: () => cache.dispose() };
 }
 
 /** One method by name (any radius or strength, e.g. 'hyperbolic@5.0'), with its own checkpoint cache. */
 export function hypdaeMethod(name: string, dir: string = assetPath('hypdae'), options: HypdaeMethodsOptions = {}): { name: string; run: FewShotMethod; dispose: () => Promise<void> } {
   const cache = new StageCache(path.resolve(dir));
-  return { name, run: methodFor(name, cache, options.batch ?? 32, options.steps), dispose: () => cache.dispose() };
+  return { name, run: methodFor(name, cache, options.batch ?? 32, options), dispose: () => cache.dispose() };
 }

@@ -13,8 +13,9 @@ import { maxRadius } from '../../../sdk/hyperbolic/project';
 import {
   HYPDAE_TINY, hypdaeConfig, formatHypdaeConfig, createStage1, encodeSemantic, stage1Denoiser, stage1Loss, createStage2,
   toBall, fromBall, stage2Loss, codeRadii, perturbCodes, fuseCodes, decodeCodes, stochasticCode, saveStage1, loadStage1,
-  saveStage2, loadStage2, augmentBatch, kmeans, disposeStage2,
+  saveStage2, loadStage2, augmentBatch, kmeans, disposeStage2, perturbCodesAuto,
 } from '../../../sdk/models/hypdae';
+import { stage1WorkerLoss } from '../../../sdk/models/hypdae/worker-loss';
 
 const cfg = () => hypdaeConfig(HYPDAE_TINY);
 const images = (n: number, seed = 0) => {
@@ -171,4 +172,36 @@ test('augment: flip-only is a mirror image; kmeans recovers separated clusters',
   assert.is.not(km.labels[0], km.labels[3]);
 });
 
+
+test("'auto' perturbation: the turn shrinks as the radius grows in the ball, stays put in the Euclidean twin", () => {
+  const turn = (space: 'hyperbolic' | 'euclidean', R: number): number => {
+    const c = hypdaeConfig({ ...HYPDAE_TINY, stage2: { ...HYPDAE_TINY.stage2, ballDim: 16, space } });
+    const s2 = createStage2(c, 3);
+    const h = toBall(s2, tf.mul(tf.randomNormal([64, c.stage1.codeDim], 0, 1, 'float32', 2), 20));
+    const p = perturbCodesAuto(s2, h, { radius: R, seed: 4 });
+    for (const v of codeRadii(s2, p).dataSync()) assert.ok(Math.abs(v - R) < 2e-2, `${space} R ${R} got ${v}`);
+    const unit = (x: tf.Tensor) => tf.div(x, tf.norm(x, 'euclidean', -1, true));
+    const deg = tf.tidy(() => tf.mean(tf.acos(tf.clipByValue(tf.sum(tf.mul(unit(h), unit(p)), -1), -1, 1))).dataSync()[0] * 180 / Math.PI);
+    tf.dispose([h, p]);
+    disposeStage2(s2);
+    return deg;
+  };
+  const hyp = [6.2, 5.5, 4.5, 3.0].map((R) => turn('hyperbolic', R));
+  for (let i = 1; i < hyp.length; i++) assert.ok(hyp[i] > hyp[i - 1] + 5, `turns ${hyp.map((v) => v.toFixed(1))}`);
+  assert.ok(hyp[0] < 15 && hyp[1] > 20 && hyp[1] < 45, `turns ${hyp.map((v) => v.toFixed(1))}`);
+  const euc = [6.2, 3.0].map((R) => turn('euclidean', R));
+  assert.ok(Math.abs(euc[0] - euc[1]) < 3 && Math.abs(euc[0] - hyp[1]) < 10, `euclidean ${euc.map((v) => v.toFixed(1))} vs ${hyp[1].toFixed(1)}`);
+});
+
+test('the data-parallel worker loss is stage I\'s loss (same parameters, batch and draws)', () => {
+  const c = cfg();
+  const s1 = createStage1(c);
+  const x = images(4, 7);
+  const batch = { x, xAug: tf.reverse(x, 2) as tf.Tensor4D };
+  const a = stage1Loss(s1, batch, new Rng(11));
+  const b = stage1WorkerLoss(s1.params, batch, { step: 0, lr: 0, rng: new Rng(11), init: c, shard: 0 });
+  assert.ok(Math.abs(a.dataSync()[0] - b.dataSync()[0]) < 1e-6, `${a.dataSync()[0]} vs ${b.dataSync()[0]}`);
+  tf.dispose([a, b, x, batch.xAug]);
+  for (const v of Object.values(s1.params)) v.dispose();
+});
 test.run();
