@@ -13,9 +13,10 @@ import { maxRadius } from '../../../sdk/hyperbolic/project';
 import {
   HYPDAE_TINY, hypdaeConfig, formatHypdaeConfig, createStage1, encodeSemantic, stage1Denoiser, stage1Loss, createStage2,
   toBall, fromBall, stage2Loss, codeRadii, perturbCodes, fuseCodes, decodeCodes, stochasticCode, saveStage1, loadStage1,
-  saveStage2, loadStage2, augmentBatch, kmeans, disposeStage2, perturbCodesAuto,
+  saveStage2, loadStage2, augmentBatch, kmeans, disposeStage2, perturbCodesAuto, runHypdaeTraining,
 } from '../../../sdk/models/hypdae';
 import { stage1WorkerLoss } from '../../../sdk/models/hypdae/worker-loss';
+import { saveImagePng } from '../../../sdk/data/png';
 
 const cfg = () => hypdaeConfig(HYPDAE_TINY);
 const images = (n: number, seed = 0) => {
@@ -204,4 +205,25 @@ test('the data-parallel worker loss is stage I\'s loss (same parameters, batch a
   tf.dispose([a, b, x, batch.xAug]);
   for (const v of Object.values(s1.params)) v.dispose();
 });
+test('stage I trains on two worker threads: the run completes and logs its workers', async () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'hypnest-hypdae-workers-'));
+  try {
+    const r = new Rng(3);
+    const folder = path.join(out, 'images');
+    for (const cls of ['a', 'b']) {
+      fs.mkdirSync(path.join(folder, cls), { recursive: true });
+      for (let i = 0; i < 4; i++) {
+        const px = Float32Array.from({ length: 32 * 32 }, () => r.next() * 2 - 1);
+        await saveImagePng(path.join(folder, cls, `${i}.png`), px, { height: 32, width: 32, channels: 1 });
+      }
+    }
+    await runHypdaeTraining({ stage: '1', tiny: true, workers: 2, out, images: folder, echo: false });
+    const j = JSON.parse(fs.readFileSync(path.join(out, 'stage1.json'), 'utf8'));
+    assert.is(j.meta.complete, true);
+    assert.match(fs.readFileSync(path.join(out, 'stage1.log'), 'utf8'), /2 worker threads/);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
+
 test.run();
