@@ -53,9 +53,10 @@ evaluate
     await ready();
     const { runFewShotEval, fewShotMarkdown } = await import('../pipelines/eval');
     const { registerHypdaeMethods } = await import('../pipelines/eval/hypdae-methods');
-    registerHypdaeMethods(o.checkpoints, { steps: o.steps, eta: o.eta, guidance: o.guidance, strength: o.strength });
+    const methods = o.method.split(',').map((m) => m.trim());
+    registerHypdaeMethods(o.checkpoints, { steps: o.steps, eta: o.eta, guidance: o.guidance, strength: o.strength, extra: methods });
     const seeds = intList('--seeds', o.seeds);
-    const report = await runFewShotEval({ methods: o.method.split(',').map((m) => m.trim()), seeds, out: o.out, inputsPerClass: o.inputs });
+    const report = await runFewShotEval({ methods, seeds, out: o.out, inputsPerClass: o.inputs });
     console.log(fewShotMarkdown(report));
     console.log(`\nwritten: ${o.out}.json, ${o.out}.md`);
   });

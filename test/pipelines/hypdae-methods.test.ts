@@ -90,8 +90,10 @@ test('a radius beyond the ball is a ValueError when the method runs; missing che
 
 test('registered methods run in runFewShotEval, load lazily and free everything on dispose', async () => {
   const tensors = tf.memory().numTensors;
-  const reg = registerHypdaeMethods(dir, { batch: 4 });
+  const reg = registerHypdaeMethods(dir, { batch: 4, extra: ['hyperbolic@5.0', 'copy', 'nonsense@1'] });
   assert.ok(hypdaeMethodNames().every((n) => fewShotMethodNames().includes(n)));
+  assert.ok(reg.names.includes('hyperbolic@5.0'), 'an extra radius is registered');
+  assert.ok(!reg.names.includes('copy') && !reg.names.includes('nonsense@1'), 'names of other kinds are left alone');
   assert.is(tf.memory().numTensors, tensors, 'registering loads nothing');
   const ev = Evaluator.init({ channels: [4, 4, 4], hidden: 8 }, 3);
   const data: FewShotData = {

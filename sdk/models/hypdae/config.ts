@@ -2,7 +2,7 @@
  * HypDAE configuration: frozen plain data, validated when built, printable.
  * Stage I (diffusion autoencoder) and stage II (hyperbolic code autoencoder) are configured separately so a
  * stage-II checkpoint can be retrained on a fixed stage I. `HYPDAE_DEFAULT` is what `train-main` ships
- * (stage I ≈ 75 min on one wasm thread here); `HYPDAE_TINY` is for tests.
+ * (stage I ≈ 62 min here on two worker threads); `HYPDAE_TINY` is for tests.
  */
 import { ConfigError, checkOptions, describe } from '../../core/errors';
 import type { UNetConfig } from '../../nn/unet-config';
@@ -102,7 +102,7 @@ const AUGMENT: AugmentConfig = { flip: 0.5, shift: 3, rotate: 12, scale: 0.1, el
 const STAGE1: Stage1Config = {
   unet: { imageSize: 32, channels: 32, channelMults: [1, 2, 2], blocksPerLevel: 1, attention: true },
   codeDim: 64, encoderChannels: [32, 64, 64], schedule: { kind: 'linear', trainSteps: 1000 },
-  condDrop: 0.1, batchSize: 32, steps: 1300, lr: 2e-4, warmup: 100, emaDecay: 0.995, augment: AUGMENT, seed: 0,
+  condDrop: 0.1, batchSize: 32, steps: 2400, lr: 1e-3, warmup: 100, emaDecay: 0.995, augment: AUGMENT, seed: 0,
 };
 
 const STAGE2: Stage2Config = {

@@ -231,6 +231,8 @@ export interface HypdaeMethodsOptions {
    * s ∈ (0, 1] = a fresh stochastic encoding of the input per output (1: nearly pure noise).
    */
   strength?: number;
+  /** Further names to register beside hypdaeMethodNames(), any radius or strength (e.g. 'hyperbolic@5.0'). */
+  extra?: string[];
 }
 
 /**
@@ -240,7 +242,7 @@ export interface HypdaeMethodsOptions {
 export function registerHypdaeMethods(dir: string = assetPath('hypdae'), options: HypdaeMethodsOptions = {}): { names: string[]; dispose: () => Promise<void> } {
   const cache = new StageCache(path.resolve(dir));
   const batch = options.batch ?? 32;
-  const names = hypdaeMethodNames();
+  const names = [...new Set([...hypdaeMethodNames(), ...(options.extra ?? []).filter((n) => KINDS.includes(n.split('@')[0] as Kind))])];
   for (const name of names) registerFewShotMethod(name, () => methodFor(name, cache, batch, options));
   return { names, dispose: () => cache.dispose() };
 }
