@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../sdk/core/backend';
 import { positiveInt } from '../sdk/core/cli-args';
 import { writeFileAtomic } from '../sdk/core/atomic';
-import { gitCommit } from '../sdk/core/paths';
+import { assetPath, gitCommit } from '../sdk/core/paths';
 import { reportError } from '../sdk/core/report-error';
 import { loadStage1 } from '../sdk/models/hypdae/checkpoint';
 import { reconstruct } from '../sdk/models/hypdae/generate';
@@ -21,7 +21,6 @@ import { CLASS_NAMES, SEEN_CLASSES, UNSEEN_CLASSES } from '../sdk/data/classes';
 import { fewShotInputs, splitT } from '../sdk/data/splits';
 import { Evaluator } from '../sdk/models/evaluator';
 import { identity } from '../sdk/metrics/identity';
-import { assetPath } from '../sdk/core/paths';
 
 const PX = 1024;
 

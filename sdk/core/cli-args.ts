@@ -8,53 +8,46 @@ function bad(flag: string, expected: string, value: string, example: string): Co
   return new ConfigError(flag, { expected, received: JSON.stringify(value), hint: `For example: ${flag} ${example}.` });
 }
 
+/** The number a flag's text spells, if `ok` accepts it; else a ConfigError saying what the flag takes. */
+function numberWhere(flag: string, value: string, ok: (v: number) => boolean, expected: string, example: string): number {
+  const v = Number(value);
+  if (value.trim() === '' || !Number.isFinite(v) || !ok(v)) throw bad(flag, expected, value, example);
+  return v;
+}
+
 /** An integer ≥ 1. */
 export function positiveInt(flag: string, value: string, example = '20'): number {
-  const v = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(v) || v < 1) throw bad(flag, 'a whole number ≥ 1', value, example);
-  return v;
+  return numberWhere(flag, value, (v) => /^\s*\d+\s*$/.test(value) && Number.isSafeInteger(v) && v >= 1, 'a whole number ≥ 1', example);
 }
 
 /** An integer ≥ 0 (a thread count, 0 = none). */
 export function nonNegativeInt(flag: string, value: string, example = '2'): number {
-  const v = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(v)) throw bad(flag, 'a whole number ≥ 0', value, example);
-  return v;
+  return numberWhere(flag, value, (v) => /^\s*\d+\s*$/.test(value) && Number.isSafeInteger(v), 'a whole number ≥ 0', example);
 }
 
 /** A finite number > 0 (a duration, a step size). */
 export function positiveNumber(flag: string, value: string): number {
-  const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v) || v <= 0) throw bad(flag, 'a finite number > 0', value, '30');
-  return v;
+  return numberWhere(flag, value, (v) => v > 0, 'a finite number > 0', '30');
 }
 
 /** A finite number ≥ 0 (an η). */
 export function nonNegative(flag: string, value: string): number {
-  const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v) || v < 0) throw bad(flag, 'a finite number ≥ 0', value, '1');
-  return v;
+  return numberWhere(flag, value, (v) => v >= 0, 'a finite number ≥ 0', '1');
 }
 
 /** Any finite number (a guidance weight). */
 export function finiteNumber(flag: string, value: string, example = '2'): number {
-  const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v)) throw bad(flag, 'a finite number', value, example);
-  return v;
+  return numberWhere(flag, value, () => true, 'a finite number', example);
 }
 
 /** A number in (0, 1] (a stochastic-encoding strength). */
 export function unitStrength(flag: string, value: string): number {
-  const v = Number(value);
-  if (value.trim() === '' || !(v > 0 && v <= 1)) throw bad(flag, 'a number in (0, 1]', value, '0.6');
-  return v;
+  return numberWhere(flag, value, (v) => v > 0 && v <= 1, 'a number in (0, 1]', '0.6');
 }
 
 /** A number in (0, 1) (a decay, a probability). */
 export function unitInterval(flag: string, value: string): number {
-  const v = Number(value);
-  if (value.trim() === '' || !(v > 0 && v < 1)) throw bad(flag, 'a number strictly between 0 and 1', value, '0.995');
-  return v;
+  return numberWhere(flag, value, (v) => v > 0 && v < 1, 'a number strictly between 0 and 1', '0.995');
 }
 
 /** A comma-separated list of integers ≥ 0 (seeds). */

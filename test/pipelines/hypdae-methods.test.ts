@@ -76,6 +76,19 @@ test('each kind: 28×28 outputs in [−1, 1], count × m of them; same seed same
   }
 });
 
+test('--strength: a perturbation method re-encodes its input per output instead of keeping the inverted code', async () => {
+  const inverted = hypdaeMethod('hyperbolic@5.5', dir);
+  const encoded = hypdaeMethod('hyperbolic@5.5', dir, { strength: 0.5 });
+  const a = await inverted.run(request(1));
+  const b = await encoded.run(request(1));
+  const b2 = await encoded.run(request(1));
+  assert.ok(b.every((v) => v >= -1 && v <= 1));
+  assert.ok(same(b, b2), 'deterministic for a seed');
+  assert.ok(!same(a, b), 'the stochastic code changed');
+  await inverted.dispose();
+  await encoded.dispose();
+});
+
 test('a radius beyond the ball is a ValueError when the method runs; missing checkpoints a CheckpointError with the command', async () => {
   const tensors = tf.memory().numTensors;
   const far = hypdaeMethod('hyperbolic@7', dir);

@@ -163,27 +163,26 @@ function plan(st: Stages, spec: HypdaeMethodSpec, req: FewShotRequest, x32: Floa
   return tf.tidy(() => {
     const x = tf.tensor4d(x32, [n, 32, 32, 1]);
     const z = tf.tensor2d(codes, [n, D]);
-    if (!s2) {
-      const enc = stochasticEncode(tf.gather(x, rows), s1.schedule, { strength: spec.value, steps, seed: req.seed });
-      return { z: tf.gather(z, rows) as tf.Tensor2D, noise: enc.x as tf.Tensor4D, startIndex: enc.startIndex };
+    let out: tf.Tensor2D;
+    if (s2) {
+      const R = s2.config.stage2.space === 'euclidean' ? spec.value * rho : spec.value;
+      const h = toBall(s2, z);
+      out = fromBall(s2, tf.concat(Array.from({ length: n }, (_, i) => perturbCodesAuto(s2, tf.broadcastTo(tf.slice(h, [i, 0], [1, -1]), [m, h.shape[1]]), {
+        radius: R, seed: mixSeed(req.seed, i),
+      }))));
+    } else {
+      out = tf.gather(z, rows) as tf.Tensor2D;
     }
-    const R = s2.config.stage2.space === 'euclidean' ? spec.value * rho : spec.value;
-    const h = toBall(s2, z);
-    const edited = tf.concat(Array.from({ length: n }, (_, i) => perturbCodesAuto(s2, tf.broadcastTo(tf.slice(h, [i, 0], [1, -1]), [m, h.shape[1]]), {
-      radius: R, seed: mixSeed(req.seed, i),
-    })));
-    if (strength !== undefined) {
-      const enc = stochasticEncode(tf.gather(x, rows), s1.schedule, { strength, steps, seed: mixSeed(req.seed, 2000) });
-      return { z: fromBall(s2, edited), noise: enc.x as tf.Tensor4D, startIndex: enc.startIndex };
-    }
-    const { noise } = stochasticCode(s1, x, z, { steps });
-    return { z: fromBall(s2, edited), noise: tf.gather(noise, rows) as tf.Tensor4D };
+    // the stochastic code: a fresh encoding per output at the method's (stochastic) or the run's strength, else inversion
+    const s = s2 ? strength : spec.value;
+    if (s === undefined) return { z: out, noise: tf.gather(stochasticCode(s1, x, z, { steps }).noise, rows) as tf.Tensor4D };
+    const enc = stochasticEncode(tf.gather(x, rows), s1.schedule, { strength: s, steps, seed: s2 ? mixSeed(req.seed, 2000) : req.seed });
+    return { z: out, noise: enc.x as tf.Tensor4D, startIndex: enc.startIndex };
   });
 }
 
 /** A runnable method for `name` (e.g. 'hyperbolic@4.5') over the checkpoints in `cache`. */
 function methodFor(name: string, cache: StageCache, batch: number, o: HypdaeMethodsOptions): FewShotMethod {
-  const steps = o.steps;
   const spec = parseHypdaeMethod(name);
   if (spec.kind === 'stochastic' && spec.value > 1) throw new ConfigError('hypdaeMethod(name)', { expected: 'a strength in (0, 1]', received: JSON.stringify(name) });
   let rho: number | undefined;
@@ -191,7 +190,7 @@ function methodFor(name: string, cache: StageCache, batch: number, o: HypdaeMeth
     const st = await cache.get(spec.kind);
     if (spec.kind === 'euclidean') rho ??= euclideanRadiusRatio(cache.dir);
     const x32 = inputs32(req);
-    const nSteps = steps ?? st.s1.config.sample.steps;
+    const nSteps = o.steps ?? st.s1.config.sample.steps;
     const p = plan(st, spec, req, x32, rho ?? 1, nSteps, o.strength);
     const total = req.count * req.outputsPerInput;
     const out = new Float32Array(total * 1024);
