@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `hypnest` command line. Each command loads only what it needs. */
 import { Command } from 'commander';
-import { finiteNumber, intList, nonNegative, positiveInt, unitStrength } from '../core/cli-args';
+import { finiteNumber, intList, nonNegative, oneOfWords, positiveInt, unitStrength } from '../core/cli-args';
 import { reportError } from '../core/report-error';
 import { hypdaeCommand } from '../models/hypdae/train-main';
 import { nestedCommand } from '../models/nested/train-main';
@@ -46,15 +46,16 @@ evaluate
   .option('--eta <η>', 'DDIM η of the HypDAE methods\' decoding (default: the checkpoint\'s)', (v) => nonNegative('--eta', v))
   .option('--guidance <w>', 'guidance weight of the HypDAE methods (default: the checkpoint\'s)', (v) => finiteNumber('--guidance', v))
   .option('--strength <s>', "stochastic code of the perturbation methods: a fresh stochastic encoding of the input at strength s ∈ (0, 1] per output (default: the input's DDIM inversion)", (v) => unitStrength('--strength', v))
+  .option('--targets <kind>', "targets of the perturbation methods: 'seen' (codes of real images of split G's seen classes, default) or 'random' (random codes at R)", (v) => oneOfWords('--targets', v, ['random', 'seen'] as const))
   .option('--checkpoints <dir>', 'HypDAE checkpoint folder (stage1.* and stage2-*.*; default: the shipped assets/hypdae)')
   .option('--out <base>', 'report base path (writes .json and .md)', 'out/eval/fewshot')
-  .action(async (o: { method: string; seeds: string; inputs: number; steps?: number; eta?: number; guidance?: number; strength?: number; checkpoints?: string; out: string }) => {
+  .action(async (o: { method: string; seeds: string; inputs: number; steps?: number; eta?: number; guidance?: number; strength?: number; targets?: 'random' | 'seen'; checkpoints?: string; out: string }) => {
     const { ready } = await import('../core/backend');
     await ready();
     const { runFewShotEval, fewShotMarkdown } = await import('../pipelines/eval');
     const { registerHypdaeMethods } = await import('../pipelines/eval/hypdae-methods');
     const methods = o.method.split(',').map((m) => m.trim());
-    registerHypdaeMethods(o.checkpoints, { steps: o.steps, eta: o.eta, guidance: o.guidance, strength: o.strength, extra: methods });
+    registerHypdaeMethods(o.checkpoints, { steps: o.steps, eta: o.eta, guidance: o.guidance, strength: o.strength, targets: o.targets, extra: methods });
     const seeds = intList('--seeds', o.seeds);
     const report = await runFewShotEval({ methods, seeds, out: o.out, inputsPerClass: o.inputs });
     console.log(fewShotMarkdown(report));

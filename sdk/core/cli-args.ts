@@ -50,6 +50,12 @@ export function unitInterval(flag: string, value: string): number {
   return numberWhere(flag, value, (v) => v > 0 && v < 1, 'a number strictly between 0 and 1', '0.995');
 }
 
+/** One of a fixed set of words (a mode). */
+export function oneOfWords<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) throw bad(flag, `one of ${allowed.join(', ')}`, value, allowed[0]);
+  return value as T;
+}
+
 /** A comma-separated list of integers ≥ 0 (seeds). */
 export function intList(flag: string, value: string): number[] {
   const parts = value.split(',').map((s) => s.trim());

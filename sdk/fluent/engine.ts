@@ -3,7 +3,8 @@
  *   1. z = E(x) for every input image (stage I's semantic encoder), in batches.
  *   2. Group codes: with k shots per group, h = toBall(z) fused by the hyperbolic mean (fuseCodes); k = 1 and
  *      no edits: z itself (stage II is then not needed: the decode is the plain Diff-AE reconstruction path).
- *   3. n output rows per group, each edit applied in order (perturb draws one random target per row).
+ *   3. n output rows per group, each edit applied in order (perturb draws one target per row: the ball code of a
+ *      real seen-class training image, sdk/models/hypdae/target-pool.ts, or with toward 'random' a random point).
  *   4. z' = fromBall(h') and the stochastic code of each row: DDIM inversion of its source shot (default;
  *      output j of a group uses shot j mod k), or with `strength` s a fresh stochastic encoding of that shot per row.
  *   5. x = DDIM(x_T | z') with classifier-free guidance, in batches, one progress bar for the whole call.
@@ -21,12 +22,14 @@ import { Stage2, fromBall, toBall } from '../models/hypdae/stage2';
 import { fuseCodes, interpolateCodes, perturbCodes, perturbCodesAuto } from '../models/hypdae/edits';
 import { stochasticCode } from '../models/hypdae/generate';
 import { encodeAll } from '../models/hypdae/train-stage2';
+import { PerturbTargets, targetPoolCodes } from '../models/hypdae/target-pool';
+import { Rng } from '../core/rng';
 import { mixSeed } from '../pipelines/eval/method';
 import type { ImageSource } from './input';
 import { SIDE } from './input';
 
 export type Edit =
-  | { readonly kind: 'perturb'; readonly radius: number; readonly distance: number | 'auto'; readonly seed?: number }
+  | { readonly kind: 'perturb'; readonly radius: number; readonly distance: number | 'auto'; readonly toward: PerturbTargets; readonly seed?: number }
   | { readonly kind: 'interpolate'; readonly other: ImageSource; readonly otherShots: number; readonly t: number; readonly radius?: number };
 
 /** Everything a builder holds (frozen plain data; the pixels stay inside the sources). */
@@ -82,9 +85,14 @@ function applyEdit(s2: Stage2, h: tf.Tensor2D, e: Edit, i: number, G: number, n:
     const base = e.seed ?? mixSeed(seed, 1 + i);
     return tf.tidy(() => tf.concat(Array.from({ length: G }, (_, g) => {
       const rows = tf.slice(h, [g * n, 0], [n, -1]);
+      let toward: tf.Tensor | undefined;
+      if (other) { // ball codes of the target pool: one drawn per row
+        const rng = new Rng(mixSeed(base, g));
+        toward = tf.gather(other, tf.tensor1d(Array.from({ length: n }, () => rng.int(other.shape[0])), 'int32'));
+      }
       return e.distance === 'auto'
-        ? perturbCodesAuto(s2, rows, { radius: e.radius, seed: mixSeed(base, g) })
-        : perturbCodes(s2, rows, { radius: e.radius, distance: e.distance, seed: mixSeed(base, g) });
+        ? perturbCodesAuto(s2, rows, { radius: e.radius, seed: mixSeed(base, g), toward })
+        : perturbCodes(s2, rows, { radius: e.radius, distance: e.distance, seed: mixSeed(base, g), toward });
     })) as tf.Tensor2D);
   }
   if (e.radius !== undefined) checkEditRadius('hyp.interpolate(radius)', s2, e.radius);
@@ -124,6 +132,7 @@ export function outputCodes(m: Models, p: HypPlan, n: number, shotCodes: Float32
   try {
     p.edits.forEach((e, i) => {
       if (e.kind === 'interpolate') otherCodes[i] = groupCodes(m, encodeAll(m.s1, others[i]), e.otherShots);
+      if (e.kind === 'perturb' && e.toward === 'seen') otherCodes[i] = groupCodes(m, targetPoolCodes(m.s1), 1);
     });
     edited = tf.tidy(() => {
       let h = tf.gather(source, group) as tf.Tensor2D;

@@ -12,6 +12,7 @@
 import * as util from 'util';
 import { ConfigError, ValueError, checkOptions, describe } from '../core/errors';
 import type { Edit, HypPlan } from './engine';
+import { PERTURB_TARGETS, type PerturbTargets } from '../models/hypdae/target-pool';
 import type { ImageBatch } from './image-batch';
 import type { Embedding } from './embed';
 import type { ImageLike, ImageSource } from './input';
@@ -31,6 +32,12 @@ export interface PerturbOptions {
   seed?: number;
   /** Step length toward the target: a number (hyperbolic distance, ‖·‖ in the twin; the step starts at the code as it is) or 'auto' (default: put the code at R, then a fixed step; see perturbCodesAuto in sdk/models/hypdae/edits.ts). */
   distance?: number | 'auto';
+  /**
+   * Targets: 'seen' (default; the ball code of a real image of Fashion-MNIST split G's seen classes, the shipped
+   * checkpoints' training data, one drawn per output, as in the HypDAE authors' evaluation) or 'random' (a random
+   * point at R; use it with checkpoints trained on your own images).
+   */
+  toward?: PerturbTargets;
 }
 
 export interface InterpolateOptions {
@@ -65,16 +72,20 @@ export class HypBuilder {
     return new HypBuilder(this.runner, { ...this.plan, ...change });
   }
 
-  /** Perturb every output's code at radius R: a step toward a random code at radius R, then back to radius R. */
+  /** Perturb every output's code at radius R: a step toward a target code put at radius R (see `toward`), then back to radius R. */
   perturb(radius: number, options: PerturbOptions = {}): HypBuilder {
-    checkOptions('perturb(options)', options, ['seed', 'distance']);
+    checkOptions('perturb(options)', options, ['seed', 'distance', 'toward']);
     positive('perturb(radius)', radius, RADIUS);
     const distance = options.distance ?? 'auto';
     if (distance !== 'auto' && (typeof distance !== 'number' || !Number.isFinite(distance) || distance < 0)) {
       throw new ValueError('perturb(options.distance)', { expected: "a distance ≥ 0 or 'auto'", received: describe(distance) });
     }
     if (options.seed !== undefined) integer('perturb(options.seed)', options.seed, 0, 2 ** 31 - 1);
-    const edit: Edit = Object.freeze({ kind: 'perturb', radius, distance, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+    const toward = options.toward ?? 'seen';
+    if (!PERTURB_TARGETS.includes(toward)) {
+      throw new ValueError('perturb(options.toward)', { expected: `one of ${PERTURB_TARGETS.map((t) => `'${t}'`).join(', ')}`, received: describe(toward) });
+    }
+    const edit: Edit = Object.freeze({ kind: 'perturb', radius, distance, toward, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
     return this.with({ edits: [...this.plan.edits, edit] });
   }
 
@@ -138,7 +149,7 @@ export class HypBuilder {
   toString(): string {
     const p = this.plan;
     const edits = p.edits.map((e) => (e.kind === 'perturb'
-      ? `.perturb(${e.radius}, distance ${e.distance}${e.seed !== undefined ? `, seed ${e.seed}` : ''})`
+      ? `.perturb(${e.radius}, distance ${e.distance}, toward ${e.toward}${e.seed !== undefined ? `, seed ${e.seed}` : ''})`
       : `.interpolate(${e.other.label}, ${e.t}${e.radius !== undefined ? `, radius ${e.radius}` : ''})`)).join('');
     const opts = [p.strength !== undefined ? `.strength(${p.strength})` : '', p.steps !== undefined ? `.steps(${p.steps})` : '',
       p.guidance !== undefined ? `.guidance(${p.guidance})` : '', p.seed !== 0 ? `.seed(${p.seed})` : ''].join('');

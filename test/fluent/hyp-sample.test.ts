@@ -118,6 +118,16 @@ test('embed: perturbed codes sit at the requested radius; distance 0 is the code
   src.dispose();
 });
 
+test("perturb toward: 'seen' (default) steps toward real seen-class codes, 'random' toward random points; both land at R", async () => {
+  const seen = await h.encode(img()).perturb(4.5).embed(4);
+  const named = await h.encode(img()).perturb(4.5, { toward: 'seen' }).embed(4);
+  const random = await h.encode(img()).perturb(4.5, { toward: 'random' }).embed(4);
+  assert.equal(seen.ball, named.ball, "'seen' is the default");
+  assert.ok(JSON.stringify(seen.ball.slice(1)) !== JSON.stringify(random.ball.slice(1)), 'other targets, other codes');
+  for (const r of [...seen.radius.slice(1), ...random.radius.slice(1)]) assert.ok(Math.abs(r - 4.5) < 2e-3, `R 4.5: got ${r}`);
+  assert.throws(() => h.encode(img()).perturb(4.5, { toward: 'test' as never }), (e: unknown) => e instanceof ValueError && /'random', 'seen'/.test(String(e)));
+});
+
 test('radius limits are checked at the terminal call: beyond ln 499 in the ball (float32) is a ValueError; the twin has none', async () => {
   await rejectsTyped(() => h.encode(img()).perturb(6.5).sample(1), ValueError, 'hyp.perturb(radius)', '6.2126', 'float32');
   await rejectsTyped(() => h.encode(img()).interpolate(img(), 0.5, { radius: 7 }).embed(1), ValueError, 'float32');

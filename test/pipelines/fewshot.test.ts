@@ -8,6 +8,7 @@ import { ConfigError, ShapeError } from '../../sdk/core/errors';
 import { Rng } from '../../sdk/core/rng';
 import { Evaluator } from '../../sdk/models/evaluator';
 import { FewShotData, runFewShotEval } from '../../sdk/pipelines/eval';
+import { fewShotMarkdown, mergeFewShotMethods } from '../../sdk/pipelines/eval/report';
 
 let ev: Evaluator;
 test.before(async () => {
@@ -59,6 +60,22 @@ test('a method returning the wrong number of images is a ShapeError; unknown nam
     assert.instance(e, ConfigError);
     assert.match(String(e), /copy/);
   }
+});
+
+test('merging reports: a method run with other seeds pools them (mean ± std over all); rows keep their order', async () => {
+  const a = await runFewShotEval({ ...small, methods: ['copy', 'augment'], seeds: [0], evaluator: ev });
+  const b = await runFewShotEval({ ...small, methods: ['augment'], seeds: [1], evaluator: ev });
+  const both = await runFewShotEval({ ...small, methods: ['augment'], seeds: [0, 1], evaluator: ev });
+  const m = mergeFewShotMethods([a, b]);
+  assert.equal(m.seeds, [0, 1]);
+  assert.equal(m.methods.map((x) => x.name), ['copy', 'augment']);
+  const aug = m.methods[1];
+  assert.equal(aug.perSeed.map((p) => p.seed), [0, 1]);
+  assert.ok(Math.abs(aug.mean.fd - both.methods[0].mean.fd) < 1e-9 && Math.abs(aug.std.fd - both.methods[0].std.fd) < 1e-9);
+  const md = fewShotMarkdown({ ...a, ...m });
+  assert.match(md, /\| copy \(seed 0\) \|/);
+  assert.match(md, /\| augment \| [0-9.]+ ± [0-9.]+ \|/);
+  assert.throws(() => mergeFewShotMethods([a, a]), /appears twice/);
 });
 
 test.run();

@@ -11,7 +11,7 @@ import { Rng } from '../../sdk/core/rng';
 import { Evaluator } from '../../sdk/models/evaluator';
 import { FewShotData, FewShotRequest, fewShotMethodNames, runFewShotEval } from '../../sdk/pipelines/eval';
 import {
-  AUTO_STEP, EUCLIDEAN_STEP, autoPerturbDistance, euclideanRadiusRatio, hypdaeMethod, hypdaeMethodNames, parseHypdaeMethod, recentre,
+  AUTO_STEP, autoPerturbDistance, autoTurn, euclideanRadiusRatio, hypdaeMethod, hypdaeMethodNames, parseHypdaeMethod, recentre,
   registerHypdaeMethods,
 } from '../../sdk/pipelines/eval/hypdae-methods';
 import { rejectsTyped } from '../helpers/expect-error';
@@ -48,7 +48,12 @@ test('names: kind[@value] with defaults; typos suggest the nearest kind', () => 
 test('auto distance and the canvas helpers', () => {
   assert.is(autoPerturbDistance('hyperbolic', 5.8), AUTO_STEP);
   assert.is(autoPerturbDistance('hyperbolic', 0.3), AUTO_STEP);
-  assert.is(autoPerturbDistance('euclidean', 2), 2 * EUCLIDEAN_STEP);
+  const deg = (R: number) => (autoTurn(R) * 180) / Math.PI;
+  assert.ok(Math.abs(deg(5.5) - 31.06) < 0.05 && Math.abs(deg(4.5) - 77.35) < 0.05 && Math.abs(deg(6.2) - 8.45) < 0.05, `turns ${deg(6.2)}, ${deg(5.5)}, ${deg(4.5)}`);
+  // the twin's step turns a code at norm 2 toward a right-angle target at norm 2 by the ball's turn at R = 5.5
+  const d = autoPerturbDistance('euclidean', 2, 5.5);
+  assert.ok(Math.abs((Math.atan2(d / Math.SQRT2, 2 - d / Math.SQRT2) * 180) / Math.PI - deg(5.5)) < 1e-9);
+  assert.is(autoPerturbDistance('euclidean', 2), autoPerturbDistance('euclidean', 2, 2));
   const x = new Rng(1).normals(2 * 784);
   const padded = recentre(x, 2, 28, 32);
   assert.is(padded[0], -1);
@@ -87,6 +92,21 @@ test('--strength: a perturbation method re-encodes its input per output instead 
   assert.ok(!same(a, b), 'the stochastic code changed');
   await inverted.dispose();
   await encoded.dispose();
+});
+
+test("targets 'seen' (default): the perturbation steps toward codes of real seen-class images; deterministic, unlike random targets", async () => {
+  const tensors = tf.memory().numTensors;
+  const random = hypdaeMethod('hyperbolic@5.5', dir, { targets: 'random' });
+  const seen = hypdaeMethod('hyperbolic@5.5', dir); // the default
+  const twin = hypdaeMethod('euclidean@5.5', dir, { targets: 'seen' });
+  const a = await random.run(request(1));
+  const b = await seen.run(request(1));
+  assert.ok(same(b, await seen.run(request(1))), 'deterministic for a seed');
+  assert.ok(!same(a, b), 'other targets, other images');
+  assert.ok(!same(b.subarray(0, 784), b.subarray(784, 1568)), 'the outputs of one input differ');
+  assert.ok((await twin.run(request(1))).every((v) => v >= -1 && v <= 1));
+  for (const m of [random, seen, twin]) await m.dispose();
+  assert.is(tf.memory().numTensors, tensors);
 });
 
 test('a radius beyond the ball is a ValueError when the method runs; missing checkpoints a CheckpointError with the command', async () => {

@@ -40,13 +40,33 @@ export function codeRadii(s: Stage2, h: tf.Tensor): tf.Tensor1D {
   return tf.tidy(() => (isHyp(s) ? dist0(h, s.config.stage2.c) : tf.norm(h, 'euclidean', -1)) as tf.Tensor1D);
 }
 
-/** Codes h [B, d] each moved a distance `distance` toward a random code at radius R, then put at radius R. */
-export function perturbCodes(s: Stage2, h: tf.Tensor, o: { radius: number; distance: number; seed: number }): tf.Tensor2D {
+export interface PerturbCodesOptions {
+  radius: number;
+  distance: number;
+  seed: number;
+  /**
+   * Targets [B, d] in the same space (e.g. codes of real training images); each is first put at radius R. Default:
+   * random targets at R (seeded). The HypDAE authors' evaluation steps toward codes of real images.
+   */
+  toward?: tf.Tensor;
+}
+
+function checkToward(where: string, h: tf.Tensor, toward: tf.Tensor | undefined): void {
+  if (toward !== undefined && (toward.rank !== h.rank || toward.shape.some((n, i) => n !== h.shape[i]))) {
+    throw new ShapeError(where, { expected: `target codes of the codes' shape [${h.shape}]`, received: describe(toward) });
+  }
+}
+
+/** Codes h [B, d] each moved a distance `distance` toward a target code at radius R (random, or `toward`), then put at radius R. */
+export function perturbCodes(s: Stage2, h: tf.Tensor, o: PerturbCodesOptions): tf.Tensor2D {
   checkR('perturbCodes(radius)', s, o.radius);
   if (!(o.distance >= 0)) throw new ValueError('perturbCodes(distance)', { expected: 'a distance ≥ 0', received: describe(o.distance) });
-  if (isHyp(s)) return perturb(h, o.distance, o.radius, s.config.stage2.c, { seed: o.seed }) as tf.Tensor2D;
+  checkToward('perturbCodes(toward)', h, o.toward);
+  if (isHyp(s)) {
+    return tf.tidy(() => perturb(h, o.distance, o.radius, s.config.stage2.c, o.toward ? { toward: rescaleCodes(s, o.toward, o.radius) } : { seed: o.seed }) as tf.Tensor2D);
+  }
   return tf.tidy(() => {
-    const e = tf.mul(randomUnitTangent(h.shape.slice(0, -1), h.shape[h.rank - 1], new Rng(o.seed)), o.radius);
+    const e = o.toward ? rescaleCodes(s, o.toward, o.radius) : tf.mul(randomUnitTangent(h.shape.slice(0, -1), h.shape[h.rank - 1], new Rng(o.seed)), o.radius);
     const g = tf.add(h, tf.mul(unit(tf.sub(e, h)), o.distance));
     return tf.mul(unit(g), o.radius) as tf.Tensor2D;
   });
@@ -54,22 +74,46 @@ export function perturbCodes(s: Stage2, h: tf.Tensor, o: { radius: number; dista
 
 /**
  * The 'auto' perturbation (the fluent API's and the few-shot methods' default): the code is first put at radius R,
- * then stepped a fixed length toward a random code at radius R, then put back at R:
+ * then stepped toward a target code (also put at R), then put back at R:
  *   ball   d = AUTO_STEP = 4.9 hyperbolic units, whatever R
- *   twin   d = EUCLIDEAN_STEP · R
- * In the ball the turn of the code's direction depends only on δ = R − d (checked numerically, dim 16): R = 6.2,
- * 5.5, 4.5, 3.0 turn it by ≈ 9°, 31°, 77°, 89° (a random target in 16 dimensions sits ≈ 90° away). A step of fixed
- * hyperbolic length is a small, instance-level change near the boundary, where the ball is wide, and a
- * category-level one nearer the centre: the radius is the knob of the hierarchy. The Euclidean twin has no such
- * knob: its step turns the code by ≈ 31° at every radius, the hyperbolic turn at the default R = 5.5, so the two
- * spaces are compared at equal edit size there.
+ *   twin   d = the straight step that turns a code toward a target at a right angle by autoTurn(R), the ball's turn
+ * In the ball, toward a random target (≈ 90° away in 16 dimensions), R = 6.2, 5.5, 4.5, 3.0 turn the code by ≈ 8°,
+ * 31°, 77°, 90°: a step of fixed hyperbolic length is a small, instance-level change near the boundary, where the
+ * ball is wide, and a category-level one nearer the centre. Toward a target θ away the turn also depends on θ: near
+ * the boundary the step nearly reaches targets a few degrees away and barely moves toward far ones (R = 6.2: 5° → 4.9°,
+ * 90° → 8°); nearer the centre it reaches any target. The twin's straight step turns by autoTurn(R) toward a
+ * right-angle target too, so the two spaces make edits of equal size at every R; but its turn hardly depends on θ
+ * (≈ 29–32° for 5°–90° at R = 5.5). What differs is how the geometry treats near and far targets.
  */
 export const AUTO_STEP = 4.9;
-export const EUCLIDEAN_STEP = 0.53;
 
-/** The 'auto' step length at radius R (hyperbolic distance in the ball, ‖·‖ in the twin). */
-export function autoPerturbDistance(space: 'hyperbolic' | 'euclidean', radius: number): number {
-  return space === 'hyperbolic' ? AUTO_STEP : EUCLIDEAN_STEP * radius;
+/** 2-D Möbius addition on the unit-curvature disk. */
+function mobiusAdd2(a: [number, number], b: [number, number]): [number, number] {
+  const ab = a[0] * b[0] + a[1] * b[1];
+  const aa = a[0] ** 2 + a[1] ** 2;
+  const bb = b[0] ** 2 + b[1] ** 2;
+  const den = 1 + 2 * ab + aa * bb;
+  return [((1 + 2 * ab + bb) * a[0] + (1 - aa) * b[0]) / den, ((1 + 2 * ab + bb) * a[1] + (1 - aa) * b[1]) / den];
+}
+
+/** Turn (radians) of the ball's auto step (c = 1) from a code at radius R toward a target at R and a right angle. */
+export function autoTurn(radius: number): number {
+  const r = Math.tanh(radius / 2);
+  const u = mobiusAdd2([-r, 0], [0, r]);
+  const s = Math.tanh(AUTO_STEP / 2) / Math.hypot(u[0], u[1]);
+  const p = mobiusAdd2([r, 0], [s * u[0], s * u[1]]);
+  return Math.atan2(p[1], p[0]);
+}
+
+/**
+ * The 'auto' step length at radius R: AUTO_STEP in the ball; in the twin (‖·‖ units) the straight step that turns a
+ * code at norm R by autoTurn(turnRadius) toward a target at norm R and a right angle: √2 R sin θ / (sin θ + cos θ).
+ * `turnRadius` (default R) is the ball radius whose turn the twin mirrors (the few-shot methods pass the hyperbolic R).
+ */
+export function autoPerturbDistance(space: 'hyperbolic' | 'euclidean', radius: number, turnRadius = radius): number {
+  if (space === 'hyperbolic') return AUTO_STEP;
+  const th = autoTurn(turnRadius);
+  return (Math.SQRT2 * radius * Math.sin(th)) / (Math.sin(th) + Math.cos(th));
 }
 
 /** Codes h [B, d] put at radius R (dist0 in the ball, ‖h‖ in the twin), direction kept. */
@@ -78,9 +122,10 @@ export function rescaleCodes(s: Stage2, h: tf.Tensor, radius: number): tf.Tensor
   return tf.tidy(() => (isHyp(s) ? rescaleRaw(radius, h, s.config.stage2.c) : tf.mul(unit(h), radius)) as tf.Tensor2D);
 }
 
-/** perturbCodes with the 'auto' recipe above: rescale to R, step autoPerturbDistance(R) toward a random code at R. */
-export function perturbCodesAuto(s: Stage2, h: tf.Tensor, o: { radius: number; seed: number }): tf.Tensor2D {
-  return tf.tidy(() => perturbCodes(s, rescaleCodes(s, h, o.radius), { radius: o.radius, distance: autoPerturbDistance(s.config.stage2.space, o.radius), seed: o.seed }));
+/** perturbCodes with the 'auto' recipe above: rescale to R, step autoPerturbDistance(R) toward the target at R. */
+export function perturbCodesAuto(s: Stage2, h: tf.Tensor, o: { radius: number; seed: number; toward?: tf.Tensor; turnRadius?: number }): tf.Tensor2D {
+  const distance = autoPerturbDistance(s.config.stage2.space, o.radius, o.turnRadius);
+  return tf.tidy(() => perturbCodes(s, rescaleCodes(s, h, o.radius), { radius: o.radius, distance, seed: o.seed, toward: o.toward }));
 }
 
 /** Interpolation between codes a and b (same shape) at fraction t, kept at radius R. */

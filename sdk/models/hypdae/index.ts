@@ -6,6 +6,7 @@ export * from './stage1';
 export * from './stage2';
 export * from './kmeans';
 export * from './edits';
+export * from './target-pool';
 export * from './generate';
 export * from './checkpoint';
 export * from './train-stage1';

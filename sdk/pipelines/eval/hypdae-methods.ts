@@ -10,14 +10,18 @@
  * 8 outputs of an input differ only in their semantic code.
  *
  * Perturbation: the 'auto' recipe of sdk/models/hypdae/edits.ts (perturbCodesAuto, also the fluent API's
- * default): the code is put at radius R and stepped a fixed hyperbolic length (4.9) toward a random code at R, so
- * the radius sets how far the edit reaches (≈ 9° of turn at 6.2, 31° at 5.5, 77° at 4.5, 89° at 3.0); the
- * Euclidean twin turns ≈ 31° at every radius (equal edit size at the default R = 5.5).
+ * default): the code is put at radius R and stepped toward a target code put at R, a fixed hyperbolic length (4.9) in
+ * the ball. Targets (option `targets`): 'seen' (default) are codes of real images of split G's seen classes, one
+ * drawn per output, as in the HypDAE authors' evaluation; 'random' are random points at R. The radius sets how far
+ * the edit reaches: toward a random target ≈ 8° of turn at 6.2, 31° at 5.5, 77° at 4.5, 90° at 3.0; toward real
+ * codes, near the boundary the step nearly reaches targets a few degrees away and barely moves toward far ones
+ * (other categories), nearer the centre it reaches any target.
  *
- * Matching radii. Both stage IIs record the mean radius of their training codes (meta.radius.mean: dist0 in
- * the ball, ‖h‖ in the twin); ρ = mean_euclidean / mean_hyperbolic maps a hyperbolic radius to the Euclidean
- * norm at the same fraction of the typical code radius, so `euclidean@R` and `hyperbolic@R` sit at the same
- * relative depth and turn by the same angle: the only difference left is the geometry.
+ * The Euclidean twin. `euclidean@R` puts codes at R_e = ρ·R, ρ = mean code norm of the twin / mean code radius of
+ * the ball (meta.radius.mean of the two checkpoints: the same fraction of the typical code radius), and takes the
+ * straight step that turns a code toward a right-angle target by the ball's turn at R (autoTurn(R)): toward random
+ * targets both spaces make edits of the same size at every R. Toward real codes the twin's turn hardly depends on
+ * how far the target is; the ball's does. That difference is the geometry.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -34,13 +38,15 @@ import { perturbCodesAuto } from '../../models/hypdae/edits';
 import { decodeCodes, stochasticCode } from '../../models/hypdae/generate';
 import { loadStage1, loadStage2 } from '../../models/hypdae/checkpoint';
 import { encodeAll } from '../../models/hypdae/train-stage2';
+import { PerturbTargets, targetPoolCodes } from '../../models/hypdae/target-pool';
+import { Rng } from '../../core/rng';
 import { FewShotMethod, FewShotRequest, mixSeed } from './method';
 import { registerFewShotMethod } from './registry';
 
 /** Radii of the sweep (hyperbolic; the Euclidean twin uses ρ·R). */
 export const HYPDAE_RADII = [6.2, 5.5, 4.5, 3.0] as const;
 export const DEFAULT_RADIUS = 5.5;
-export { AUTO_STEP, EUCLIDEAN_STEP, autoPerturbDistance } from '../../models/hypdae/edits';
+export { AUTO_STEP, autoPerturbDistance, autoTurn } from '../../models/hypdae/edits';
 
 /** A centred square canvas change: pad with −1 (from < to) or crop (from > to), for `count` images. */
 export function recentre(src: ArrayLike<number>, count: number, from: number, to: number): Float32Array {
@@ -153,7 +159,7 @@ function inputs32(req: FewShotRequest): Float32Array {
 }
 
 /** Output codes [count·m, codeDim] and their stochastic codes for one class (tensors are the caller's). */
-function plan(st: Stages, spec: HypdaeMethodSpec, req: FewShotRequest, x32: Float32Array, rho: number, steps: number, strength: number | undefined): { z: tf.Tensor2D; noise: tf.Tensor4D; startIndex?: number } {
+function plan(st: Stages, spec: HypdaeMethodSpec, req: FewShotRequest, x32: Float32Array, rho: number, steps: number, strength: number | undefined, pool: Float32Array | undefined): { z: tf.Tensor2D; noise: tf.Tensor4D; startIndex?: number } {
   const { s1, s2 } = st;
   const n = req.count;
   const m = req.outputsPerInput;
@@ -167,9 +173,16 @@ function plan(st: Stages, spec: HypdaeMethodSpec, req: FewShotRequest, x32: Floa
     if (s2) {
       const R = s2.config.stage2.space === 'euclidean' ? spec.value * rho : spec.value;
       const h = toBall(s2, z);
-      out = fromBall(s2, tf.concat(Array.from({ length: n }, (_, i) => perturbCodesAuto(s2, tf.broadcastTo(tf.slice(h, [i, 0], [1, -1]), [m, h.shape[1]]), {
-        radius: R, seed: mixSeed(req.seed, i),
-      }))));
+      const hp = pool && toBall(s2, tf.tensor2d(pool, [pool.length / D, D]));
+      out = fromBall(s2, tf.concat(Array.from({ length: n }, (_, i) => {
+        const seed = mixSeed(req.seed, i);
+        let toward: tf.Tensor | undefined;
+        if (hp) {
+          const rng = new Rng(seed);
+          toward = tf.gather(hp, tf.tensor1d(Array.from({ length: m }, () => rng.int(hp.shape[0])), 'int32'));
+        }
+        return perturbCodesAuto(s2, tf.broadcastTo(tf.slice(h, [i, 0], [1, -1]), [m, h.shape[1]]), { radius: R, seed, toward, turnRadius: spec.value });
+      })));
     } else {
       out = tf.gather(z, rows) as tf.Tensor2D;
     }
@@ -191,7 +204,8 @@ function methodFor(name: string, cache: StageCache, batch: number, o: HypdaeMeth
     if (spec.kind === 'euclidean') rho ??= euclideanRadiusRatio(cache.dir);
     const x32 = inputs32(req);
     const nSteps = o.steps ?? st.s1.config.sample.steps;
-    const p = plan(st, spec, req, x32, rho ?? 1, nSteps, o.strength);
+    const pool = (o.targets ?? 'seen') === 'seen' && st.s2 ? targetPoolCodes(st.s1) : undefined;
+    const p = plan(st, spec, req, x32, rho ?? 1, nSteps, o.strength, pool);
     const total = req.count * req.outputsPerInput;
     const out = new Float32Array(total * 1024);
     try {
@@ -230,6 +244,11 @@ export interface HypdaeMethodsOptions {
    * s ∈ (0, 1] = a fresh stochastic encoding of the input per output (1: nearly pure noise).
    */
   strength?: number;
+  /**
+   * Targets of the perturbation methods: 'seen' (default: codes of real images of split G's seen classes, put at
+   * R, one drawn per output; sdk/models/hypdae/target-pool.ts) or 'random' (random codes at R).
+   */
+  targets?: PerturbTargets;
   /** Further names to register beside hypdaeMethodNames(), any radius or strength (e.g. 'hyperbolic@5.0'). */
   extra?: string[];
 }

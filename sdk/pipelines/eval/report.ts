@@ -1,6 +1,6 @@
 /** Writes a few-shot report as JSON plus a markdown table (both atomically). */
 import { writeFileAtomic } from '../../core/atomic';
-import { FewShotScores, SCORE_KEYS } from './metrics-set';
+import { FewShotScores, SCORE_KEYS, meanScores, stdScores } from './metrics-set';
 
 export interface FewShotMethodResult {
   name: string;
@@ -35,6 +35,30 @@ function cell(k: keyof FewShotScores, mean: number, std: number, seeds: number):
   return seeds > 1 ? `${m} ± ${std.toFixed(digits)}` : m;
 }
 
+/**
+ * Methods of several reports (runs split across processes or seeds), in first-seen order. A method found in several
+ * reports pools its seeds into one row (mean ± std over all of them); the same method and seed twice is an error.
+ */
+export function mergeFewShotMethods(reports: readonly FewShotReport[]): { methods: FewShotMethodResult[]; seeds: number[] } {
+  const byName = new Map<string, FewShotMethodResult['perSeed']>();
+  for (const r of reports) {
+    for (const m of r.methods) {
+      const have = byName.get(m.name) ?? [];
+      for (const p of m.perSeed) {
+        if (have.some((h) => h.seed === p.seed)) throw new Error(`mergeFewShotMethods: ${m.name} seed ${p.seed} appears twice`);
+        have.push(p);
+      }
+      byName.set(m.name, have);
+    }
+  }
+  const methods = [...byName].map(([name, perSeed]) => {
+    perSeed.sort((a, b) => a.seed - b.seed);
+    const means = perSeed.map((p) => p.mean);
+    return { name, perSeed, mean: meanScores(means), std: stdScores(means) };
+  });
+  return { methods, seeds: [...new Set(methods.flatMap((m) => m.perSeed.map((p) => p.seed)))].sort((a, b) => a - b) };
+}
+
 /** The markdown table with a header naming commit, backend, seeds, n and wall time. */
 export function fewShotMarkdown(r: FewShotReport): string {
   const refs = Object.entries(r.n.reference).map(([c, n]) => `${c}: ${n}`).join(', ');
@@ -49,7 +73,7 @@ export function fewShotMarkdown(r: FewShotReport): string {
     '',
     `| method | ${SCORE_KEYS.map((k) => HEAD[k]).join(' | ')} |`,
     `|---|${SCORE_KEYS.map(() => '---:').join('|')}|`,
-    ...r.methods.map((m) => `| ${m.name} | ${SCORE_KEYS.map((k) => cell(k, m.mean[k], m.std[k], r.seeds.length)).join(' | ')} |`),
+    ...r.methods.map((m) => `| ${m.name}${m.perSeed.length !== r.seeds.length ? ` (seed ${m.perSeed.map((p) => p.seed).join(', ')})` : ''} | ${SCORE_KEYS.map((k) => cell(k, m.mean[k], m.std[k], m.perSeed.length)).join(' | ')} |`),
     '',
   ];
   return lines.join('\n');

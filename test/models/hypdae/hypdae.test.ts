@@ -174,7 +174,7 @@ test('augment: flip-only is a mirror image; kmeans recovers separated clusters',
 });
 
 
-test("'auto' perturbation: the turn shrinks as the radius grows in the ball, stays put in the Euclidean twin", () => {
+test("'auto' perturbation: the turn shrinks as the radius grows in the ball, and the twin turns alike toward random targets", () => {
   const turn = (space: 'hyperbolic' | 'euclidean', R: number): number => {
     const c = hypdaeConfig({ ...HYPDAE_TINY, stage2: { ...HYPDAE_TINY.stage2, ballDim: 16, space } });
     const s2 = createStage2(c, 3);
@@ -190,8 +190,34 @@ test("'auto' perturbation: the turn shrinks as the radius grows in the ball, sta
   const hyp = [6.2, 5.5, 4.5, 3.0].map((R) => turn('hyperbolic', R));
   for (let i = 1; i < hyp.length; i++) assert.ok(hyp[i] > hyp[i - 1] + 5, `turns ${hyp.map((v) => v.toFixed(1))}`);
   assert.ok(hyp[0] < 15 && hyp[1] > 20 && hyp[1] < 45, `turns ${hyp.map((v) => v.toFixed(1))}`);
-  const euc = [6.2, 3.0].map((R) => turn('euclidean', R));
-  assert.ok(Math.abs(euc[0] - euc[1]) < 3 && Math.abs(euc[0] - hyp[1]) < 10, `euclidean ${euc.map((v) => v.toFixed(1))} vs ${hyp[1].toFixed(1)}`);
+  const euc = [6.2, 5.5, 4.5, 3.0].map((R) => turn('euclidean', R));
+  euc.forEach((v, i) => assert.ok(Math.abs(v - hyp[i]) < 6, `euclidean ${euc.map((x) => x.toFixed(1))} vs ball ${hyp.map((x) => x.toFixed(1))}`));
+});
+
+test("'auto' perturbation toward given codes: near the boundary the ball reaches near targets and barely moves toward far ones; the twin turns alike", () => {
+  const turns = (space: 'hyperbolic' | 'euclidean', R: number): number[] => {
+    const c = hypdaeConfig({ ...HYPDAE_TINY, stage2: { ...HYPDAE_TINY.stage2, ballDim: 16, space } });
+    const s2 = createStage2(c, 3);
+    const out = [5, 90].map((deg) => tf.tidy(() => {
+      const t = (deg * Math.PI) / 180;
+      const a = new Float32Array(16); a[0] = 0.5;
+      const b = new Float32Array(16); b[0] = 0.5 * Math.cos(t); b[1] = 0.5 * Math.sin(t);
+      const h = tf.tensor2d(a, [1, 16]);
+      const p = perturbCodesAuto(s2, h, { radius: R, seed: 0, toward: tf.tensor2d(b, [1, 16]) });
+      assert.ok(Math.abs(codeRadii(s2, p).dataSync()[0] - R) < 2e-2);
+      const v = p.dataSync();
+      return (Math.atan2(v[1], v[0]) * 180) / Math.PI;
+    }));
+    assert.throws(() => perturbCodesAuto(s2, tf.zeros([2, 16]), { radius: R, seed: 0, toward: tf.zeros([1, 16]) }), /toward/);
+    disposeStage2(s2);
+    return out;
+  };
+  const [near, far] = turns('hyperbolic', 6.2);
+  assert.ok(Math.abs(near - 5) < 1 && far < 12, `ball at 6.2: ${near.toFixed(1)}° toward a 5° target, ${far.toFixed(1)}° toward a 90° one`);
+  const [near3, far3] = turns('hyperbolic', 3);
+  assert.ok(far3 > 80, `ball at 3: ${near3.toFixed(1)}°, ${far3.toFixed(1)}°`);
+  const [en, ef] = turns('euclidean', 5.5);
+  assert.ok(en > 20 && ef > 20 && Math.abs(en - ef) < 10, `twin at 5.5: ${en.toFixed(1)}°, ${ef.toFixed(1)}°`);
 });
 
 test('the data-parallel worker loss is stage I\'s loss (same parameters, batch and draws)', () => {
