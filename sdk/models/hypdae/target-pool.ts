@@ -3,6 +3,8 @@
  * toward the code of a randomly drawn real image, not toward a random point): TARGET_POOL images of Fashion-MNIST
  * split G's seen classes, the shipped checkpoints' own training data (no test image, no unseen class), every
  * ⌊n / TARGET_POOL⌋-th in file order. Their stage-I codes are computed once per loaded stage I (≈ 1 s here).
+ * Without Debian's dataset-fashion-mnist the pool comes from the shipped subset (its G part: the first 3,000 train
+ * images), so it works anywhere; images then differ from the shipped reports, which used the full data.
  */
 import { splitG } from '../../data/splits';
 import { Stage1 } from './stage1';
@@ -15,7 +17,7 @@ export const TARGET_POOL = 2048;
 
 /** 32 × 32 images of the pool [n · 1024]. */
 export function targetPoolImages(): Float32Array {
-  const g = splitG({ seenOnly: true, size: 32 });
+  const g = splitG({ seenOnly: true, size: 32, fallback: 'embedded' });
   const stride = Math.max(1, Math.floor(g.n / TARGET_POOL));
   const n = Math.min(TARGET_POOL, g.n);
   const out = new Float32Array(n * 1024);

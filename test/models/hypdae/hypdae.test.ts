@@ -17,6 +17,8 @@ import {
 } from '../../../sdk/models/hypdae';
 import { stage1WorkerLoss } from '../../../sdk/models/hypdae/worker-loss';
 import { saveImagePng } from '../../../sdk/data/png';
+import { clearFashionMnistCache } from '../../../sdk/data/fashion-mnist';
+import { TARGET_POOL, targetPoolImages } from '../../../sdk/models/hypdae/target-pool';
 
 const cfg = () => hypdaeConfig(HYPDAE_TINY);
 const images = (n: number, seed = 0) => {
@@ -218,6 +220,24 @@ test("'auto' perturbation toward given codes: near the boundary the ball reaches
   assert.ok(far3 > 80, `ball at 3: ${near3.toFixed(1)}°, ${far3.toFixed(1)}°`);
   const [en, ef] = turns('euclidean', 5.5);
   assert.ok(en > 20 && ef > 20 && Math.abs(en - ef) < 10, `twin at 5.5: ${en.toFixed(1)}°, ${ef.toFixed(1)}°`);
+});
+
+test('the target pool: 2,048 seen-class training images, from the full data or, without it, the shipped subset', () => {
+  const full = targetPoolImages();
+  assert.is(full.length, TARGET_POOL * 1024);
+  assert.ok(full.every((v) => v >= -1 && v <= 1));
+  const saved = process.env.HYPNEST_FASHION_MNIST;
+  process.env.HYPNEST_FASHION_MNIST = path.join(os.tmpdir(), 'hypnest-no-fashion-mnist-here');
+  clearFashionMnistCache();
+  try {
+    const sub = targetPoolImages();
+    assert.is(sub.length % 1024, 0);
+    assert.ok(sub.length / 1024 >= 2000, `${sub.length / 1024} images from the subset`);
+  } finally {
+    if (saved === undefined) delete process.env.HYPNEST_FASHION_MNIST;
+    else process.env.HYPNEST_FASHION_MNIST = saved;
+    clearFashionMnistCache();
+  }
 });
 
 test('the data-parallel worker loss is stage I\'s loss (same parameters, batch and draws)', () => {
