@@ -29,7 +29,7 @@ import type { ImageSource } from './input';
 import { SIDE } from './input';
 
 export type Edit =
-  | { readonly kind: 'perturb'; readonly radius: number; readonly distance: number | 'auto'; readonly toward: PerturbTargets; readonly seed?: number }
+  | { readonly kind: 'perturb'; readonly radius: number; readonly distance: number | 'auto'; readonly toward: PerturbTargets | 'auto'; readonly seed?: number }
   | { readonly kind: 'interpolate'; readonly other: ImageSource; readonly otherShots: number; readonly t: number; readonly radius?: number };
 
 /** Everything a builder holds (frozen plain data; the pixels stay inside the sources). */

@@ -33,11 +33,11 @@ export interface PerturbOptions {
   /** Step length toward the target: a number (hyperbolic distance, ‖·‖ in the twin; the step starts at the code as it is) or 'auto' (default: put the code at R, then a fixed step; see perturbCodesAuto in sdk/models/hypdae/edits.ts). */
   distance?: number | 'auto';
   /**
-   * Targets: 'seen' (default; the ball code of a real image of Fashion-MNIST split G's seen classes, the shipped
-   * checkpoints' training data, one drawn per output, as in the HypDAE authors' evaluation) or 'random' (a random
-   * point at R; use it with checkpoints trained on your own images).
+   * Targets: 'seen' (the ball code of a real image of Fashion-MNIST split G's seen classes, the shipped checkpoints'
+   * training data, one drawn per output, as in the HypDAE authors' evaluation), 'random' (a random point at R), or
+   * 'auto' (default: 'seen' with checkpoints trained on Fashion-MNIST, 'random' with ones trained on an image folder).
    */
-  toward?: PerturbTargets;
+  toward?: PerturbTargets | 'auto';
 }
 
 export interface InterpolateOptions {
@@ -81,9 +81,9 @@ export class HypBuilder {
       throw new ValueError('perturb(options.distance)', { expected: "a distance ≥ 0 or 'auto'", received: describe(distance) });
     }
     if (options.seed !== undefined) integer('perturb(options.seed)', options.seed, 0, 2 ** 31 - 1);
-    const toward = options.toward ?? 'seen';
-    if (!PERTURB_TARGETS.includes(toward)) {
-      throw new ValueError('perturb(options.toward)', { expected: `one of ${PERTURB_TARGETS.map((t) => `'${t}'`).join(', ')}`, received: describe(toward) });
+    const toward = options.toward ?? 'auto';
+    if (toward !== 'auto' && !PERTURB_TARGETS.includes(toward)) {
+      throw new ValueError('perturb(options.toward)', { expected: `one of ${[...PERTURB_TARGETS, 'auto'].map((t) => `'${t}'`).join(', ')}`, received: describe(toward) });
     }
     const edit: Edit = Object.freeze({ kind: 'perturb', radius, distance, toward, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
     return this.with({ edits: [...this.plan.edits, edit] });

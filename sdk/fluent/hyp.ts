@@ -22,6 +22,28 @@ import { HypFromOptions, ModelSpec, checkpointPaths, disposeModels, loadStage1Of
 import { encodeAll } from '../models/hypdae/train-stage2';
 import type { Stage1 } from '../models/hypdae/stage1';
 import type { Stage2 } from '../models/hypdae/stage2';
+import { poolFitsData } from '../models/hypdae/target-pool';
+
+/**
+ * The plan with each perturb target resolved for checkpoints trained on `data` (stage I's meta.data): 'auto' is
+ * 'seen' when the pool of Fashion-MNIST images suits them, else 'random'; an explicit 'seen' on checkpoints trained
+ * on an image folder is a ConfigError.
+ */
+export function resolveTargets(plan: HypPlan, data: unknown): HypPlan {
+  const fits = poolFitsData(data);
+  const edits = plan.edits.map((e) => {
+    if (e.kind !== 'perturb') return e;
+    if (e.toward === 'seen' && !fits) {
+      throw new ConfigError('hyp.perturb(options.toward)', {
+        expected: "toward 'seen' only with checkpoints trained on Fashion-MNIST (its targets are Fashion-MNIST training images)",
+        received: `checkpoints trained on ${String(data)}`,
+        hint: "Leave toward at 'auto' or pass { toward: 'random' } to step toward random points.",
+      });
+    }
+    return e.toward === 'auto' ? { ...e, toward: fits ? 'seen' as const : 'random' as const } : e;
+  });
+  return { ...plan, edits };
+}
 
 export interface FewShotOptions {
   /** Images fused into one code (consecutive groups; default 1). */
@@ -101,10 +123,11 @@ export class Hyp implements HypRunner {
     return { stage1: s1.stage1, stage2: s2.stage2, paths, meta: { stage1: s1.meta, stage2: s2.meta } };
   }
 
-  private async models(withStage2: boolean): Promise<Models> {
+  /** The loaded models, and the plan with every perturb target resolved ('auto' → 'seen' or 'random', see resolveTargets). */
+  private async models(withStage2: boolean, plan: HypPlan): Promise<{ m: Models; plan: HypPlan }> {
     await ready();
-    const s1 = (await loadStage1Of(this.spec)).stage1;
-    return { s1, s2: withStage2 ? (await loadStage2Of(this.spec)).stage2 : undefined };
+    const { stage1: s1, meta } = await loadStage1Of(this.spec);
+    return { m: { s1, s2: withStage2 ? (await loadStage2Of(this.spec)).stage2 : undefined }, plan: resolveTargets(plan, meta.data) };
   }
 
   private async pixels(plan: HypPlan): Promise<{ pixels: Float32Array; others: Float32Array[] }> {
@@ -117,7 +140,8 @@ export class Hyp implements HypRunner {
   /** @internal HypRunner: runs `.sample(n)`. */
   async sample(plan: HypPlan, n: number): Promise<ImageBatch> {
     const t0 = Date.now();
-    const m = await this.models(needsStage2(plan));
+    const { m, plan: p } = await this.models(needsStage2(plan), plan);
+    plan = p;
     const { pixels, others } = await this.pixels(plan);
     const data = generate(m, plan, n, pixels, others, this.spec.batchSize);
     const groups = plan.source.count / plan.shots;
@@ -127,7 +151,8 @@ export class Hyp implements HypRunner {
 
   /** @internal HypRunner: runs `.embed(n)`. */
   async embed(plan: HypPlan, n: number): Promise<Embedding> {
-    const m = await this.models(true);
+    const { m, plan: p } = await this.models(true, plan);
+    plan = p;
     const { pixels, others } = await this.pixels(plan);
     const codes = outputCodes(m, plan, n, encodeAll(m.s1, pixels), others);
     try {

@@ -31,7 +31,7 @@ test('every method returns a new builder and leaves the original as it was', () 
   assert.ok(Object.isFrozen(a) && Object.isFrozen(a.plan) && Object.isFrozen(c.plan.edits) && Object.isFrozen(c.plan.edits[0]));
   try { (a.plan as { seed: number }).seed = 4; } catch { /* strict mode throws */ }
   assert.is(a.plan.seed, 0);
-  assert.match(String(c), /^hyp\.encode\(1 image \(pixels\)\)\.perturb\(5\.5, distance auto, toward seen, seed 3\)\.interpolate\(1 image \(pixels\), 0\.25\)\.strength\(0\.5\)\.steps\(7\)\.guidance\(1\.5\)\.seed\(9\)$/);
+  assert.match(String(c), /^hyp\.encode\(1 image \(pixels\)\)\.perturb\(5\.5, distance auto, toward auto, seed 3\)\.interpolate\(1 image \(pixels\), 0\.25\)\.strength\(0\.5\)\.steps\(7\)\.guidance\(1\.5\)\.seed\(9\)$/);
 });
 
 test('the builder owns a copy of the pixels: changing or disposing the caller\'s data does not reach it', async () => {

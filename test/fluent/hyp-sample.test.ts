@@ -7,7 +7,7 @@ import * as path from 'path';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../../sdk/core/backend';
-import { ValueError } from '../../sdk/core/errors';
+import { ConfigError, ValueError } from '../../sdk/core/errors';
 import { setProgressSink } from '../../sdk/core/progress';
 import { Hyp, hyp, hypCacheInfo } from '../../sdk/fluent';
 import { decodeCodes, fuseCodes, stochasticCode, encodeSemantic, toBall, codeRadii } from '../../sdk/models/hypdae';
@@ -18,11 +18,12 @@ import { blobs, tinyHypdae } from './hyp-fixture';
 
 let h: Hyp;
 let eu: Hyp;
+let dir: string;
 const img = () => blobs(1);
 
 test.before(async () => {
   await ready();
-  const dir = await tinyHypdae();
+  dir = await tinyHypdae();
   h = hyp.from({ dir });
   eu = hyp.from({ dir, space: 'euclidean' });
 });
@@ -118,14 +119,29 @@ test('embed: perturbed codes sit at the requested radius; distance 0 is the code
   src.dispose();
 });
 
-test("perturb toward: 'seen' (default) steps toward real seen-class codes, 'random' toward random points; both land at R", async () => {
-  const seen = await h.encode(img()).perturb(4.5).embed(4);
-  const named = await h.encode(img()).perturb(4.5, { toward: 'seen' }).embed(4);
+test("perturb toward: 'auto' (default) is 'random' on folder-trained checkpoints and 'seen' (real Fashion-MNIST codes) on Fashion-MNIST ones", async () => {
+  const meta = JSON.parse(fs.readFileSync(path.join(dir, 'stage1.json'), 'utf8')).meta;
+  assert.match(String(meta.data), /^folder:/, 'stage I records what it was trained on');
+  const auto = await h.encode(img()).perturb(4.5).embed(4);
   const random = await h.encode(img()).perturb(4.5, { toward: 'random' }).embed(4);
-  assert.equal(seen.ball, named.ball, "'seen' is the default");
-  assert.ok(JSON.stringify(seen.ball.slice(1)) !== JSON.stringify(random.ball.slice(1)), 'other targets, other codes');
-  for (const r of [...seen.radius.slice(1), ...random.radius.slice(1)]) assert.ok(Math.abs(r - 4.5) < 2e-3, `R 4.5: got ${r}`);
-  assert.throws(() => h.encode(img()).perturb(4.5, { toward: 'test' as never }), (e: unknown) => e instanceof ValueError && /'random', 'seen'/.test(String(e)));
+  assert.equal(auto.ball, random.ball, "'auto' is 'random' on a folder-trained checkpoint");
+  await rejectsTyped(() => h.encode(img()).perturb(4.5, { toward: 'seen' }).sample(1), ConfigError, "toward: 'random'");
+  // the same checkpoints, declared trained on Fashion-MNIST (the files' hash covers the weights, not the meta)
+  const fm = fs.mkdtempSync(path.join(os.tmpdir(), 'hypnest-fm-'));
+  for (const f of fs.readdirSync(dir).filter((n) => /^stage(1|2-hyperbolic-pseudo)\.(json|safetensors)$/.test(n))) fs.copyFileSync(path.join(dir, f), path.join(fm, f));
+  const j = JSON.parse(fs.readFileSync(path.join(fm, 'stage1.json'), 'utf8'));
+  j.meta.data = 'fashion-mnist:G (test) seen classes';
+  fs.writeFileSync(path.join(fm, 'stage1.json'), JSON.stringify(j));
+  const hf = hyp.from({ dir: fm });
+  const seen = await hf.encode(img()).perturb(4.5).embed(4);
+  const named = await hf.encode(img()).perturb(4.5, { toward: 'seen' }).embed(4);
+  const fmRandom = await hf.encode(img()).perturb(4.5, { toward: 'random' }).embed(4);
+  assert.equal(seen.ball, named.ball, "'auto' is 'seen' on a Fashion-MNIST checkpoint");
+  assert.ok(JSON.stringify(seen.ball.slice(1)) !== JSON.stringify(fmRandom.ball.slice(1)), 'other targets, other codes');
+  for (const r of [...seen.radius.slice(1), ...fmRandom.radius.slice(1)]) assert.ok(Math.abs(r - 4.5) < 2e-3, `R 4.5: got ${r}`);
+  hf.dispose();
+  fs.rmSync(fm, { recursive: true, force: true });
+  assert.throws(() => h.encode(img()).perturb(4.5, { toward: 'test' as never }), (e: unknown) => e instanceof ValueError && /'random', 'seen', 'auto'/.test(String(e)));
 });
 
 test('radius limits are checked at the terminal call: beyond ln 499 in the ball (float32) is a ValueError; the twin has none', async () => {

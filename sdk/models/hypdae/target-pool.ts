@@ -25,6 +25,14 @@ export function targetPoolImages(): Float32Array {
   return out;
 }
 
+/**
+ * Whether a stage I trained on `data` (its checkpoint's meta.data) suits this pool: one trained on Fashion-MNIST
+ * does (the shipped checkpoint predates meta.data and is one); one trained on an image folder does not.
+ */
+export function poolFitsData(data: unknown): boolean {
+  return typeof data !== 'string' || data.startsWith('fashion-mnist');
+}
+
 const pools = new WeakMap<Stage1, Float32Array>();
 
 /** Stage-I semantic codes of the pool [n · codeDim], cached per stage I. */

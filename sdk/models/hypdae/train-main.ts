@@ -93,7 +93,7 @@ export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeCo
   if (o.stage === '1' || (o.stage === 'all' && !stage1Complete(out, config))) {
     const log = logger(path.join(out, 'stage1.log'), o.echo);
     header(log);
-    const r = await trainStage1({ config, images: data.images, outDir: out, minutes: o.minutes, checkpointEvery: o.checkpointEvery ?? (o.tiny ? 2 : 50), log, workers: o.workers ?? (o.tiny ? 0 : 2) });
+    const r = await trainStage1({ config, images: data.images, dataName: data.name, outDir: out, minutes: o.minutes, checkpointEvery: o.checkpointEvery ?? (o.tiny ? 2 : 50), log, workers: o.workers ?? (o.tiny ? 0 : 2) });
     if (!r.complete) {
       log(`stage I not complete (step ${r.step}/${config.stage1.steps}); rerun the same command to continue.`);
       return config;

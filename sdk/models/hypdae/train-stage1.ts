@@ -21,6 +21,8 @@ export interface TrainStage1Options {
   config: HypdaeConfig;
   /** n × 32 × 32 training images in [−1, 1] (split G, seen classes). */
   images: Float32Array;
+  /** What the images are (e.g. 'fashion-mnist:G (debian) seen classes', 'folder:DIR'); kept in the checkpoint's meta.data. */
+  dataName?: string;
   outDir: string;
   /** Wall-clock budget for this invocation (minutes); the run checkpoints and stops when it is spent. */
   minutes?: number;
@@ -82,7 +84,7 @@ export async function trainStage1(o: TrainStage1Options): Promise<TrainStage1Res
   const recent = r.losses.slice(-50);
   const meanLoss = recent.reduce((a, b) => a + b, 0) / Math.max(recent.length, 1);
   if (r.ema) {
-    await saveStage1(path.join(o.outDir, 'stage1'), stage1With(config, r.ema), { step: r.step, complete, meanLoss50: meanLoss, ema: config.stage1.emaDecay });
+    await saveStage1(path.join(o.outDir, 'stage1'), stage1With(config, r.ema), { step: r.step, complete, meanLoss50: meanLoss, ema: config.stage1.emaDecay, ...(o.dataName ? { data: o.dataName } : {}) });
     disposeParams(r.ema);
   }
   disposeParams(s1.params);
