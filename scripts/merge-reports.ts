@@ -9,6 +9,8 @@
 import * as fs from 'fs';
 import { writeFileAtomic, writeJsonAtomic } from '../sdk/core/atomic';
 import { fewShotMarkdown, mergeFewShotMethods, type FewShotReport } from '../sdk/pipelines/eval/report';
+import { unconditionalMarkdown, type UncondReport } from '../sdk/pipelines/eval/unconditional';
+
 async function main(): Promise<void> {
   const [kind, out, ...inputs] = process.argv.slice(2);
   if (!['fewshot', 'nested'].includes(kind) || !out || !inputs.length) throw new Error('usage: merge-reports.ts fewshot|nested <out-base> <in.json>...');

@@ -22,8 +22,7 @@ import { Stage2, fromBall, toBall } from '../models/hypdae/stage2';
 import { fuseCodes, interpolateCodes, perturbCodes, perturbCodesAuto } from '../models/hypdae/edits';
 import { stochasticCode } from '../models/hypdae/generate';
 import { encodeAll } from '../models/hypdae/train-stage2';
-import { PerturbTargets, targetPoolCodes } from '../models/hypdae/target-pool';
-import { Rng } from '../core/rng';
+import { PerturbTargets, drawTargets, targetPoolCodes } from '../models/hypdae/target-pool';
 import { mixSeed } from '../pipelines/eval/method';
 import type { ImageSource } from './input';
 import { SIDE } from './input';
@@ -85,11 +84,7 @@ function applyEdit(s2: Stage2, h: tf.Tensor2D, e: Edit, i: number, G: number, n:
     const base = e.seed ?? mixSeed(seed, 1 + i);
     return tf.tidy(() => tf.concat(Array.from({ length: G }, (_, g) => {
       const rows = tf.slice(h, [g * n, 0], [n, -1]);
-      let toward: tf.Tensor | undefined;
-      if (other) { // ball codes of the target pool: one drawn per row
-        const rng = new Rng(mixSeed(base, g));
-        toward = tf.gather(other, tf.tensor1d(Array.from({ length: n }, () => rng.int(other.shape[0])), 'int32'));
-      }
+      const toward = other && drawTargets(other, n, mixSeed(base, g)); // ball codes of the target pool, one per row
       return e.distance === 'auto'
         ? perturbCodesAuto(s2, rows, { radius: e.radius, seed: mixSeed(base, g), toward })
         : perturbCodes(s2, rows, { radius: e.radius, distance: e.distance, seed: mixSeed(base, g), toward });

@@ -6,6 +6,8 @@
  * Without Debian's dataset-fashion-mnist the pool comes from the shipped subset (its G part: the first 3,000 train
  * images), so it works anywhere; images then differ from the shipped reports, which used the full data.
  */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../../core/rng';
 import { splitG } from '../../data/splits';
 import { Stage1 } from './stage1';
 import { encodeAll } from './train-stage2';
@@ -43,4 +45,10 @@ export function targetPoolCodes(s1: Stage1): Float32Array {
     pools.set(s1, p);
   }
   return p;
+}
+
+/** n rows of `pool` [P, d] drawn uniformly with replacement, reproducibly for a seed → [n, d]. */
+export function drawTargets(pool: tf.Tensor2D, n: number, seed: number): tf.Tensor2D {
+  const rng = new Rng(seed);
+  return tf.tidy(() => tf.gather(pool, tf.tensor1d(Array.from({ length: n }, () => rng.int(pool.shape[0])), 'int32')) as tf.Tensor2D);
 }

@@ -38,8 +38,7 @@ import { perturbCodesAuto } from '../../models/hypdae/edits';
 import { decodeCodes, stochasticCode } from '../../models/hypdae/generate';
 import { loadStage1, loadStage2 } from '../../models/hypdae/checkpoint';
 import { encodeAll } from '../../models/hypdae/train-stage2';
-import { PerturbTargets, targetPoolCodes } from '../../models/hypdae/target-pool';
-import { Rng } from '../../core/rng';
+import { PerturbTargets, drawTargets, targetPoolCodes } from '../../models/hypdae/target-pool';
 import { FewShotMethod, FewShotRequest, mixSeed } from './method';
 import { registerFewShotMethod } from './registry';
 
@@ -173,14 +172,10 @@ function plan(st: Stages, spec: HypdaeMethodSpec, req: FewShotRequest, x32: Floa
     if (s2) {
       const R = s2.config.stage2.space === 'euclidean' ? spec.value * rho : spec.value;
       const h = toBall(s2, z);
-      const hp = pool && toBall(s2, tf.tensor2d(pool, [pool.length / D, D]));
+      const hp = pool && (toBall(s2, tf.tensor2d(pool, [pool.length / D, D])) as tf.Tensor2D);
       out = fromBall(s2, tf.concat(Array.from({ length: n }, (_, i) => {
         const seed = mixSeed(req.seed, i);
-        let toward: tf.Tensor | undefined;
-        if (hp) {
-          const rng = new Rng(seed);
-          toward = tf.gather(hp, tf.tensor1d(Array.from({ length: m }, () => rng.int(hp.shape[0])), 'int32'));
-        }
+        const toward = hp && drawTargets(hp, m, seed);
         return perturbCodesAuto(s2, tf.broadcastTo(tf.slice(h, [i, 0], [1, -1]), [m, h.shape[1]]), { radius: R, seed, toward, turnRadius: spec.value });
       })));
     } else {
