@@ -51,3 +51,10 @@ export class Rng {
     return xs;
   }
 }
+
+/** A seed derived from (seed, index): distinct, stable, 31-bit (e.g. one per class of a run, one per group of a call). */
+export function mixSeed(seed: number, index: number): number {
+  let h = (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
+  return (h ^ (h >>> 15)) & 0x7fffffff;
+}

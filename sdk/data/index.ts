@@ -7,3 +7,4 @@ export * from './splits';
 export * from './image';
 export * from './image-folder';
 export * from './png';
+export * from './recentre';

@@ -11,7 +11,7 @@ import { projectionInfo } from '../viz/figures/project-to-disk';
 import type { Space } from '../models/hypdae/config';
 import { codeRadii } from '../models/hypdae/edits';
 import type { Stage2 } from '../models/hypdae/stage2';
-import type { Codes } from './engine';
+import type { Codes } from '../models/hypdae/pipeline';
 
 export interface Embedding {
   space: Space;

@@ -14,36 +14,14 @@ import * as util from 'util';
 import { ready } from '../core/backend';
 import { ConfigError, ShapeError, checkOptions, describe } from '../core/errors';
 import { embedding, type Embedding } from './embed';
-import { HypPlan, Models, generate, needsStage2, outputCodes, sampleSettings } from './engine';
+import { HypPlan, pipelineRequest, sampleSettings } from './engine';
 import { HypBuilder, type HypRunner } from './hyp-builder';
 import { ImageBatch } from './image-batch';
 import { ImageLike, ImageSource, ImagesLike, SIDE, imageSource, imagesSource } from './input';
 import { HypFromOptions, ModelSpec, checkpointPaths, disposeModels, loadStage1Of, loadStage2Of, modelSpec } from './models';
-import { encodeAll } from '../models/hypdae/train-stage2';
-import type { Stage1 } from '../models/hypdae/stage1';
+import { type HypModels, type HypRequest, generateImages, needsStage2, outputCodes } from '../models/hypdae/pipeline';
+import { type Stage1, encodeAll } from '../models/hypdae/stage1';
 import type { Stage2 } from '../models/hypdae/stage2';
-import { poolFitsData } from '../models/hypdae/target-pool';
-
-/**
- * The plan with each perturb target resolved for checkpoints trained on `data` (stage I's meta.data): 'auto' is
- * 'seen' when the pool of Fashion-MNIST images suits them, else 'random'; an explicit 'seen' on checkpoints trained
- * on an image folder is a ConfigError.
- */
-export function resolveTargets(plan: HypPlan, data: unknown): HypPlan {
-  const fits = poolFitsData(data);
-  const edits = plan.edits.map((e) => {
-    if (e.kind !== 'perturb') return e;
-    if (e.toward === 'seen' && !fits) {
-      throw new ConfigError('hyp.perturb(options.toward)', {
-        expected: "toward 'seen' only with checkpoints trained on Fashion-MNIST (its targets are Fashion-MNIST training images)",
-        received: `checkpoints trained on ${String(data)}`,
-        hint: "Leave toward at 'auto' or pass { toward: 'random' } to step toward random points.",
-      });
-    }
-    return e.toward === 'auto' ? { ...e, toward: fits ? 'seen' as const : 'random' as const } : e;
-  });
-  return { ...plan, edits };
-}
 
 export interface FewShotOptions {
   /** Images fused into one code (consecutive groups; default 1). */
@@ -123,27 +101,22 @@ export class Hyp implements HypRunner {
     return { stage1: s1.stage1, stage2: s2.stage2, paths, meta: { stage1: s1.meta, stage2: s2.meta } };
   }
 
-  /** The loaded models, and the plan with every perturb target resolved ('auto' → 'seen' or 'random', see resolveTargets). */
-  private async models(withStage2: boolean, plan: HypPlan): Promise<{ m: Models; plan: HypPlan }> {
+  /** The loaded models and the pipeline's request for n outputs per group of `plan`. */
+  private async request(plan: HypPlan, n: number, withStage2: boolean): Promise<{ m: HypModels; r: HypRequest }> {
     await ready();
     const { stage1: s1, meta } = await loadStage1Of(this.spec);
-    return { m: { s1, s2: withStage2 ? (await loadStage2Of(this.spec)).stage2 : undefined }, plan: resolveTargets(plan, meta.data) };
-  }
-
-  private async pixels(plan: HypPlan): Promise<{ pixels: Float32Array; others: Float32Array[] }> {
+    const m = { s1, s2: withStage2 ? (await loadStage2Of(this.spec)).stage2 : undefined };
     const pixels = await plan.source.load();
     const others: Float32Array[] = [];
     for (const [i, e] of plan.edits.entries()) if (e.kind === 'interpolate') others[i] = await e.other.load();
-    return { pixels, others };
+    return { m, r: pipelineRequest(s1, plan, meta.data, n, pixels, others, this.spec.batchSize) };
   }
 
   /** @internal HypRunner: runs `.sample(n)`. */
   async sample(plan: HypPlan, n: number): Promise<ImageBatch> {
     const t0 = Date.now();
-    const { m, plan: p } = await this.models(needsStage2(plan), plan);
-    plan = p;
-    const { pixels, others } = await this.pixels(plan);
-    const data = generate(m, plan, n, pixels, others, this.spec.batchSize);
+    const { m, r } = await this.request(plan, n, needsStage2(plan));
+    const data = generateImages(m, r);
     const groups = plan.source.count / plan.shots;
     const settings = { ...sampleSettings(m.s1, plan), strength: plan.strength ?? 'DDIM inversion', seed: plan.seed, checkpoints: path.dirname(checkpointPaths(this.spec).stage1) };
     return ImageBatch.create(data, { groups, perGroup: n, seconds: (Date.now() - t0) / 1000, settings });
@@ -151,10 +124,8 @@ export class Hyp implements HypRunner {
 
   /** @internal HypRunner: runs `.embed(n)`. */
   async embed(plan: HypPlan, n: number): Promise<Embedding> {
-    const { m, plan: p } = await this.models(true, plan);
-    plan = p;
-    const { pixels, others } = await this.pixels(plan);
-    const codes = outputCodes(m, plan, n, encodeAll(m.s1, pixels), others);
+    const { m, r } = await this.request(plan, n, true);
+    const codes = outputCodes(m, r, encodeAll(m.s1, r.pixels));
     try {
       return embedding(m.s2!, codes, n);
     } finally {

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { ShapeError, ValueError, describe } from '../core/errors';
 import { loadImage } from '../data/image';
-import { recentre } from '../pipelines/eval/hypdae-methods';
+import { recentre } from '../data/recentre';
 
 export const SIDE = 32;
 const SMALL = 28;

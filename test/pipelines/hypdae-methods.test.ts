@@ -63,7 +63,7 @@ test('auto distance and the canvas helpers', () => {
 
 test('euclidean radii match the hyperbolic ones through the mean code radius of the two checkpoints', async () => {
   const meanOf = (name: string) => JSON.parse(fs.readFileSync(path.join(dir, `${name}.json`), 'utf8')).meta.radius.mean as number;
-  assert.is(euclideanRadiusRatio(dir), meanOf('stage2-euclidean-pseudo') / meanOf('stage2-hyperbolic-pseudo'));
+  assert.is(await euclideanRadiusRatio(dir), meanOf('stage2-euclidean-pseudo') / meanOf('stage2-hyperbolic-pseudo'));
 });
 
 test('each kind: 28×28 outputs in [−1, 1], count × m of them; same seed same images, another seed others', async () => {

@@ -9,9 +9,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { saveCheckpoint, loadCheckpoint } from '../../core/checkpoint';
 import { CheckpointError, describe } from '../../core/errors';
 import { Params, assignParams } from '../../nn/params';
-import { HypdaeConfig, Stage1Config, Stage2Config, SampleConfig, hypdaeConfig } from './config';
+import { HypdaeConfig, LabelSource, Space, Stage1Config, Stage2Config, SampleConfig, hypdaeConfig } from './config';
 import { Stage1, createStage1 } from './stage1';
 import { Stage2, createStage2 } from './stage2';
+
+/** File name (without extension) of a stage II: the names `hypnest train hypdae` writes. */
+export const stage2Name = (c: { stage2: { space: Space; labels: LabelSource } }): string => `stage2-${c.stage2.space}-${c.stage2.labels}`;
 
 export interface Stage1Stored { model: 'hypdae-stage1'; stage1: Stage1Config; sample: SampleConfig }
 export interface Stage2Stored { model: 'hypdae-stage2'; codeDim: number; stage2: Stage2Config; numClasses: number }

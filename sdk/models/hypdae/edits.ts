@@ -25,7 +25,8 @@ function unit(x: tf.Tensor): tf.Tensor {
   return tf.div(x, tf.maximum(tf.norm(x, 'euclidean', -1, true), 1e-12));
 }
 
-function checkR(where: string, s: Stage2, R: number): void {
+/** The radius check of every code edit: 0 < R ≤ maxRadius(c) in the ball, R > 0 in the Euclidean twin. */
+export function checkCodeRadius(where: string, s: Stage2, R: number): void {
   const max = isHyp(s) ? maxRadius(s.config.stage2.c) : Infinity;
   if (typeof R !== 'number' || !(R > 0) || R > max * (1 + 1e-12)) {
     const why = max === Infinity
@@ -59,7 +60,7 @@ function checkToward(where: string, h: tf.Tensor, toward: tf.Tensor | undefined)
 
 /** Codes h [B, d] each moved a distance `distance` toward a target code at radius R (random, or `toward`), then put at radius R. */
 export function perturbCodes(s: Stage2, h: tf.Tensor, o: PerturbCodesOptions): tf.Tensor2D {
-  checkR('perturbCodes(radius)', s, o.radius);
+  checkCodeRadius('perturbCodes(radius)', s, o.radius);
   if (!(o.distance >= 0)) throw new ValueError('perturbCodes(distance)', { expected: 'a distance ≥ 0', received: describe(o.distance) });
   checkToward('perturbCodes(toward)', h, o.toward);
   if (isHyp(s)) {
@@ -118,7 +119,7 @@ export function autoPerturbDistance(space: 'hyperbolic' | 'euclidean', radius: n
 
 /** Codes h [B, d] put at radius R (dist0 in the ball, ‖h‖ in the twin), direction kept. */
 export function rescaleCodes(s: Stage2, h: tf.Tensor, radius: number): tf.Tensor2D {
-  checkR('rescaleCodes(radius)', s, radius);
+  checkCodeRadius('rescaleCodes(radius)', s, radius);
   return tf.tidy(() => (isHyp(s) ? rescaleRaw(radius, h, s.config.stage2.c) : tf.mul(unit(h), radius)) as tf.Tensor2D);
 }
 
@@ -130,7 +131,7 @@ export function perturbCodesAuto(s: Stage2, h: tf.Tensor, o: { radius: number; s
 
 /** Interpolation between codes a and b (same shape) at fraction t, kept at radius R. */
 export function interpolateCodes(s: Stage2, a: tf.Tensor, b: tf.Tensor, t: number, radius: number): tf.Tensor2D {
-  checkR('interpolateCodes(radius)', s, radius);
+  checkCodeRadius('interpolateCodes(radius)', s, radius);
   if (isHyp(s)) return interpolate(a, b, t, radius, s.config.stage2.c) as tf.Tensor2D;
   return tf.tidy(() => tf.mul(unit(tf.add(tf.mul(a, 1 - t), tf.mul(b, t))), radius) as tf.Tensor2D);
 }

@@ -8,6 +8,8 @@ export * from './kmeans';
 export * from './edits';
 export * from './target-pool';
 export * from './generate';
+export * from './pipeline';
+export * from './load';
 export * from './checkpoint';
 export * from './train-stage1';
 export * from './train-stage2';

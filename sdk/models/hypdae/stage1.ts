@@ -76,6 +76,20 @@ export function encodeSemantic(s: Stage1, x: tf.Tensor): tf.Tensor2D {
   });
 }
 
+/** Semantic codes of n 32×32 images, in batches (plain array n × codeDim). */
+export function encodeAll(s1: Stage1, images: Float32Array, batch = 256): Float32Array {
+  const n = images.length / 1024;
+  const d = s1.config.stage1.codeDim;
+  const out = new Float32Array(n * d);
+  for (let i = 0; i < n; i += batch) {
+    const m = Math.min(batch, n - i);
+    const z = tf.tidy(() => encodeSemantic(s1, tf.tensor4d(images.subarray(i * 1024, (i + m) * 1024), [m, 32, 32, 1])));
+    out.set(z.dataSync(), i * d);
+    z.dispose();
+  }
+  return out;
+}
+
 /** The decoder as a Denoiser (x_t, t, cond) → ε; cond undefined → the null code. */
 export function stage1Denoiser(s: Stage1): Denoiser {
   const dec = decoderParams(s.params);

@@ -9,8 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../core/rng';
 import { splitG } from '../../data/splits';
-import { Stage1 } from './stage1';
-import { encodeAll } from './train-stage2';
+import { Stage1, encodeAll } from './stage1';
 
 /** Perturbation targets: random codes at R, or codes of real images of split G's seen classes. */
 export type PerturbTargets = 'random' | 'seen';

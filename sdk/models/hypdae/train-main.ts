@@ -19,8 +19,8 @@ import { splitG } from '../../data/splits';
 import { loadImageFolder } from '../../data/image-folder';
 import { HYPDAE_TINY, HypdaeConfig, HypdaeOptions, LabelSource, Space, formatHypdaeConfig, hypdaeConfig } from './config';
 import { trainStage1 } from './train-stage1';
-import { stage2Name, trainStage2 } from './train-stage2';
-import { loadStage1 } from './checkpoint';
+import { trainStage2 } from './train-stage2';
+import { loadStage1, stage2Name } from './checkpoint';
 
 export interface HypdaeTrainOptions {
   stage: '1' | '2' | 'all';

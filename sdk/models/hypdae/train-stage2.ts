@@ -8,25 +8,11 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { train, stepRng } from '../../train/trainer';
 import { HypdaeConfig } from './config';
-import { Stage1, encodeSemantic } from './stage1';
+import { Stage1, encodeAll } from './stage1';
 import { Stage2, Stage2Batch, stage2Loss, classify, codeReconstructionLoss, createStage2, fromBall, toBall } from './stage2';
 import { codeRadii } from './edits';
 import { kmeans } from './kmeans';
-import { saveStage2 } from './checkpoint';
-
-/** Semantic codes of n 32×32 images, in batches (plain array n × codeDim). */
-export function encodeAll(s1: Stage1, images: Float32Array, batch = 256): Float32Array {
-  const n = images.length / 1024;
-  const d = s1.config.stage1.codeDim;
-  const out = new Float32Array(n * d);
-  for (let i = 0; i < n; i += batch) {
-    const m = Math.min(batch, n - i);
-    const z = tf.tidy(() => encodeSemantic(s1, tf.tensor4d(images.subarray(i * 1024, (i + m) * 1024), [m, 32, 32, 1])));
-    out.set(z.dataSync(), i * d);
-    z.dispose();
-  }
-  return out;
-}
+import { saveStage2, stage2Name } from './checkpoint';
 
 export interface TrainStage2Options {
   config: HypdaeConfig;
@@ -37,8 +23,6 @@ export interface TrainStage2Options {
   outDir: string;
   log?: (line: string) => void;
 }
-
-export const stage2Name = (c: HypdaeConfig): string => `stage2-${c.stage2.space}-${c.stage2.labels}`;
 
 /** Accuracy, reconstruction loss and radii of all codes under a trained stage II. */
 export function stage2Report(s2: Stage2, codes: Float32Array, labels: Int32Array): { accuracy: number; recLoss: number; radius: { mean: number; min: number; max: number } } {

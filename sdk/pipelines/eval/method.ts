@@ -24,8 +24,4 @@ export interface NamedMethod {
 }
 
 /** Seed of one (run seed, class) pair: distinct, stable, 31-bit. */
-export function mixSeed(runSeed: number, classId: number): number {
-  let h = (Math.imul(runSeed + 1, 0x9e3779b1) ^ Math.imul(classId + 1, 0x85ebca6b)) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
-  return (h ^ (h >>> 15)) & 0x7fffffff;
-}
+export { mixSeed } from '../../core/rng';
