@@ -20,7 +20,7 @@ export default async function run(): Promise<{ name: string; ms: number; note?: 
   // guidance, none at the pixel level (one U-Net call per step), with 2× the DDIM steps at the cheap latent levels
   // (assets/nested/eval.md); L = 1. Default steps (20 per level) otherwise.
   const variants: { L: number; cfg?: number[]; latentSteps?: number }[] = [
-    { L: 5 }, { L: 5, cfg: [2, 1.5, 1, 0.5, 0] }, { L: 5, cfg: [2, 1.5, 1, 0.5, 0], latentSteps: 40 }, { L: 5, cfg: [1, 1, 1, 1, 0], latentSteps: 40 }, { L: 1 },
+    { L: 5 }, { L: 5, cfg: [3, 2.5, 2, 1.5, 1] }, { L: 5, cfg: [3, 2.5, 2, 1.5, 1], latentSteps: 40 }, { L: 5, cfg: [2, 2, 2, 2, 1], latentSteps: 40 }, { L: 1 },
   ];
   for (const { L, cfg, latentSteps } of variants) {
     const name = `nested.levels(${L})${cfg ? `.cfg([${cfg.join(', ')}])` : ''}${latentSteps ? `.steps(20, ${latentSteps})` : ''}.generate(16)`;

@@ -1,9 +1,10 @@
 /**
  * Guidance sweep of a nested model: the unconditional run (FD/KID against all of T) for each guidance list.
  *   npx tsx scripts/guidance-sweep.ts --run assets/nested/L5 --n 500 --out out/eval/guidance-sweep \
- *     '0,0,0,0,0' '1,1,1,1,0' '2,1.5,1,0.5,0' '2,1.5,1,0.5,0|20'
+ *     '1,1,1,1,1' '2,2,2,2,1' '3,2.5,2,1.5,1' '3,2.5,2,1.5,1|20'   (guidance scales, 1 = plain conditional)
  * Each list is the per-level weights, coarse to fine, optionally `|latentSteps`; σ² and η are the checkpoint's.
- * (How `hypnest eval nested`'s tuned guidance [2, 1.5, 1, 0.5, 0] was chosen: assets/nested/README.md.)
+ * (How `hypnest eval nested`'s tuned guidance [3, 2.5, 2, 1.5, 1] was chosen: assets/nested/README.md; that sweep's report
+ * predates the scale convention and lists w = scale − 1.)
  */
 import { Command } from 'commander';
 import { ready } from '../sdk/core/backend';
@@ -18,7 +19,7 @@ new Command('guidance-sweep')
   .option('--steps <n>', 'DDIM steps of every level', (v) => positiveInt('--steps', v, '10'), 10)
   .option('--seed <s>', 'seed', (v) => intList('--seed', v)[0], 0)
   .option('--out <base>', 'report base path', 'out/eval/guidance-sweep')
-  .argument('<lists...>', "guidance lists, e.g. '2,1.5,1,0.5,0' or '2,1.5,1,0.5,0|20' (20 latent steps)")
+  .argument('<lists...>', "guidance scales, e.g. '3,2.5,2,1.5,1' or '3,2.5,2,1.5,1|20' (20 latent steps)")
   .action(async (lists: string[], o: { run: string; n: number; steps: number; seed: number; out: string }) => {
     await ready();
     const { model } = await loadNested(`${o.run}/nested`);

@@ -22,7 +22,7 @@ export function evalNestedCommand(): Command {
     .option('--latent-eta <η>', 'η of the latent levels\' DDIM (default: the checkpoint\'s, 1 = ancestral; 0 = deterministic)', (v) => nonNegative('--latent-eta', v))
     .option('--only <names>', 'comma-separated configuration names (default: all)')
     .option('--root <dir>', 'folder of the nested checkpoints', 'assets/nested')
-    .option('--sigma-search', 'also run the greedy per-level σ search at L = 5 on L5-blur, whose pixel level was trained on blurred latents (--n samples per candidate; the tuned guidance [2, 1.5, 1, 0.5, 0]; --only none to run just the search)')
+    .option('--sigma-search', 'also run the greedy per-level σ search at L = 5 on L5-blur, whose pixel level was trained on blurred latents (--n samples per candidate; the tuned guidance scales [3, 2.5, 2, 1.5, 1]; --only none to run just the search)')
     .option('--out <base>', 'report base path (writes .json and .md)', 'out/eval/nested')
     .action(async (o: { n: number; steps?: number; eta?: number; latentEta?: number; seeds: string; only?: string; root: string; sigmaSearch?: boolean; out: string }) => {
       const { ready } = await import('../core/backend');
@@ -36,18 +36,18 @@ export function evalNestedCommand(): Command {
       type Planned = { name: string; run: string; guidance?: number[]; sigma2?: number[]; realLatents?: boolean; latentStepsFactor?: number };
       const plan: Planned[] = [];
       /** Decaying latent guidance ×4 of the default, none at the pixels: the best of a sweep at n = 500 (assets/nested/sweeps/guidance.md). */
-      const TUNED = [2, 1.5, 1, 0.5, 0];
+      const TUNED = [3, 2.5, 2, 1.5, 1]; // guidance scales (1 = plain conditional, sdk/diffusion/guidance.ts)
       for (const L of [1, 2, 3, 5]) plan.push({ name: `L=${L}`, run: `L${L}` });
       // guidance off at the pixel level: one U-Net call per step instead of two (the cost of L = 1 plus the latent MLPs)
-      plan.push({ name: 'L=3 no pixel guidance', run: 'L3', guidance: [0.5, 0.3, 0] });
-      plan.push({ name: 'L=5 no pixel guidance', run: 'L5', guidance: [0.5, 0.4, 0.3, 0.2, 0] });
+      plan.push({ name: 'L=3 no pixel guidance', run: 'L3', guidance: [1.5, 1.3, 1] });
+      plan.push({ name: 'L=5 no pixel guidance', run: 'L5', guidance: [1.5, 1.4, 1.3, 1.2, 1] });
       // stronger latent guidance, none at the pixels (the cost of L = 1 plus the MLPs): tuned at n = 500, decaying and constant
       plan.push({ name: 'L=5 tuned guidance', run: 'L5', guidance: TUNED });
-      plan.push({ name: 'L=5 constant guidance 1 (none at the pixels)', run: 'L5', guidance: [1, 1, 1, 1, 0] });
+      plan.push({ name: 'L=5 constant guidance 2 (none at the pixels)', run: 'L5', guidance: [2, 2, 2, 2, 1] });
       // the same with twice as many DDIM steps at the latent levels (the MLPs are cheap beside the U-Net)
       plan.push({ name: 'L=5 tuned guidance 2× latent steps', run: 'L5', guidance: TUNED, latentStepsFactor: 2 });
-      plan.push({ name: 'L=5 constant guidance 1 2× latent steps', run: 'L5', guidance: [1, 1, 1, 1, 0], latentStepsFactor: 2 });
-      plan.push({ name: 'L=5 constant guidance', run: 'L5', guidance: [0.3, 0.3, 0.3, 0.3, 0.3] });
+      plan.push({ name: 'L=5 constant guidance 2 2× latent steps', run: 'L5', guidance: [2, 2, 2, 2, 1], latentStepsFactor: 2 });
+      plan.push({ name: 'L=5 constant guidance', run: 'L5', guidance: [1.3, 1.3, 1.3, 1.3, 1.3] });
       // the pixel level trained on blurred latents (`--pixel-sigma2 0,0.25,0.5,1`): the σ² ablation lives here
       for (const s of [0, 0.5, 1]) plan.push({ name: `L=5 blur σ²=${s}`, run: 'L5-blur', sigma2: [s, s, s, s], guidance: TUNED });
       // L5-markov: Markov conditioning, pixel level trained on blurred latents (like L5-blur, not like L5)

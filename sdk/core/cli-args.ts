@@ -35,7 +35,7 @@ export function nonNegative(flag: string, value: string): number {
   return numberWhere(flag, value, (v) => v >= 0, 'a finite number ≥ 0', '1');
 }
 
-/** Any finite number (a guidance weight). */
+/** Any finite number (a guidance scale). */
 export function finiteNumber(flag: string, value: string, example = '2'): number {
   return numberWhere(flag, value, () => true, 'a finite number', example);
 }

@@ -4,17 +4,18 @@
  *   ε̃ = ε_u + w·(ε_c − ε_u) = (1 − w)·ε_u + w·ε_c,
  *
  * with ε_c = ε(x, t, cond) and ε_u = ε(x, t, ∅) where ∅ is the (learned) null condition supplied by the caller.
- * Convention: w = 0 gives exactly the unconditional prediction, w = 1 exactly the conditional one, w > 1
- * extrapolates away from the unconditional one (this w equals diffusers' `guidance_scale`, and 1 + w of the paper).
+ * Convention, the one of every `guidance` in this SDK (hyp.guidance, nested.cfg, the CLI's --guidance): w is diffusers'
+ * `guidance_scale`. w = 1 gives exactly the conditional prediction (no guidance, one network call), w = 0 exactly the
+ * unconditional one, w > 1 extrapolates away from the unconditional one; Ho & Salimans' w is this w − 1.
  * Conditional and unconditional halves go through the denoiser in ONE call on a batch of 2B.
  * Guidance is linear in the prediction, so it applies to ε- and v-predictions alike.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, ShapeError, checkOptions, describe } from '../core/errors';
+import { ConfigError, ShapeError, ValueError, checkOptions, describe } from '../core/errors';
 import type { Denoiser } from './denoiser';
 
 export interface GuidanceOptions {
-  /** Guidance weight w (0 = unconditional, 1 = conditional). */
+  /** Guidance scale w (0 = unconditional, 1 = conditional). */
   weight: number;
   /** The null condition ∅: one row (shape of cond without its batch axis, or [1, …]) or a full batch [B, …]. */
   nullCond: tf.Tensor;
@@ -30,6 +31,14 @@ function nullBatch(nullCond: tf.Tensor, cond: tf.Tensor): tf.Tensor {
     expected: `a null condition of shape [${row.join(', ')}], [1, ${row.join(', ')}] or [${B}, ${row.join(', ')}] to match cond`,
     received: describe(nullCond),
   });
+}
+
+/** Throws unless `w` is a guidance scale: a finite number (1 = plain conditional). The one check of every guidance option. */
+export function checkGuidanceScale(where: string, w: unknown): number {
+  if (typeof w !== 'number' || !Number.isFinite(w)) {
+    throw new ValueError(where, { expected: "a finite guidance scale (diffusers' guidance_scale: 1 = plain conditional, 0 = unconditional)", received: describe(w) });
+  }
+  return w;
 }
 
 /** Wraps `denoiser` with classifier-free guidance; without `cond` the wrapper returns the unconditional prediction. */

@@ -11,6 +11,7 @@
  */
 import * as util from 'util';
 import { ConfigError, ValueError, checkOptions, describe } from '../core/errors';
+import { checkGuidanceScale } from '../diffusion/guidance';
 import type { Edit, HypPlan } from './engine';
 import { PERTURB_TARGETS, type PerturbTargets } from '../models/hypdae/target-pool';
 import type { ImageBatch } from './image-batch';
@@ -125,10 +126,9 @@ export class HypBuilder {
     return this.with({ steps: integer('steps(n)', n, 1, 10000) });
   }
 
-  /** Classifier-free guidance weight w (1 = plain conditional); default: the checkpoint's sample.guidance. */
+  /** Classifier-free guidance scale w (diffusers' guidance_scale, as nested.cfg: 1 = plain conditional); default: the checkpoint's sample.guidance. */
   guidance(w: number): HypBuilder {
-    if (typeof w !== 'number' || !Number.isFinite(w)) throw new ValueError('guidance(w)', { expected: 'a finite weight', received: describe(w) });
-    return this.with({ guidance: w });
+    return this.with({ guidance: checkGuidanceScale('guidance(w)', w) });
   }
 
   /** Seed of every random draw (perturbation targets without their own seed, fresh noise). Default 0. */

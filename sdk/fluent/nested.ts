@@ -1,8 +1,9 @@
 /**
  * `nested`: the fluent entry point to nested diffusion (an immutable builder: every method returns a new one,
  * nothing runs until a terminal `await`; re-running a notebook cell is always safe).
- *   nested.levels(5).cfg([0.5, 0.4, 0.3, 0.2, 0.1]).sigma(0).steps(20).seed(0).generate(16)   → ImageBatch
- *   nested.levels(5).cfg([1, 1, 1, 1, 0]).steps(20, 40).generate(16)   the evaluation's best at ≤ 1.3× L = 1's cost
+ *   nested.levels(5).cfg([1.5, 1.4, 1.3, 1.2, 1.1]).sigma(0).steps(20).seed(0).generate(16)   → ImageBatch
+ *   nested.levels(5).cfg([2, 2, 2, 2, 1]).steps(20, 40).generate(16)   the evaluation's best at ≤ 1.3× L = 1's cost
+ *   (guidance scales per level, coarse to fine: diffusers' guidance_scale, 1 = plain conditional, as hyp.guidance)
  *   nested.levels(5).trace(4)        every level's output (latents coarse to fine, then the images) and its cost
  *   nested.levels(5).fix(1, img)     hold level 1 at the latent of a real image (or a given latent vector) and
  *                                    let the finer levels vary
@@ -14,6 +15,7 @@ import * as path from 'path';
 import * as util from 'util';
 import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../core/backend';
+import { checkGuidanceScale } from '../diffusion/guidance';
 import { ConfigError, ShapeError, ValueError, describe } from '../core/errors';
 import { assetPath } from '../core/paths';
 import { NestedModel } from '../models/nested/model';
@@ -85,12 +87,11 @@ export class NestedBuilder {
     return this.with({ levels: L, fixed: this.plan.fixed.filter((f) => f.level < L) });
   }
 
-  /** Guidance weight per level, coarse to fine (the paper's w: 0 = plain conditional). */
-  cfg(weights: readonly number[]): NestedBuilder {
-    if (!Array.isArray(weights) || weights.some((w) => typeof w !== 'number' || !Number.isFinite(w))) {
-      throw new ValueError('nested.cfg(weights)', { expected: 'an array of finite guidance weights, one per level', received: describe(weights) });
-    }
-    return this.with({ cfg: Object.freeze([...weights]) });
+  /** Classifier-free guidance scale per level, coarse to fine (diffusers' guidance_scale, as hyp.guidance: 1 = plain conditional). */
+  cfg(scales: readonly number[]): NestedBuilder {
+    if (!Array.isArray(scales)) throw new ValueError('nested.cfg(scales)', { expected: 'an array of guidance scales, one per level', received: describe(scales) });
+    scales.forEach((w) => checkGuidanceScale('nested.cfg(scales)', w));
+    return this.with({ cfg: Object.freeze([...scales]) });
   }
 
   /** σ² of the latents' injected noise: one value for every latent level, or one per latent level. */
@@ -174,7 +175,7 @@ export class NestedBuilder {
     const L = c.levels;
     const guidance = p.cfg ? [...p.cfg] : defaultGuidance(L);
     if (guidance.length !== L) {
-      throw new ConfigError('nested.cfg(weights)', { expected: `${L} guidance weights (one per level, coarse to fine) for L = ${L}`, received: `${guidance.length}: [${guidance.join(', ')}]`, hint: `e.g. .cfg([${defaultGuidance(L).join(', ')}]) — the default decays from coarse to fine.` });
+      throw new ConfigError('nested.cfg(scales)', { expected: `${L} guidance scales (one per level, coarse to fine) for L = ${L}`, received: `${guidance.length}: [${guidance.join(', ')}]`, hint: `e.g. .cfg([${defaultGuidance(L).join(', ')}]) — the default decays from coarse to fine.` });
     }
     const sigma2 = p.sigma === undefined ? Array(L - 1).fill(c.sample.sigma2) : typeof p.sigma === 'number' ? Array(L - 1).fill(p.sigma) : [...p.sigma];
     if (sigma2.length !== L - 1) throw new ConfigError('nested.sigma(σ²)', { expected: `one σ² or ${L - 1} (one per latent level)`, received: `[${sigma2.join(', ')}]` });

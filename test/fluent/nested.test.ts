@@ -17,12 +17,12 @@ test.after(async () => {
 
 test('builders are immutable and lazy', async () => {
   const a = base();
-  const b = a.cfg([0.5, 0.3, 0.1]).seed(3).sigma(0.25);
+  const b = a.cfg([1.5, 1.3, 1.1]).seed(3).sigma(0.25);
   assert.is(a.plan.cfg, undefined);
   assert.is(a.plan.seed, 0);
-  assert.equal(b.plan.cfg, [0.5, 0.3, 0.1]);
+  assert.equal(b.plan.cfg, [1.5, 1.3, 1.1]);
   assert.ok(Object.isFrozen(b.plan));
-  assert.match(String(b), 'nested.levels(3).cfg([0.5, 0.3, 0.1]).sigma(0.25)');
+  assert.match(String(b), 'nested.levels(3).cfg([1.5, 1.3, 1.1]).sigma(0.25)');
   // A missing checkpoint fails only at the terminal call, with the command that makes it.
   const missing = nested.from('/nonexistent-hypnest').levels(2);
   await rejectsTyped(() => missing.generate(1), CheckpointError, 'hypnest train nested --levels 2');
@@ -63,7 +63,7 @@ test('bad input: typed errors that say what to do', async () => {
   assert.throws(() => nested.cfg([0.5, NaN]), (e: unknown) => e instanceof ValueError);
   assert.throws(() => nested.sigma(-1), (e: unknown) => e instanceof ValueError);
   assert.throws(() => base().fix(3, [1]), (e: unknown) => e instanceof ValueError && /latent level 1…2/.test(e.message));
-  await rejectsTyped(() => base().cfg([0.5, 0.4, 0.3, 0.2, 0.1]).generate(1), ConfigError, '3 guidance weights');
+  await rejectsTyped(() => base().cfg([1.5, 1.4, 1.3, 1.2, 1.1]).generate(1), ConfigError, '3 guidance scales');
   await rejectsTyped(() => base().sigma([0.5]).generate(1), ConfigError, 'one σ² or 2');
   await rejectsTyped(() => base().fix(1, [1, 2]).generate(1), ShapeError, '8 values');
   await rejectsTyped(() => base().generate(0), ValueError, 'positive integer');

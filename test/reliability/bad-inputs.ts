@@ -180,7 +180,7 @@ export function sdkCases(fx: Fixtures): { cases: SdkCase[]; cleanup: () => void 
   typed('hypdae', 'encodeSemantic(stage1, x)', 'a NaN image', () => encodeSemantic(s1, keep(nanImages(1, 32))), 'ValueError',
     ['encodeSemantic(x)', 'expected finite pixels in [−1, 1]', 'shape [1, 32, 32, 1] containing NaN']);
   typed('hypdae', 'decodeCodes(stage1, z, { guidence: 2 })', 'misspelled option', () => decodeCodes(s1, z, { guidence: 2 } as never), 'ConfigError', ["unknown option 'guidence'", "Did you mean 'guidance'?"]);
-  typed('hypdae', 'decodeCodes(stage1, z, { guidance: NaN })', 'guidance NaN', () => decodeCodes(s1, z, { guidance: NaN, steps: 2 }), 'ConfigError', ['decodeCodes(options.guidance)', 'a finite weight', 'received NaN'], false);
+  typed('hypdae', 'decodeCodes(stage1, z, { guidance: NaN })', 'guidance NaN', () => decodeCodes(s1, z, { guidance: NaN, steps: 2 }), 'ValueError', ['decodeCodes(options.guidance)', 'a finite guidance scale', 'received NaN'], false);
   typed('hypdae', 'decodeCodes(stage1, z)', 'codes of the wrong width [2, 5]', () => decodeCodes(s1, keep(tf.zeros([2, 5]))), 'ShapeError', ['decodeCodes(z)', 'codes [B, 8]', 'shape [2, 5]'], false);
   typed('hypdae', 'hypdaeConfig({ stage1: { codeDimm: 3 } })', 'misspelled config field', () => hypdaeConfig({ stage1: { codeDimm: 3 } as never }), 'ConfigError', ["'codeDimm'", "Did you mean 'codeDim'?"]);
   typed('hypdae', 'loadStage1(path, config)', 'weights with one flipped bit', () => loadStage1(path.join(fx.corruptStage1Out, 'stage1'), tinyHypdaeConfig()), 'CheckpointError', ['expected sha256', 'corrupt']);
@@ -212,8 +212,8 @@ export function sdkCases(fx: Fixtures): { cases: SdkCase[]; cleanup: () => void 
   typed('evaluator', 'evaluator.features(x)', 'NaN images', () => { const f = ev.features(keep(nanImages(2, 28))); f.logits.dispose(); return f.penultimate; }, 'ValueError',
     ['expected finite pixels in [−1, 1]', 'containing NaN', 'would go unnoticed in FD/KID']);
   typed('metrics', 'frechetDistance(a, b)', 'a feature row with NaN', () => frechetDistance([[0, 1], [NaN, 2], [1, 1]], [[0, 1], [1, 2], [2, 0]]), 'ValueError', ['frechetDistance(a)', 'finite values', 'NaN at row 1']);
-  typed('nested', 'nested.levels(5).cfg([0.5, 0.4]).generate(4)', 'a guidance list of length 2 for 5 levels', () => nested.levels(5).cfg([0.5, 0.4]).generate(4).finally(() => nested.dispose()), 'ConfigError',
-    ['nested.cfg(weights)', 'expected 5 guidance weights', 'received 2: [0.5, 0.4]', '.cfg([0.5, 0.4, 0.3, 0.2, 0.1])']);
+  typed('nested', 'nested.levels(5).cfg([1.5, 1.4]).generate(4)', 'a guidance list of length 2 for 5 levels', () => nested.levels(5).cfg([1.5, 1.4]).generate(4).finally(() => nested.dispose()), 'ConfigError',
+    ['nested.cfg(scales)', 'expected 5 guidance scales', 'received 2: [1.5, 1.4]', '.cfg([1.5, 1.4, 1.3, 1.2, 1.1])']);
   typed('metrics', 'frechetDistance(a, b)', 'one sample per set', () => frechetDistance([[0, 1]], [[1, 2]]), 'ShapeError', ['at least 2 samples per set'], false);
   typed('pipelines', "runFewShotEval({ seeds: [NaN] })", 'a non-numeric seed (`hypnest eval fewshot --seeds a`)', () => runFewShotEval({
     methods: ['augment'], seeds: [NaN], classes: [2], inputsPerClass: 2, outputsPerInput: 2, evaluator: ev,

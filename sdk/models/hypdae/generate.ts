@@ -12,14 +12,14 @@ import { ConfigError, ShapeError, checkOptions, describe } from '../../core/erro
 import { ddimSample } from '../../diffusion/ddim';
 import { ddimInvert } from '../../diffusion/inversion';
 import { stochasticEncode } from '../../diffusion/sdedit';
-import { guided } from '../../diffusion/guidance';
+import { checkGuidanceScale, guided } from '../../diffusion/guidance';
 import { normalTensor, type Denoiser } from '../../diffusion/denoiser';
 import { Stage1, asImages, encodeSemantic, nullCode, stage1Denoiser } from './stage1';
 
 export interface DecodeOptions {
   /** DDIM steps (default config.sample.steps). */
   steps?: number;
-  /** Guidance weight w (default config.sample.guidance; 1 = plain conditional). */
+  /** Guidance scale w (default config.sample.guidance; 1 = plain conditional, sdk/diffusion/guidance.ts). */
   guidance?: number;
   /** DDIM η (default config.sample.eta). */
   eta?: number;
@@ -46,7 +46,7 @@ export function decodeCodes(s: Stage1, z: tf.Tensor, options: DecodeOptions = {}
   const S = s.unet.imageSize;
   const steps = options.steps ?? s.config.sample.steps;
   const w = options.guidance ?? s.config.sample.guidance;
-  if (!Number.isFinite(w)) throw new ConfigError('decodeCodes(options.guidance)', { expected: 'a finite weight', received: describe(w) });
+  checkGuidanceScale('decodeCodes(options.guidance)', w);
   return tf.tidy(() => {
     const xT = options.noise ? asImages('decodeCodes(options.noise)', options.noise, S) : normalTensor([B, S, S, 1], new Rng(options.seed ?? 0));
     if (xT.shape[0] !== B) throw new ShapeError('decodeCodes(options.noise)', { expected: `${B} images (one per code)`, received: describe(options.noise) });

@@ -202,10 +202,10 @@ export function pixelSpatialLevel(c: NestedConfig): { level: number; offset: num
   return undefined;
 }
 
-/** Default decaying guidance for L levels: linear from 0.5 (coarsest) to 0.1 (pixels); [0] for L = 1. */
+/** Default decaying guidance scales for L levels: linear from 1.5 (coarsest) to 1.1 (pixels); [1] (plain conditional) for L = 1. */
 export function defaultGuidance(levels: number): number[] {
-  if (levels === 1) return [0];
-  return Array.from({ length: levels }, (_, i) => Number((0.5 - (0.4 * i) / (levels - 1)).toFixed(4)));
+  if (levels === 1) return [1];
+  return Array.from({ length: levels }, (_, i) => Number((1.5 - (0.4 * i) / (levels - 1)).toFixed(4)));
 }
 
 export function formatNestedConfig(c: NestedConfig): string {

@@ -1,7 +1,8 @@
 /**
  * Coarse-to-fine generation: level 1 samples z̃_1 from noise, level l samples z̃_l given z̃_{<l}, level L the
- * image given every latent — DDIM at each level, with classifier-free guidance of weight w_l per level:
- *   ε̃_l = ε_l(· | z̃_{<l}) + w_l (ε_l(· | z̃_{<l}) − ε_l(· | ∅))     (the paper's w; w = 0 is plain conditional)
+ * image given every latent — DDIM at each level, with classifier-free guidance of scale s_l per level:
+ *   ε̃_l = ε_l(· | ∅) + s_l (ε_l(· | z̃_{<l}) − ε_l(· | ∅))     (diffusers' guidance_scale: s = 1 is plain conditional;
+ *   the paper's w is s − 1)
  * Every level samples with η = 1 by default (ancestral steps: deterministic DDIM makes the latents stray and leaves
  * some images speckled; see config.ts); `eta` and `latentEta` override the pixel and the latent levels.
  * A level can be held fixed (`fixed[l − 1]`, e.g. the latent of a real image) while finer levels vary.
@@ -11,14 +12,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, ShapeError, ValueError, describe } from '../../core/errors';
 import { Rng } from '../../core/rng';
 import { ddimSample } from '../../diffusion/ddim';
-import { guided } from '../../diffusion/guidance';
+import { checkGuidanceScale, guided } from '../../diffusion/guidance';
 import { normalTensor, type Denoiser } from '../../diffusion/denoiser';
 import { condLayout } from './config';
 import { NestedModel, levelCond, levelDenoiser, sigmaTensor } from './model';
 
 export interface GenerateOptions {
   n: number;
-  /** Guidance weight per level (length L). */
+  /** Guidance scale per level (length L; 1 = plain conditional, sdk/diffusion/guidance.ts). */
   guidance: readonly number[];
   /** σ² per latent level (length L − 1). */
   sigma2: readonly number[];
@@ -49,9 +50,9 @@ function check(m: NestedModel, o: GenerateOptions): void {
   const L = m.config.levels;
   if (!Number.isInteger(o.n) || o.n < 1) throw new ValueError('generate(n)', { expected: 'a positive integer number of samples', received: describe(o.n) });
   if (o.guidance.length !== L) {
-    throw new ConfigError('generate(guidance)', { expected: `${L} guidance weights, one per level (coarse to fine)`, received: `${o.guidance.length}: [${o.guidance.join(', ')}]`, hint: `Give one weight per level, e.g. [${Array(L).fill(0.3).join(', ')}].` });
+    throw new ConfigError('generate(guidance)', { expected: `${L} guidance scales, one per level (coarse to fine)`, received: `${o.guidance.length}: [${o.guidance.join(', ')}]`, hint: `Give one scale per level, e.g. [${Array(L).fill(1.3).join(', ')}].` });
   }
-  if (o.guidance.some((w) => !Number.isFinite(w))) throw new ValueError('generate(guidance)', { expected: 'finite weights', received: `[${o.guidance.join(', ')}]` });
+  o.guidance.forEach((s) => checkGuidanceScale('generate(guidance)', s));
   if (o.sigma2.length !== L - 1 || o.sigma2.some((s) => !(s >= 0) || !Number.isFinite(s))) {
     throw new ConfigError('generate(sigma)', { expected: `${L - 1} variances σ² ≥ 0 (one per latent level)`, received: `[${o.sigma2.join(', ')}]` });
   }
@@ -87,12 +88,12 @@ export function generateNested(m: NestedModel, o: GenerateOptions): GenerateResu
       const net = m.nets[level - 1];
       const cond = levelCond(c, net, level, latents, sigma);
       const w = o.guidance[level - 1];
-      const guide = cond !== undefined && condLayout(c, level).latentWidth > 0 && w !== 0;
+      const guide = cond !== undefined && condLayout(c, level).latentWidth > 0 && w !== 1;
       let denoiser: Denoiser = levelDenoiser(c, net, level, m.spaces);
       let nullCond: tf.Tensor | undefined;
       if (guide) {
         nullCond = levelCond(c, net, level, latents, sigma, true);
-        denoiser = guided(denoiser, { weight: 1 + w, nullCond: nullCond! });
+        denoiser = guided(denoiser, { weight: w, nullCond: nullCond! });
       }
       const shape = pixel ? [n, c.unet.imageSize ?? 32, c.unet.imageSize ?? 32, 1] : [n, c.dims[level - 1]];
       const steps = pixel ? o.steps : o.latentSteps;

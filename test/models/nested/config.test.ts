@@ -7,8 +7,8 @@ test('defaults follow L: features, SVD dims, decaying guidance', () => {
   const c = nestedConfig({ levels: 5 });
   assert.equal([...c.features], ['code', 'deep', 'mid', 'shallow']);
   assert.equal([...c.dims], [8, 16, 32, 64]);
-  assert.equal(defaultGuidance(5), [0.5, 0.4, 0.3, 0.2, 0.1]);
-  assert.equal(defaultGuidance(1), [0]);
+  assert.equal(defaultGuidance(5), [1.5, 1.4, 1.3, 1.2, 1.1]);
+  assert.equal(defaultGuidance(1), [1]);
   assert.equal(nestedConfig({ levels: 1 }).features.length, 0);
   assert.ok(Object.isFrozen(c) && Object.isFrozen(c.unet));
   assert.match(formatNestedConfig(c), 'nested L=5');

@@ -29,8 +29,8 @@ test('generates every level coarse to fine, with the cost of each', () => {
   tf.dispose([g.images, ...g.latents]);
 });
 
-test('guidance 0 at a level evaluates its denoiser once per step', () => {
-  const g = generateNested(model, opts({ guidance: [0, 0, 0] }));
+test('guidance scale 1 (plain conditional) at a level evaluates its denoiser once per step', () => {
+  const g = generateNested(model, opts({ guidance: [1, 1, 1] }));
   assert.equal(g.cost.map((c) => c.evaluations), [9, 9, 9]);
   tf.dispose([g.images, ...g.latents]);
 });
@@ -74,7 +74,7 @@ test('a fixed coarse level is held while finer levels vary', () => {
 
 test('bad arguments raise typed errors that say what was expected', () => {
   const cases: [object, Function, string][] = [
-    [{ guidance: [0.5, 0.4] }, ConfigError, '3 guidance weights'],
+    [{ guidance: [1.5, 1.4] }, ConfigError, '3 guidance scales'],
     [{ guidance: [0.5, NaN, 0.1] }, ValueError, 'finite'],
     [{ sigma2: [0.5] }, ConfigError, '2 variances'],
     [{ sigma2: [-1, 0] }, ConfigError, 'σ² ≥ 0'],
