@@ -35,7 +35,7 @@ train
 train.addCommand(hypdaeCommand());
 train.addCommand(nestedCommand());
 
-const evaluate = program.command('eval').description('run the evaluation protocol (../shared/reference/protocol.md)');
+const evaluate = program.command('eval').description('run the evaluation protocol (docs/protocol.md in the repository)');
 evaluate
   .command('fewshot')
   .description('few-shot run: 3 unseen classes × 16 inputs × 8 outputs; FD, KID, diversity, identity, recognisability, copy distance')
@@ -44,7 +44,7 @@ evaluate
   .option('--inputs <k>', 'inputs per class (the protocol: 16)', (v) => positiveInt('--inputs', v, '16'), 16)
   .option('--steps <n>', 'DDIM steps of the HypDAE methods (default: the checkpoint\'s, 20)', (v) => positiveInt('--steps', v))
   .option('--eta <η>', 'DDIM η of the HypDAE methods\' decoding (default: the checkpoint\'s)', (v) => nonNegative('--eta', v))
-  .option('--guidance <w>', 'guidance weight of the HypDAE methods (default: the checkpoint\'s)', (v) => finiteNumber('--guidance', v))
+  .option('--guidance <w>', 'guidance scale of the HypDAE methods (1 = plain conditional; default: the checkpoint\'s)', (v) => finiteNumber('--guidance', v))
   .option('--strength <s>', "stochastic code of the perturbation methods: a fresh stochastic encoding of the input at strength s ∈ (0, 1] per output (default: the input's DDIM inversion)", (v) => unitStrength('--strength', v))
   .option('--targets <kind>', "targets of the perturbation methods: 'seen' (codes of real images of split G's seen classes, default) or 'random' (random codes at R)", (v) => oneOfWords('--targets', v, ['random', 'seen'] as const))
   .option('--checkpoints <dir>', 'HypDAE checkpoint folder (stage1.* and stage2-*.*; default: the shipped assets/hypdae)')

@@ -1,5 +1,5 @@
 /**
- * The protocol's splits of Fashion-MNIST (shared/reference/protocol.md, "Data"):
+ * The protocol's splits of Fashion-MNIST (docs/protocol.md, "Data"):
  *   G = train indices 0–29,999 (generators; few-shot models: seen classes only),
  *   E = train indices 30,000–59,999 (the evaluator only), T = t10k (references and few-shot inputs).
  * Few-shot inputs of an unseen class: its first 16 images in T, in file order, in consecutive groups of k;
