@@ -34,30 +34,29 @@ export function sampleSettings(s1: Stage1, p: HypPlan): SampleSettings {
 }
 
 /**
- * A perturbation's targets for checkpoints trained on `data` (stage I's meta.data): 'auto' is 'seen' when the pool
- * of Fashion-MNIST images suits them, else 'random'; an explicit 'seen' on checkpoints trained on an image folder
- * is a ConfigError.
+ * A perturbation's targets for checkpoints trained on `data` (stage I's meta.data): 'auto' is 'seen' when they have
+ * a pool of real codes (poolFitsData), else 'random'; an explicit 'seen' without one is a ConfigError.
  */
-function resolveTargets(toward: PerturbTargets | 'auto', data: unknown): PerturbTargets {
-  const fits = poolFitsData(data);
+function resolveTargets(toward: PerturbTargets | 'auto', data: unknown, ownPool: boolean): PerturbTargets {
+  const fits = poolFitsData(data, ownPool);
   if (toward === 'seen' && !fits) {
     throw new ConfigError('hyp.perturb(options.toward)', {
-      expected: "toward 'seen' only with checkpoints trained on Fashion-MNIST (its targets are Fashion-MNIST training images)",
-      received: `checkpoints trained on ${String(data)}`,
-      hint: "Leave toward at 'auto' or pass { toward: 'random' } to step toward random points.",
+      expected: "toward 'seen' only with checkpoints trained on Fashion-MNIST, or with the target pool stage-II training writes beside them",
+      received: `checkpoints trained on ${String(data)}, no target-pool file beside them`,
+      hint: "Retrain stage II (it writes the pool), leave toward at 'auto', or pass { toward: 'random' } to step toward random points.",
     });
   }
   return toward === 'auto' ? (fits ? 'seen' : 'random') : toward;
 }
 
 /**
- * The pipeline's request for n outputs per group of a plan, on checkpoints trained on `data` (stage I's meta.data),
+ * The pipeline's request for n outputs per group of a plan, on checkpoints trained on `data.data` (stage I's meta.data),
  * given the loaded pixels of the source and of every interpolate edit's other images.
  */
-export function pipelineRequest(s1: Stage1, p: HypPlan, data: unknown, n: number, pixels: Float32Array, others: Float32Array[], batch: number): HypRequest {
+export function pipelineRequest(s1: Stage1, p: HypPlan, data: { data: unknown; ownPool: boolean }, n: number, pixels: Float32Array, others: Float32Array[], batch: number): HypRequest {
   const edits = p.edits.map((e, i): PipelineEdit => {
     if (e.kind === 'interpolate') return { kind: 'interpolate', other: others[i], otherShots: e.otherShots, t: e.t, radius: e.radius };
-    return { kind: 'perturb', radius: e.radius, distance: e.distance, toward: resolveTargets(e.toward, data), seed: e.seed ?? mixSeed(p.seed, 1 + i) };
+    return { kind: 'perturb', radius: e.radius, distance: e.distance, toward: resolveTargets(e.toward, data.data, data.ownPool), seed: e.seed ?? mixSeed(p.seed, 1 + i) };
   });
   const seeds = { noise: mixSeed(p.seed, 0), decode: (from: number) => mixSeed(p.seed, from) };
   return { pixels, shots: p.shots, n, edits, strength: p.strength, ...sampleSettings(s1, p), batch, seeds, label: `hyp.sample(${n})` };

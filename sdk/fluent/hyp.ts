@@ -104,12 +104,12 @@ export class Hyp implements HypRunner {
   /** The loaded models and the pipeline's request for n outputs per group of `plan`. */
   private async request(plan: HypPlan, n: number, withStage2: boolean): Promise<{ m: HypModels; r: HypRequest }> {
     await ready();
-    const { stage1: s1, meta } = await loadStage1Of(this.spec);
-    const m = { s1, s2: withStage2 ? (await loadStage2Of(this.spec)).stage2 : undefined };
+    const { stage1: s1, meta, pool } = await loadStage1Of(this.spec);
+    const m = { s1, s2: withStage2 ? (await loadStage2Of(this.spec)).stage2 : undefined, pool };
     const pixels = await plan.source.load();
     const others: Float32Array[] = [];
     for (const [i, e] of plan.edits.entries()) if (e.kind === 'interpolate') others[i] = await e.other.load();
-    return { m, r: pipelineRequest(s1, plan, meta.data, n, pixels, others, this.spec.batchSize) };
+    return { m, r: pipelineRequest(s1, plan, { data: meta.data, ownPool: pool !== undefined }, n, pixels, others, this.spec.batchSize) };
   }
 
   /** @internal HypRunner: runs `.sample(n)`. */

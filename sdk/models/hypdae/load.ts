@@ -12,6 +12,7 @@ import type { LabelSource, Space } from './config';
 import type { Stage1 } from './stage1';
 import { Stage2, disposeStage2 } from './stage2';
 import { loadStage1, loadStage2, stage2Name } from './checkpoint';
+import { loadTargetPool } from './target-pool';
 
 /** Which stage II: trained in the ball or its Euclidean twin, on pseudo-labels or the real labels. */
 export interface Stage2Kind { space: Space; labels: LabelSource }
@@ -41,7 +42,12 @@ function checkFiles(where: string, base: string, what: string, hint: string): vo
   }
 }
 
-export interface Loaded1 { stage1: Stage1; meta: Record<string, unknown> }
+export interface Loaded1 {
+  stage1: Stage1;
+  meta: Record<string, unknown>;
+  /** Semantic codes of the perturbation targets written beside it by stage-II training (target-pool.ts), if any. */
+  pool?: Float32Array;
+}
 export interface Loaded2 { stage2: Stage2; meta: Record<string, unknown> }
 
 const cache1 = new Map<string, Promise<Loaded1>>();
@@ -69,7 +75,8 @@ export function loadStage1At(p: CheckpointPaths, ctx: LoadContext): Promise<Load
     checkFiles(ctx.where, p.stage1, 'stage-I checkpoint', `Run ${trainCommand(1, ctx.kind, p.dir)} (or --stage all)${ctx.hint(1)}`);
     await ready();
     const r = await loadStage1(p.stage1);
-    return { stage1: r.stage1, meta: r.meta as Record<string, unknown> };
+    const pool = loadTargetPool(p.stage1, r.stage1.config.stage1.codeDim);
+    return { stage1: r.stage1, meta: r.meta as Record<string, unknown>, ...(pool ? { pool } : {}) };
   });
 }
 

@@ -29,7 +29,12 @@ import { PerturbTargets, drawTargets, targetPoolCodes } from './target-pool';
 const SIDE = 32;
 const PX = SIDE * SIDE;
 
-export interface HypModels { s1: Stage1; s2?: Stage2 }
+export interface HypModels {
+  s1: Stage1;
+  s2?: Stage2;
+  /** Semantic codes of the perturbation targets 'seen' (default: the Fashion-MNIST pool of target-pool.ts). */
+  pool?: Float32Array;
+}
 
 /** An edit with everything resolved: the perturbation's targets and seed, the other images' pixels. */
 export type PipelineEdit =
@@ -143,7 +148,7 @@ export function outputCodes(m: HypModels, r: Pick<HypRequest, 'shots' | 'n' | 'e
   try {
     r.edits.forEach((e, i) => {
       if (e.kind === 'interpolate') others[i] = groupCodes(m.s1, s2, encodeAll(m.s1, e.other), e.otherShots);
-      if (e.kind === 'perturb' && e.toward === 'seen') others[i] = groupCodes(m.s1, s2, targetPoolCodes(m.s1), 1);
+      if (e.kind === 'perturb' && e.toward === 'seen') others[i] = groupCodes(m.s1, s2, m.pool ?? targetPoolCodes(m.s1), 1);
     });
     edited = tf.tidy(() => {
       let h = tf.gather(source, group) as tf.Tensor2D;

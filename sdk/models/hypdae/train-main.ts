@@ -108,7 +108,7 @@ export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeCo
     }
     const { stage1, meta } = await loadStage1(path.join(out, 'stage1'), config);
     if (!(meta as { complete?: boolean }).complete) log('warning: stage I checkpoint is not complete (training was paused); stage II uses it anyway.');
-    const r = await trainStage2({ config, stage1, images: data.images, labels: data.labels, outDir: out, log });
+    const r = await trainStage2({ config, stage1, images: data.images, labels: data.labels, dataName: data.name, outDir: out, log });
     r.stage2.linear.dispose();
     r.stage2.head.dispose();
   }

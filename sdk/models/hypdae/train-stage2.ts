@@ -13,11 +13,14 @@ import { Stage2, Stage2Batch, stage2Loss, classify, codeReconstructionLoss, crea
 import { codeRadii } from './edits';
 import { kmeans } from './kmeans';
 import { saveStage2, stage2Name } from './checkpoint';
+import { saveTargetPool } from './target-pool';
 
 export interface TrainStage2Options {
   config: HypdaeConfig;
   stage1: Stage1;
   images: Float32Array;
+  /** What the images are (stage I's meta.data): recorded with the target pool of their codes. */
+  dataName?: string;
   /** Real labels (used when config.stage2.labels is 'real'). */
   labels?: Int32Array;
   outDir: string;
@@ -46,6 +49,7 @@ export async function trainStage2(o: TrainStage2Options): Promise<{ stage2: Stag
   const codes = encodeAll(o.stage1, o.images);
   const d = config.stage1.codeDim;
   const n = codes.length / d;
+  await saveTargetPool(o.outDir, codes, d, o.dataName ?? 'unknown');
   let labels: Int32Array;
   let numClasses: number;
   if (c2.labels === 'real') {

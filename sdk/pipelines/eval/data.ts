@@ -12,6 +12,10 @@ export interface ImageSet {
 export interface FewShotData {
   inputs(classId: number, count: number): ImageSet | Promise<ImageSet>;
   reference(classId: number, inputCount: number): ImageSet | Promise<ImageSet>;
+  /** Whether the evaluator has the classes' ids among its classes (default true); else no recognisability. */
+  recognisable?: boolean;
+  /** What the images are, for the report (default: the protocol's Fashion-MNIST split T). */
+  name?: string;
 }
 
 /** Unseen classes of the protocol: Pullover, Shirt, Sneaker. */

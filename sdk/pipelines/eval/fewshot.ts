@@ -34,7 +34,7 @@ const KNOWN = ['methods', 'seeds', 'out', 'evaluator', 'data', 'classes', 'input
 async function classContext(ev: Evaluator, data: FewShotData, classId: number, k: number): Promise<ClassContext> {
   const inp = await data.inputs(classId, k);
   const ref = await data.reference(classId, k);
-  return { classId, side: inp.side, inputs: inp.images, inputFeatures: ev.embed(inp.images), referenceFeatures: ev.embed(ref.images) };
+  return { classId, recognisable: data.recognisable, side: inp.side, inputs: inp.images, inputFeatures: ev.embed(inp.images), referenceFeatures: ev.embed(ref.images) };
 }
 
 export async function runFewShotEval(opts: FewShotEvalOptions): Promise<FewShotReport> {
@@ -80,7 +80,7 @@ export async function runFewShotEval(opts: FewShotEvalOptions): Promise<FewShotR
     }
     bar.done();
     const r: FewShotReport = {
-      protocol: 'fewshot', commit: gitCommit(), backend: report.chosen ?? tf.getBackend(), seeds, classes,
+      protocol: 'fewshot', data: data.name ?? 'fashion-mnist:T', commit: gitCommit(), backend: report.chosen ?? tf.getBackend(), seeds, classes,
       inputsPerClass: k, outputsPerInput: m, n: { generatedPerClass: k * m, reference: refCounts },
       evaluator: { hash: ev.meta.hash as string | undefined, testAccuracy: ev.meta.testAccuracy },
       startedAt: new Date(t0).toISOString(), wallSeconds: (Date.now() - t0) / 1000, methods: results,

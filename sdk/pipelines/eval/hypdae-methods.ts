@@ -30,7 +30,7 @@ import { mixSeed } from '../../core/rng';
 import { recentre } from '../../data/recentre';
 import { LoadContext, Stage2Kind, checkpointPaths, loadStage1At, loadStage2At, releaseCheckpoints } from '../../models/hypdae/load';
 import { HypModels, HypRequest, PipelineEdit, generateImages } from '../../models/hypdae/pipeline';
-import type { PerturbTargets } from '../../models/hypdae/target-pool';
+import { type PerturbTargets, poolFitsData } from '../../models/hypdae/target-pool';
 import { FewShotMethod, FewShotRequest } from './method';
 import { registerFewShotMethod } from './registry';
 
@@ -69,14 +69,20 @@ const stage2Of = (kind: Kind): Stage2Kind | undefined =>
 const context = (kind: Stage2Kind): LoadContext => ({ where: 'hypdae eval', kind, hint: () => ', or pass --checkpoints DIR (a folder that has it).' });
 
 /** The checkpoints of one kind of method (stage II undefined for 'stochastic'), loaded once per process (load.ts). */
-async function stagesOf(dir: string, kind: Kind, loaded: Set<string>): Promise<HypModels> {
+async function stagesOf(dir: string, kind: Kind, targets: PerturbTargets, loaded: Set<string>): Promise<HypModels> {
   const k2 = stage2Of(kind);
   const p = checkpointPaths(dir, k2 ?? { space: 'hyperbolic', labels: 'pseudo' });
   loaded.add(p.stage1);
-  const { stage1: s1 } = await loadStage1At(p, context(k2 ?? { space: 'hyperbolic', labels: 'pseudo' }));
+  const { stage1: s1, meta, pool } = await loadStage1At(p, context(k2 ?? { space: 'hyperbolic', labels: 'pseudo' }));
   if (!k2) return { s1 };
+  if (targets === 'seen' && !poolFitsData(meta.data, pool !== undefined)) {
+    throw new ConfigError(`hypdae eval (${p.dir})`, {
+      expected: "--targets seen: checkpoints trained on Fashion-MNIST, or a target-pool file beside them (stage-II training writes it)",
+      received: `stage I trained on ${String(meta.data)}, no target pool`, hint: 'Retrain stage II, or pass --targets random.',
+    });
+  }
   loaded.add(p.stage2);
-  return { s1, s2: (await loadStage2At(p, context(k2))).stage2 };
+  return { s1, s2: (await loadStage2At(p, context(k2))).stage2, pool };
 }
 
 /** ρ = mean code radius of the Euclidean twin / of the hyperbolic (pseudo-label) stage II, from their meta. */
@@ -135,7 +141,7 @@ function methodFor(name: string, loaded: Loaded, batch: number, o: HypdaeMethods
   if (spec.kind === 'stochastic' && spec.value > 1) throw new ConfigError('hypdaeMethod(name)', { expected: 'a strength in (0, 1]', received: JSON.stringify(name) });
   let rho: number | undefined;
   return async (req) => {
-    const st = await stagesOf(loaded.dir, spec.kind, loaded.paths);
+    const st = await stagesOf(loaded.dir, spec.kind, o.targets ?? 'seen', loaded.paths);
     if (spec.kind === 'euclidean') rho ??= await euclideanRadiusRatio(loaded.dir);
     const out = generateImages(st, request(st, spec, req, inputs32(req), rho ?? 1, o, batch));
     return req.side === 32 ? out : recentre(out, req.count * req.outputsPerInput, 32, req.side);

@@ -5,3 +5,4 @@ export * from './registry';
 export * from './metrics-set';
 export * from './report';
 export * from './fewshot';
+export * from './folder-data';

@@ -19,6 +19,8 @@ export const SCORE_KEYS: (keyof FewShotScores)[] = ['fd', 'kid', 'diversity', 'i
 
 export interface ClassContext {
   classId: number;
+  /** False when the evaluator does not know the class: recognisability is then NaN (shown as —). */
+  recognisable?: boolean;
   side: number;
   /** The inputs' pixels and penultimate features. */
   inputs: Float32Array;
@@ -44,7 +46,7 @@ export function scoreClass(ev: Evaluator, ctx: ClassContext, generated: Float32A
       kid: kernelInceptionDistance(gen, ctx.referenceFeatures).mean,
       diversity: diversity(f.layers),
       identity: identity(gen, repeatRows(ctx.inputFeatures.data, nIn, ctx.inputFeatures.cols, outputsPerInput)),
-      recognisability: recognisability(f.logits, ctx.classId),
+      recognisability: ctx.recognisable === false ? NaN : recognisability(f.logits, ctx.classId),
       copyDistance: copyDistance({ data: generated, rows: gen.rows, cols: p }, repeatRows(ctx.inputs, nIn, p, outputsPerInput)),
     };
   } finally {

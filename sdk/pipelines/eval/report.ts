@@ -11,6 +11,8 @@ export interface FewShotMethodResult {
 
 export interface FewShotReport {
   protocol: 'fewshot';
+  /** The images scored (the protocol's 'fashion-mnist:T', or 'folder:<dir>'); reports before it lack it. */
+  data?: string;
   commit: string;
   backend: string;
   seeds: number[];
@@ -31,6 +33,7 @@ const HEAD: Record<keyof FewShotScores, string> = {
 
 function cell(k: keyof FewShotScores, mean: number, std: number, seeds: number): string {
   const digits = k === 'fd' ? 2 : 3;
+  if (!Number.isFinite(mean)) return '—';
   const m = mean.toFixed(digits);
   return seeds > 1 ? `${m} ± ${std.toFixed(digits)}` : m;
 }
