@@ -14,7 +14,6 @@ test.before(async () => { await ready(); });
 test('bench/hyperbolic.bench.ts: default export returns one timed row per core op', async () => {
   Object.assign(process.env, SMALL);
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const run = (require('../../bench/hyperbolic.bench') as typeof import('../../bench/hyperbolic.bench')).default;
     const rows = await run();
     assert.equal(rows.map((r) => r.name), NAMES);

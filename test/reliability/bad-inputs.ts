@@ -16,7 +16,6 @@ import { HypnestError } from '../../sdk/core/errors';
 import { saveCheckpoint, loadCheckpoint } from '../../sdk/core/checkpoint';
 import { perturb } from '../../sdk/hyperbolic/edits';
 import { ddimSample } from '../../sdk/diffusion/ddim';
-import { linearSchedule } from '../../sdk/diffusion/schedule';
 import { unetConfig } from '../../sdk/nn/unet-config';
 import { train } from '../../sdk/train/trainer';
 import { loadImage } from '../../sdk/data/image';
