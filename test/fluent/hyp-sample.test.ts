@@ -119,13 +119,23 @@ test('embed: perturbed codes sit at the requested radius; distance 0 is the code
   src.dispose();
 });
 
-test("perturb toward: 'auto' (default) is 'random' on folder-trained checkpoints and 'seen' (real Fashion-MNIST codes) on Fashion-MNIST ones", async () => {
+test("perturb toward: 'auto' (default) is 'seen' toward the folder's own codes (the pool stage-II training writes), 'random' without that pool, Fashion-MNIST codes on Fashion-MNIST checkpoints", async () => {
   const meta = JSON.parse(fs.readFileSync(path.join(dir, 'stage1.json'), 'utf8')).meta;
   assert.match(String(meta.data), /^folder:/, 'stage I records what it was trained on');
-  const auto = await h.encode(img()).perturb(4.5).embed(4);
+  assert.ok(fs.existsSync(path.join(dir, 'target-pool.json')), 'stage-II training writes the pool of its training codes');
+  const own = await h.encode(img()).perturb(4.5).embed(4);
+  const ownNamed = await h.encode(img()).perturb(4.5, { toward: 'seen' }).embed(4);
   const random = await h.encode(img()).perturb(4.5, { toward: 'random' }).embed(4);
-  assert.equal(auto.ball, random.ball, "'auto' is 'random' on a folder-trained checkpoint");
-  await rejectsTyped(() => h.encode(img()).perturb(4.5, { toward: 'seen' }).sample(1), ConfigError, "toward: 'random'");
+  assert.equal(own.ball, ownNamed.ball, "'auto' is 'seen' (the folder's own codes) when the pool is there");
+  assert.ok(JSON.stringify(own.ball.slice(1)) !== JSON.stringify(random.ball.slice(1)), 'own codes are other targets than random points');
+  // the same checkpoints without their pool: 'auto' falls back to random points, 'seen' has no codes to go to
+  const bare = fs.mkdtempSync(path.join(os.tmpdir(), 'hypnest-nopool-'));
+  for (const f of fs.readdirSync(dir).filter((n) => /^stage(1|2-hyperbolic-pseudo)\.(json|safetensors)$/.test(n))) fs.copyFileSync(path.join(dir, f), path.join(bare, f));
+  const hb = hyp.from({ dir: bare });
+  assert.equal((await hb.encode(img()).perturb(4.5).embed(4)).ball, random.ball, "'auto' is 'random' on a folder-trained checkpoint without a pool");
+  await rejectsTyped(() => hb.encode(img()).perturb(4.5, { toward: 'seen' }).sample(1), ConfigError, "toward: 'random'");
+  hb.dispose();
+  fs.rmSync(bare, { recursive: true, force: true });
   // the same checkpoints, declared trained on Fashion-MNIST (the files' hash covers the weights, not the meta)
   const fm = fs.mkdtempSync(path.join(os.tmpdir(), 'hypnest-fm-'));
   for (const f of fs.readdirSync(dir).filter((n) => /^stage(1|2-hyperbolic-pseudo)\.(json|safetensors)$/.test(n))) fs.copyFileSync(path.join(dir, f), path.join(fm, f));
