@@ -2,7 +2,7 @@
  * Progress reporting for every long loop (training, sampling, evaluation).
  * In a terminal: a cli-progress bar. In a notebook: whatever sink the display bridge installs
  * (an in-place updating display). Elsewhere (CI logs, pipes): a plain line every 10% or 10 s.
- * `HYPNEST_PROGRESS=0` silences it.
+ * `HYPNEST_PROGRESS=0` silences it for a process; `quietly(run)` (or setProgressQuiet) for a part of one, e.g. a notebook cell.
  */
 import { SingleBar } from 'cli-progress';
 
@@ -80,9 +80,26 @@ function lineLogger(label: string, total: number): Progress {
   };
 }
 
+let quietDepth = 0;
+
+/** Silences every progress report (true) until called with false; calls nest. */
+export function setProgressQuiet(quiet: boolean): void {
+  quietDepth = Math.max(0, quietDepth + (quiet ? 1 : -1));
+}
+
+/** Runs `run` with progress reports silenced (restored when it settles, also on error). */
+export async function quietly<T>(run: () => T | Promise<T>): Promise<T> {
+  setProgressQuiet(true);
+  try {
+    return await run();
+  } finally {
+    setProgressQuiet(false);
+  }
+}
+
 /** Starts reporting progress over `total` steps. */
 export function progress(label: string, total: number): Progress {
-  if (process.env.HYPNEST_PROGRESS === '0') return silent;
+  if (process.env.HYPNEST_PROGRESS === '0' || quietDepth > 0) return silent;
   if (sink) return sink.start(label, total);
   return process.stderr.isTTY ? terminalBar(label, total) : lineLogger(label, total);
 }

@@ -61,6 +61,13 @@ export class ImageBatch implements ImageArray {
     return { data: this.data.subarray(i * SIDE * SIDE, (i + 1) * SIDE * SIDE), shape: [SIDE, SIDE, 1], range: this.range };
   }
 
+  /** The images of group g (the n outputs of one input or k-shot group, in order), as image arrays (views). */
+  group(g: number): ImageArray[] {
+    const { groups, perGroup } = this.info;
+    if (!Number.isInteger(g) || g < 0 || g >= groups) throw new ValueError('ImageBatch.group(g)', { expected: `a group index in [0, ${groups})`, received: describe(g) });
+    return Array.from({ length: perGroup }, (_, j) => this.image(g * perGroup + j));
+  }
+
   /** Writes the PNG grid to `target` (must end in .png) atomically; returns the absolute path. */
   async save(target: string): Promise<string> {
     if (typeof target !== 'string' || path.extname(target).toLowerCase() !== '.png') {

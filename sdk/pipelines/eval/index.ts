@@ -6,3 +6,5 @@ export * from './metrics-set';
 export * from './report';
 export * from './fewshot';
 export * from './folder-data';
+export * from './hypdae-methods';
+export * from './folder-eval';

@@ -68,7 +68,7 @@ export function fewShotMarkdown(r: FewShotReport): string {
   const lines = [
     `# Few-shot evaluation`,
     '',
-    `commit \`${r.commit}\` · backend ${r.backend} · seeds ${r.seeds.join(', ')} · classes ${r.classes.join(', ')} · ` +
+    `${r.data ? `data ${r.data} · ` : ''}commit \`${r.commit}\` · backend ${r.backend} · seeds ${r.seeds.join(', ')} · classes ${r.classes.join(', ')} · ` +
       `${r.inputsPerClass} inputs × ${r.outputsPerInput} outputs = n ${r.n.generatedPerClass} per class · reference n (${refs}) · ` +
       `evaluator ${r.evaluator.hash?.slice(0, 12) ?? '?'} · wall ${r.wallSeconds.toFixed(1)} s · ${r.startedAt}`,
     '',

@@ -6,3 +6,4 @@ export { html, toMimeBundle, imageType, isSvg, PLOTLY_MIME, type MimeBundle, typ
 export { isFigure, figureHtml, standaloneHtml, figureSummary, plotlyJs, plotlyScriptTag, type FigureLike } from './plotly-html';
 export { notebookProgressSink, progressBundle, type ProgressState } from './progress-display';
 export { inNotebook, sendDisplay, simulateNotebook } from './tslab';
+export { table, type TableOptions, type Cell } from './table';
