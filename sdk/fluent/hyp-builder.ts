@@ -56,7 +56,7 @@ function integer(where: string, v: unknown, lo: number, hi: number): number {
   return v;
 }
 
-const RADIUS = 'a radius R > 0 (dist0 in the ball: at most ln 499 ≈ 6.2126 for c = 1, the float32 limit)';
+const RADIUS = 'a radius 0 < R ≤ maxRadius(c) (ln 499 ≈ 6.2126 for c = 1, the float32 limit; checked against the checkpoint at the terminal call)';
 
 export class HypBuilder {
   /** The frozen plan (printable; the pixels stay private inside the source). */

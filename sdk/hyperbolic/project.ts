@@ -30,17 +30,17 @@ export function project(x: PointLike, c: number): tf.Tensor {
   });
 }
 
-/** Throws ValueError unless 0 < R ≤ maxRadius(c) (R is a hyperbolic radius). */
-export function checkRadius(where: string, R: number, c: number): void {
+/** Throws ValueError unless 0 < R ≤ maxRadius(c) (R is a hyperbolic radius): the one radius check of the ball; `advice` ends the hint. */
+export function checkRadius(where: string, R: number, c: number, advice = ''): void {
   const max = maxRadius(c);
   if (typeof R !== 'number' || Number.isNaN(R) || R <= 0 || R > max * (1 + 1e-12)) {
     throw new ValueError(where, {
-      expected: `a radius 0 < R ≤ maxRadius(c) = ${max.toFixed(4)} (c = ${c})`,
+      expected: `a radius 0 < R ≤ maxRadius(c) = ${max.toFixed(4)} (c = ${c}; ln 499/√c, the float32 limit)`,
       received: describe(R),
       hint:
         typeof R === 'number' && R > max
-          ? `float32 projection keeps ‖x‖ ≤ (1 − 4e-3)/√c, so no point lies farther than ln(499)/√c from the origin; use R ≤ ${max.toFixed(4)}.`
-          : 'A radius must be a positive number (the origin has no direction to rescale along).',
+          ? `float32 projection keeps ‖x‖ ≤ (1 − 4e-3)/√c, so no point lies farther than ln(499)/√c from the origin; use R ≤ ${max.toFixed(4)}.${advice ? ` ${advice}` : ''}`
+          : `A radius must be a positive number (the origin has no direction to rescale along).${advice ? ` ${advice}` : ''}`,
     });
   }
 }

@@ -169,7 +169,7 @@ export function sdkCases(fx: Fixtures): { cases: SdkCase[]; cleanup: () => void 
 
   for (const R of [0, -1, 7, NaN]) {
     typed('hypdae', 'perturbCodes(stage2, h, { radius, distance: 1, seed: 0 })', `radius = ${R}`, () => perturbCodes(s2, h, { radius: R, distance: 1, seed: 0 }), 'ValueError',
-      ['perturbCodes(radius)', 'expected a radius 0 < R ≤ 6.2126', `received ${R}`, 'float32']);
+      ['perturbCodes(radius)', 'expected a radius 0 < R ≤ maxRadius(c) = 6.2126', `received ${R}`, 'float32']);
   }
   typed('hypdae', 'encodeSemantic(stage1, x)', 'a 28×28 image where 32×32 is expected', () => encodeSemantic(s1, keep(randomImages(1, 28, 2))), 'ShapeError',
     ['encodeSemantic(x)', 'images [B, 32, 32, 1]', 'received a float32 tensor of shape [1, 28, 28, 1]', 'Pad 28×28 images to 32×32']);

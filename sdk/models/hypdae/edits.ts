@@ -15,7 +15,7 @@ import { perturb, interpolate } from '../../hyperbolic/edits';
 import { gyromidpoint } from '../../hyperbolic/midpoint';
 import { dist0 } from '../../hyperbolic/dist';
 import { rescaleRaw } from '../../hyperbolic/rescale';
-import { maxRadius } from '../../hyperbolic/project';
+import { checkRadius } from '../../hyperbolic/project';
 import { randomUnitTangent } from '../../hyperbolic/random';
 import type { Stage2 } from './stage2';
 
@@ -27,12 +27,9 @@ function unit(x: tf.Tensor): tf.Tensor {
 
 /** The radius check of every code edit: 0 < R ≤ maxRadius(c) in the ball, R > 0 in the Euclidean twin. */
 export function checkCodeRadius(where: string, s: Stage2, R: number): void {
-  const max = isHyp(s) ? maxRadius(s.config.stage2.c) : Infinity;
-  if (typeof R !== 'number' || !(R > 0) || R > max * (1 + 1e-12)) {
-    const why = max === Infinity
-      ? 'The Euclidean twin accepts any positive radius.'
-      : `R is the hyperbolic distance from the origin; beyond ${max.toFixed(4)} the point's Euclidean norm rounds to the ball's edge in float32 and distances there are meaningless. Radii near 6 keep instance detail, near 3 keep only the category.`;
-    throw new ValueError(where, { expected: `a radius 0 < R ≤ ${max === Infinity ? '∞' : max.toFixed(4)}`, received: describe(R), hint: why });
+  if (isHyp(s)) return checkRadius(where, R, s.config.stage2.c, 'Radii near 6 keep instance detail, near 3 only the category.');
+  if (typeof R !== 'number' || !(R > 0) || !Number.isFinite(R)) {
+    throw new ValueError(where, { expected: 'a radius 0 < R < ∞ (‖h‖ in the Euclidean twin)', received: describe(R), hint: 'The Euclidean twin accepts any positive radius.' });
   }
 }
 
