@@ -16,6 +16,7 @@ import { splitG } from '../../data/splits';
 import { loadImageFolder } from '../../data/image-folder';
 import { NESTED_TINY, NestedOptions, nestedConfig } from './config';
 import { runName, trainNested, TrainNestedResult } from './train';
+import { disposeNested, loadNested } from './checkpoint';
 
 export interface NestedTrainOptions {
   levels: number;
@@ -32,6 +33,8 @@ export interface NestedTrainOptions {
   pixelSigma2?: number[];
   /** Condition level 1 on the class label (class-conditional generation). */
   classes?: boolean;
+  /** A trained nested checkpoint (path without extension) whose identically trained levels are taken over. */
+  reuse?: string;
 }
 
 export async function runNestedTraining(o: NestedTrainOptions): Promise<TrainNestedResult> {
@@ -60,7 +63,12 @@ export async function runNestedTraining(o: NestedTrainOptions): Promise<TrainNes
     process.stderr.write(stamped + '\n');
   };
   log(`nested train ${runName(config)} commit ${gitCommit()} backend ${tf.getBackend()} data ${data.name} (${data.n} images)`);
-  return trainNested({ config, images: data.images, labels: data.labels, root, minutes: o.minutes, log });
+  const reuse = o.reuse ? (await loadNested(o.reuse, 'Pass a checkpoint written by `hypnest train nested` (without .json).')).model : undefined;
+  try {
+    return await trainNested({ config, images: data.images, labels: data.labels, root, minutes: o.minutes, reuse, log });
+  } finally {
+    if (reuse) disposeNested(reuse);
+  }
 }
 
 export function nestedCommand(): Command {
@@ -68,6 +76,7 @@ export function nestedCommand(): Command {
     .description('train nested diffusion with L levels (feature encoder, latent MLP denoisers, pixel U-Net); resumable')
     .requiredOption('--levels <L>', 'number of levels, 1–5', (v) => positiveInt('--levels', v, '5'))
     .option('--classes', 'condition level 1 on the class label, with a learned null for guidance (class-conditional; run name L<L>-cond)')
+    .option('--reuse <checkpoint>', 'take over the levels of this trained model that would be trained identically (e.g. --classes --reuse assets/nested/L5/nested trains level 1 only)')
     .option('--markov', 'condition each level only on the next coarser one (ablation)')
     .option('--minutes <m>', 'time budget of this invocation (checkpoint and stop when spent)', (v) => positiveNumber('--minutes', v))
     .option('--out <dir>', 'output folder', 'assets/nested')

@@ -29,6 +29,12 @@ export interface TrainNestedOptions {
   /** Root folder (assets/nested). */
   root: string;
   minutes?: number;
+  /**
+   * A trained model whose levels are taken as they are wherever they would be trained identically: same config
+   * apart from `classes`, same encoder, and the level takes no class (e.g. levels 2…L of L<L> for L<L>-cond,
+   * which then trains level 1 alone).
+   */
+  reuse?: NestedModel;
   log?: (line: string) => void;
   checkpointEvery?: number;
 }
@@ -159,6 +165,18 @@ async function trainLevel(o: TrainNestedOptions, level: number, net: Network<unk
   return r.ema;
 }
 
+/** Why level l of `from` cannot stand in for level l of `c` with `encoder` (undefined: it can). */
+export function reuseMismatch(from: NestedModel, c: NestedConfig, encoder: Params, level: number): string | undefined {
+  if (condLayout(c, level).classWidth > 0) return 'it takes the class';
+  const strip = (x: NestedConfig) => JSON.stringify({ ...x, classes: 0 });
+  if (strip(from.config) !== strip(c)) return 'the configs differ apart from the classes';
+  for (const [k, v] of Object.entries(from.encoder)) {
+    const mine = encoder[k];
+    if (!mine || mine.size !== v.size || tf.tidy(() => tf.max(tf.abs(tf.sub(mine, v))).dataSync()[0]) !== 0) return `the encoders differ (${k})`;
+  }
+  return undefined;
+}
+
 /** Trains (or resumes) every part; writes <root>/<run>/nested when all levels are complete. */
 export async function trainNested(o: TrainNestedOptions): Promise<TrainNestedResult> {
   const c = o.config;
@@ -188,6 +206,14 @@ export async function trainNested(o: TrainNestedOptions): Promise<TrainNestedRes
       const net = createLevelNet(c, level);
       nets.push(net);
       log(`level ${level}/${c.levels}: ${level < c.levels ? `MLP denoiser of ${c.dims[level - 1]}-d latents` : 'U-Net denoiser of pixels'}, ${paramCount(net.params)} params`);
+      const why = o.reuse && reuseMismatch(o.reuse, c, encoderOnly(encoder), level);
+      if (o.reuse && !why) {
+        assignParams(net.params, o.reuse.nets[level - 1].params, `reuse level ${level}`);
+        log(`level ${level}: taken from the reused model (trained identically; no class input)`);
+        done.push(net.params);
+        continue;
+      }
+      if (o.reuse) log(`level ${level}: trained (not reused: ${why})`);
       const ema = await trainLevel(o, level, net, spaces, z, n, deadline, log);
       if (!ema) {
         log(`level ${level} not complete; rerun the same command to continue.`);

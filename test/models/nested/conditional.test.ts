@@ -6,7 +6,11 @@ import { condLayout, createLevelNet, defaultGuidance, disposeNested, generateNes
 import { oneHotLabels } from '../../../sdk/models/nested/model';
 import { runName } from '../../../sdk/models/nested/train';
 import { param } from '../../../sdk/nn/params';
-import { tinyNested } from './fixture';
+import { FIXTURE_ROOT, tinyNested } from './fixture';
+import { runNestedTraining } from '../../../sdk/models/nested/train-main';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 
 let cond: NestedModel;
 let uncond: NestedModel;
@@ -77,6 +81,27 @@ test('labels are refused by an unconditional model and checked against K and n',
   assert.throws(() => generateNested(uncond, { n: 2, guidance: defaultGuidance(3), sigma2: [0, 0], steps: 1, latentSteps: 1, seed: 0, labels: [0, 1] }), (e: unknown) => e instanceof ConfigError && /class-conditional/.test((e as Error).message));
   assert.throws(() => generateNested(cond, opts({ labels: [0, 1] })), (e: unknown) => e instanceof ValueError && /4 class labels/.test((e as Error).message));
   assert.throws(() => generateNested(cond, opts({ labels: [0, 1, 2, 10] })), (e: unknown) => e instanceof ValueError);
+});
+
+test('--reuse takes over the levels without a class input, trains level 1 alone', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hypnest-reuse-'));
+  try {
+    const plain = await tinyNested(2);
+    for (const ext of ['.json', '.safetensors']) fs.copyFileSync(path.join(FIXTURE_ROOT, 'encoder' + ext), path.join(root, 'encoder' + ext));
+    const r = await runNestedTraining({ levels: 2, classes: true, tiny: true, out: root, reuse: plain });
+    assert.ok(r.complete);
+    assert.ok(r.seconds.level1 !== undefined && r.seconds.level2 === undefined, JSON.stringify(r.seconds));
+    const a = (await loadNested(plain)).model;
+    const b = (await loadNested(r.file!)).model;
+    const same = (k: string) => Array.from(a.nets[1].params[k].dataSync()).every((v, i) => v === b.nets[1].params[k].dataSync()[i]);
+    assert.ok(Object.keys(a.nets[1].params).every(same));
+    assert.is(b.config.classes, 10);
+    assert.match(fs.readFileSync(path.join(root, 'L2-cond.log'), 'utf8'), /level 2: taken from the reused model/);
+    disposeNested(a);
+    disposeNested(b);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });
 
 test.run();
