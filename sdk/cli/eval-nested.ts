@@ -3,7 +3,8 @@
  *   L ∈ {1, 2, 3, 5} (each checkpoint's sampling defaults, decaying guidance), and at L = 5: no pixel guidance,
  *   constant guidance, Markov conditioning, the pixel level trained on blurred latents (L5-blur) at σ² ∈ {0, 0.5, 1},
  *   the vector-only pixel level at L = 3 and 5 (when their checkpoints exist), the pixel level given real latents
- *   (a diagnostic) — and, with --sigma-search, the greedy σ search. Only the checkpoints of the chosen
+ *   (a diagnostic), class-conditional L = 1 and 5 (L1-cond, L5-cond: FD against T and recognisability of the
+ *   requested class) — and, with --sigma-search, the greedy σ search. Only the checkpoints of the chosen
  *   configurations are loaded.
  */
 import * as fs from 'fs';
@@ -33,7 +34,7 @@ export function evalNestedCommand(): Command {
       const { writeJsonAtomic } = await import('../core/atomic');
       const has = (run: string) => fs.existsSync(path.join(o.root, run, 'nested.json'));
       // Every configuration names the run (checkpoint folder) it samples; only the chosen runs are loaded.
-      type Planned = { name: string; run: string; guidance?: number[]; sigma2?: number[]; realLatents?: boolean; latentStepsFactor?: number };
+      type Planned = { name: string; run: string; guidance?: number[]; sigma2?: number[]; realLatents?: boolean; latentStepsFactor?: number; classes?: boolean };
       const plan: Planned[] = [];
       /** Decaying latent guidance ×4 of the default, none at the pixels: the best of a sweep at n = 500 (assets/nested/sweeps/guidance.md). */
       const TUNED = [3, 2.5, 2, 1.5, 1]; // guidance scales (1 = plain conditional, sdk/diffusion/guidance.ts)
@@ -57,6 +58,10 @@ export function evalNestedCommand(): Command {
       // diagnostic: the pixel level given real latents (of T images) instead of sampled ones
       plan.push({ name: 'L=5 real latents', run: 'L5', realLatents: true, guidance: TUNED });
       plan.push({ name: 'L=5 blur real latents', run: 'L5-blur', realLatents: true, sigma2: [0, 0, 0, 0], guidance: TUNED });
+      // class-conditional generation (`train nested --classes`): sample i asks for class i mod 10; w_1 guides the class
+      plan.push({ name: 'L=1 conditional', run: 'L1-cond', classes: true, guidance: [2] });
+      plan.push({ name: 'L=5 conditional', run: 'L5-cond', classes: true, guidance: [2, 1.4, 1.3, 1.2, 1.1] });
+      plan.push({ name: 'L=5 conditional tuned guidance', run: 'L5-cond', classes: true, guidance: [3, 2.5, 2, 1.5, 1] });
       const only = o.only?.split(',').map((s) => s.trim());
       const models = new Map<string, Promise<NestedModel>>();
       const load = (run: string) => {

@@ -8,11 +8,11 @@ import { splitT } from '../../sdk/data/splits';
 import { Evaluator } from '../../sdk/models/evaluator';
 import { loadNested, disposeNested, NestedModel } from '../../sdk/models/nested';
 import { gaussianStats } from '../../sdk/metrics/fd';
-import { runUnconditionalEval } from '../../sdk/pipelines/eval/unconditional';
+import { requestedClasses, runUnconditionalEval, unconditionalMarkdown } from '../../sdk/pipelines/eval/unconditional';
 import { latentFdPerDim, realLatents } from '../../sdk/pipelines/eval/latent-fd';
 import { tinyNested } from '../models/nested/fixture';
 import { rejectsTyped } from '../helpers/expect-error';
-import { ValueError } from '../../sdk/core/errors';
+import { ConfigError, ValueError } from '../../sdk/core/errors';
 
 let model: NestedModel;
 let ev: Evaluator;
@@ -68,6 +68,25 @@ test('the real-latents diagnostic holds every latent level at real latents and s
   assert.is(row.evaluationsPerImage, 2 * 2); // the guided pixel level only
   assert.ok(Number.isFinite(row.fd.mean));
   await rejectsTyped(() => runUnconditionalEval({ configs: [{ name: 'x', model, realLatents: true }], n: 400, batch: 100, evaluator: ev, reference }), ValueError, 'at least 400 real latents');
+});
+
+test('a conditional row asks for class i mod K, reports the recognisability of the requested class; refused on an unconditional model', async () => {
+  const ref = t();
+  const features = ev.embed(ref.images);
+  const reference = { features, stats: gaussianStats(features), name: 'T subset', images: ref.images };
+  const cond = (await loadNested(await tinyNested(2, false, true))).model;
+  try {
+    assert.equal(requestedClasses(10, 4, 8), [8, 9, 0, 1]);
+    const r = await runUnconditionalEval({ configs: [{ name: 'L=2 conditional', model: cond, steps: 2, latentSteps: 2, classes: true, guidance: [2, 1] }], n: 20, batch: 8, evaluator: ev, reference });
+    const row = r.rows[0];
+    assert.is(row.conditioning, 'all + class');
+    assert.ok(row.recognisability! >= 0 && row.recognisability! <= 1);
+    assert.is(row.evaluationsPerImage, 2 * 2 + 2); // level 1 guided by the class, pixels unguided
+    assert.match(unconditionalMarkdown(r), 'recog.');
+    await rejectsTyped(() => runUnconditionalEval({ configs: [{ name: 'x', model, classes: true }], n: 4, batch: 4, evaluator: ev, reference }), ConfigError, 'class-conditional');
+  } finally {
+    disposeNested(cond);
+  }
 });
 
 test.run();

@@ -71,7 +71,12 @@ export interface NestedConfig {
    * The latent levels must then be sampled at a σ² the pixel level was trained with (`sample.sigma2`).
    */
   readonly pixelSigma2Choices: readonly number[];
-  /** Probability of replacing all coarser latents by the learned null (for guidance). */
+  /**
+   * Class-conditional generation: the number of classes K whose one-hot label conditions level 1, the coarsest
+   * (finer levels follow the class through the latents they are conditioned on); 0 = unconditional.
+   */
+  readonly classes: number;
+  /** Probability of replacing a level's condition (coarser latents, or level 1's class) by the learned null (for guidance). */
   readonly condDrop: number;
   readonly schedule: { readonly kind: ScheduleKind; readonly trainSteps: number };
   readonly unet: Readonly<Partial<UNetConfig>>;
@@ -104,6 +109,7 @@ const BASE = {
   pixelSpatial: true,
   sigma2Choices: [0, 0.25, 0.5, 1],
   pixelSigma2Choices: [0],
+  classes: 0,
   condDrop: 0.1,
   schedule: { kind: 'linear' as ScheduleKind, trainSteps: 1000 },
   unet: { imageSize: 32, channels: 16, channelMults: [1, 2, 2], blocksPerLevel: 1 as const, attention: false, groups: 8 },
@@ -126,7 +132,7 @@ export const NESTED_TINY: NestedOptions = {
   sample: { steps: 3, latentSteps: 3 },
 };
 
-const KEYS = ['kind', 'levels', 'features', 'dims', 'conditioning', 'pixelSpatial', 'sigma2Choices', 'pixelSigma2Choices', 'condDrop', 'schedule', 'unet', 'mlp', 'encoder', 'latentTrain', 'pixelTrain', 'sample', 'seed'];
+const KEYS = ['kind', 'levels', 'features', 'dims', 'conditioning', 'pixelSpatial', 'sigma2Choices', 'pixelSigma2Choices', 'classes', 'condDrop', 'schedule', 'unet', 'mlp', 'encoder', 'latentTrain', 'pixelTrain', 'sample', 'seed'];
 
 /** Fills defaults (features and dims from `levels`), validates, freezes. */
 export function nestedConfig(o: NestedOptions = {}): NestedConfig {
@@ -154,8 +160,12 @@ export function nestedConfig(o: NestedOptions = {}): NestedConfig {
       throw new ConfigError(`nestedConfig(${k})`, { expected: 'a non-empty list of variances ≥ 0', received: describe(v) });
     }
   }
+  const classes = o.classes ?? BASE.classes;
+  if (!Number.isInteger(classes) || classes < 0 || classes > 1000) {
+    throw new ConfigError('nestedConfig(classes)', { expected: 'a number of classes in 0…1000 (0 = unconditional)', received: describe(classes) });
+  }
   const c: NestedConfig = {
-    kind: 'nested', levels, features, dims, conditioning, pixelSpatial, sigma2Choices, pixelSigma2Choices,
+    kind: 'nested', levels, features, dims, conditioning, pixelSpatial, sigma2Choices, pixelSigma2Choices, classes,
     condDrop: o.condDrop ?? BASE.condDrop,
     schedule: { ...BASE.schedule, ...o.schedule },
     unet: { ...BASE.unet, ...o.unet },
@@ -178,14 +188,29 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
-/** Width of the condition vector of level l (1-based): coarser latents used, then σ of those levels and of l. */
-export function condLayout(c: NestedConfig, level: number): { latentLevels: number[]; latentWidth: number; sigmaWidth: number } {
+export interface CondLayout {
+  /** The coarser latent levels this level is conditioned on. */
+  latentLevels: number[];
+  /** Width of those latents, then of the class one-hot (level 1 of a class-conditional model), then of the σ inputs. */
+  latentWidth: number;
+  classWidth: number;
+  sigmaWidth: number;
+  /** Width of the part that condition dropout replaces by the learned null (latents + class). */
+  dropWidth: number;
+}
+
+/**
+ * Layout of the condition vector of level l (1-based): [coarser latents used | class one-hot | σ of those levels
+ * and of l]. The latents come first, so their offsets do not depend on the class.
+ */
+export function condLayout(c: NestedConfig, level: number): CondLayout {
   const coarser = Array.from({ length: level - 1 }, (_, i) => i + 1);
   const latentLevels = c.conditioning === 'markov' ? coarser.slice(-1) : coarser;
   const latentWidth = latentLevels.reduce((a, l) => a + c.dims[l - 1], 0);
+  const classWidth = level === 1 ? c.classes : 0;
   // σ inputs: one per latent level used, plus this level's own σ if it is a latent level.
   const sigmaWidth = latentLevels.length + (level < c.levels ? 1 : 0);
-  return { latentLevels, latentWidth, sigmaWidth };
+  return { latentLevels, latentWidth, classWidth, sigmaWidth, dropWidth: latentWidth + classWidth };
 }
 
 /**
@@ -211,7 +236,7 @@ export function defaultGuidance(levels: number): number[] {
 export function formatNestedConfig(c: NestedConfig): string {
   const lv = c.features.map((f, i) => `${i + 1}:${f}→${c.dims[i]}`).join(' ');
   return [
-    `nested L=${c.levels} levels ${lv || '(none)'} ${c.levels}:pixels conditioning ${c.conditioning}`,
+    `nested L=${c.levels} levels ${lv || '(none)'} ${c.levels}:pixels conditioning ${c.conditioning}${c.classes ? `, level 1 class-conditional (${c.classes} classes)` : ''}`,
     `σ² choices [${c.sigma2Choices.join(', ')}] (pixel level's condition [${c.pixelSigma2Choices.join(', ')}]) cond-drop ${c.condDrop} schedule ${c.schedule.kind}/${c.schedule.trainSteps}`,
     `pixel unet ch ${c.unet.channels}×[${c.unet.channelMults?.join(',')}] attn ${c.unet.attention} spatial ${pixelSpatialLevel(c) ? `level ${pixelSpatialLevel(c)!.level} (${pixelSpatialLevel(c)!.map.join('×')})` : 'none'}; latent mlp ${c.mlp.width}×${c.mlp.depth}`,
     `train: encoder ${c.encoder.steps} steps × ${c.encoder.batchSize}; latents ${c.latentTrain.steps} × ${c.latentTrain.batchSize}; pixels ${c.pixelTrain.steps} × ${c.pixelTrain.batchSize}`,

@@ -1,8 +1,9 @@
 /**
  * The L networks of nested diffusion and how each is conditioned.
  *   level l < L: a residual-MLP denoiser of z̃_l ∈ R^{d_l};  level L: a U-Net denoiser of the image.
- *   cond_l = [ drop(z̃_k for the coarser levels k used) , σ_k of those levels , σ_l (latent levels only) ]
- * The latent part is replaced by the level's learned null ('null.latent') with probability condDrop while
+ *   cond_l = [ drop(z̃_k for the coarser levels k used , one-hot class y (level 1, class-conditional models)) ,
+ *              σ_k of those levels , σ_l (latent levels only) ]
+ * The dropped part is replaced by the level's learned null ('null.latent') with probability condDrop while
  * training, so every conditioned level supports classifier-free guidance; the σ part is never dropped.
  * Training targets are noised latents z̃_l = z_l + σ_l ε (the paper's blurred latents), σ²_l drawn per sample
  * (from `sigma2Choices`; the pixel level's conditions from `pixelSigma2Choices`).
@@ -11,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../core/rng';
-import { ShapeError, describe } from '../../core/errors';
+import { ShapeError, ValueError, describe } from '../../core/errors';
 import { Params, addParam, param, paramCount } from '../../nn/params';
 import { createMlpDenoiser } from '../../nn/mlp-denoiser';
 import { createUNet } from '../../nn/unet';
@@ -36,12 +37,12 @@ export interface NestedModel {
 
 /** A fresh network for level l (1-based), seeded. */
 export function createLevelNet(c: NestedConfig, level: number, seed = c.seed + level): Network<unknown> {
-  const { latentWidth, sigmaWidth } = condLayout(c, level);
-  const condDim = latentWidth + sigmaWidth;
+  const { dropWidth, sigmaWidth } = condLayout(c, level);
+  const condDim = dropWidth + sigmaWidth;
   const net = level < c.levels
     ? createMlpDenoiser({ dim: c.dims[level - 1], width: c.mlp.width, depth: c.mlp.depth, condDim }, seed)
     : createUNet({ ...c.unet, condDim, inChannels: 1 + (pixelSpatialLevel(c)?.map[2] ?? 0) }, seed);
-  if (latentWidth > 0) addParam(net.params, 'null.latent', [latentWidth], { normal: 0.02 }, new Rng(seed ^ 0x6e75));
+  if (dropWidth > 0) addParam(net.params, 'null.latent', [dropWidth], { normal: 0.02 }, new Rng(seed ^ 0x6e75));
   return net as Network<unknown>;
 }
 
@@ -91,20 +92,38 @@ export function sigmaTensor(c: NestedConfig, B: number, sigma2: readonly number[
   return tf.tensor2d(v, [B, Math.max(L1, 0)]);
 }
 
+/** One-hot rows [B, K] of class labels (each an integer in [0, K)). */
+export function oneHotLabels(labels: ArrayLike<number>, classes: number): tf.Tensor2D {
+  const B = labels.length;
+  const v = new Float32Array(B * classes);
+  for (let b = 0; b < B; b++) {
+    const y = labels[b];
+    if (!Number.isInteger(y) || y < 0 || y >= classes) {
+      throw new ValueError('class labels', { expected: `integers in [0, ${classes})`, received: `${describe(y)} at position ${b}` });
+    }
+    v[b * classes + y] = 1;
+  }
+  return tf.tensor2d(v, [B, classes]);
+}
+
 /**
  * The condition of level l from the (noised) latents of every latent level (entries for levels ≥ l are
- * ignored) and σ [B, L−1]. With `nullLatents`, the latent part is the learned null (the unconditional branch).
- * Returns undefined for a level with no condition (L = 1).
+ * ignored), σ [B, L−1] and, for level 1 of a class-conditional model, the one-hot labels [B, K]. With
+ * `nullCond`, or without labels where the level takes a class, the droppable part is the learned null (the
+ * unconditional branch). Returns undefined for a level with no condition (L = 1, unconditional).
  */
-export function levelCond(c: NestedConfig, net: Network<unknown>, level: number, latents: (tf.Tensor | undefined)[], sigma: tf.Tensor2D, nullLatents = false): tf.Tensor2D | undefined {
-  const { latentLevels, latentWidth, sigmaWidth } = condLayout(c, level);
-  if (latentWidth + sigmaWidth === 0) return undefined;
+export function levelCond(c: NestedConfig, net: Network<unknown>, level: number, latents: (tf.Tensor | undefined)[], sigma: tf.Tensor2D, nullCond = false, labels?: tf.Tensor2D): tf.Tensor2D | undefined {
+  const { latentLevels, latentWidth, classWidth, dropWidth, sigmaWidth } = condLayout(c, level);
+  if (dropWidth + sigmaWidth === 0) return undefined;
   return tf.tidy(() => {
     const B = sigma.shape[0];
     const parts: tf.Tensor[] = [];
-    if (latentWidth > 0) {
-      if (nullLatents) parts.push(tf.tile(tf.reshape(param(net.params, 'null.latent'), [1, latentWidth]), [B, 1]));
-      else parts.push(tf.concat(latentLevels.map((k) => latents[k - 1]!), 1));
+    if (dropWidth > 0) {
+      if (nullCond || (classWidth > 0 && !labels)) parts.push(tf.tile(tf.reshape(param(net.params, 'null.latent'), [1, dropWidth]), [B, 1]));
+      else {
+        if (latentWidth > 0) parts.push(...latentLevels.map((k) => latents[k - 1]!));
+        if (classWidth > 0) parts.push(labels!);
+      }
     }
     const sigIdx = [...latentLevels, ...(level < c.levels ? [level] : [])].map((k) => k - 1);
     if (sigIdx.length) parts.push(tf.gather(sigma, sigIdx, 1));
@@ -112,8 +131,11 @@ export function levelCond(c: NestedConfig, net: Network<unknown>, level: number,
   });
 }
 
-/** Training loss of level l on clean latents z (index l − 1, [B, d_l]) and images x [B, 32, 32, 1]. */
-export function levelLoss(c: NestedConfig, schedule: Schedule, net: Network<unknown>, spaces: readonly LatentSpace[], level: number, z: tf.Tensor2D[], x: tf.Tensor4D | undefined, rng: Rng): tf.Scalar {
+/**
+ * Training loss of level l on clean latents z (index l − 1, [B, d_l]), images x [B, 32, 32, 1] and, for a
+ * class-conditional model, one-hot labels [B, K].
+ */
+export function levelLoss(c: NestedConfig, schedule: Schedule, net: Network<unknown>, spaces: readonly LatentSpace[], level: number, z: tf.Tensor2D[], x: tf.Tensor4D | undefined, rng: Rng, labels?: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => {
     const B = (z[0] ?? x!).shape[0];
     const L1 = c.levels - 1;
@@ -121,10 +143,13 @@ export function levelLoss(c: NestedConfig, schedule: Schedule, net: Network<unkn
     const s2 = Array.from({ length: B * L1 }, () => choices[rng.int(choices.length)]);
     const sigma = tf.tensor2d(Float32Array.from(s2, Math.sqrt), [B, L1]);
     const noised = z.map((zk, k) => (k < level ? tf.add(zk, tf.mul(normalTensor(zk.shape, rng), tf.slice(sigma, [0, k], [B, 1]))) : undefined));
-    let cond = levelCond(c, net, level, noised, sigma);
-    const { latentWidth } = condLayout(c, level);
-    if (cond && latentWidth > 0 && c.condDrop > 0) {
-      const [lat, sig] = tf.split(cond, [latentWidth, cond.shape[1] - latentWidth], 1);
+    const { classWidth, dropWidth } = condLayout(c, level);
+    if (classWidth > 0 && labels?.shape[1] !== classWidth) {
+      throw new ShapeError(`nested level ${level} loss(labels)`, { expected: `one-hot labels [${B}, ${classWidth}]`, received: describe(labels) });
+    }
+    let cond = levelCond(c, net, level, noised, sigma, false, labels);
+    if (cond && dropWidth > 0 && c.condDrop > 0) {
+      const [lat, sig] = tf.split(cond, [dropWidth, cond.shape[1] - dropWidth], 1);
       cond = tf.concat([dropCond(lat, param(net.params, 'null.latent'), c.condDrop, rng), sig], 1) as tf.Tensor2D;
     }
     const target = level < c.levels ? noised[level - 1]! : x!;

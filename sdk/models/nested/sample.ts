@@ -15,7 +15,7 @@ import { ddimSample } from '../../diffusion/ddim';
 import { checkGuidanceScale, guided } from '../../diffusion/guidance';
 import { normalTensor, type Denoiser } from '../../diffusion/denoiser';
 import { condLayout } from './config';
-import { NestedModel, levelCond, levelDenoiser, sigmaTensor } from './model';
+import { NestedModel, levelCond, levelDenoiser, oneHotLabels, sigmaTensor } from './model';
 
 export interface GenerateOptions {
   n: number;
@@ -31,6 +31,12 @@ export interface GenerateOptions {
   eta?: number;
   /** η of the latent levels (default: the config's sample.latentEta, 1 = ancestral; see config.ts). */
   latentEta?: number;
+  /**
+   * Class of each sample (length n, integers in [0, K)) for a class-conditional model (`config.classes` = K): level 1
+   * is conditioned on it and its guidance weight w_1 guides the class. Omitted: samples from the learned null
+   * (the unconditional model). An unconditional model refuses labels.
+   */
+  labels?: readonly number[];
   /** Held latents per latent level (index l − 1): [n, d_l] or [1, d_l]; undefined = sample it. */
   fixed?: (tf.Tensor | undefined)[];
   progress?: boolean;
@@ -55,6 +61,15 @@ function check(m: NestedModel, o: GenerateOptions): void {
   o.guidance.forEach((s) => checkGuidanceScale('generate(guidance)', s));
   if (o.sigma2.length !== L - 1 || o.sigma2.some((s) => !(s >= 0) || !Number.isFinite(s))) {
     throw new ConfigError('generate(sigma)', { expected: `${L - 1} variances σ² ≥ 0 (one per latent level)`, received: `[${o.sigma2.join(', ')}]` });
+  }
+  if (o.labels !== undefined) {
+    const K = m.config.classes;
+    if (K === 0) {
+      throw new ConfigError('generate(labels)', { expected: 'a class-conditional model (trained with --classes)', received: 'an unconditional model', hint: 'Leave out the classes, or load a class-conditional checkpoint.' });
+    }
+    if (o.labels.length !== o.n || o.labels.some((y) => !Number.isInteger(y) || y < 0 || y >= K)) {
+      throw new ValueError('generate(labels)', { expected: `${o.n} class labels, integers in [0, ${K})`, received: describe(o.labels) });
+    }
   }
   for (const [k, s] of ['steps', 'latentSteps'].map((k) => [k, (o as unknown as Record<string, number>)[k]] as const)) {
     if (!Number.isInteger(s) || s < 1) throw new ValueError(`generate(${k})`, { expected: 'a positive integer', received: describe(s) });
@@ -86,9 +101,13 @@ export function generateNested(m: NestedModel, o: GenerateOptions): GenerateResu
         continue;
       }
       const net = m.nets[level - 1];
-      const cond = levelCond(c, net, level, latents, sigma);
+      const { classWidth, dropWidth } = condLayout(c, level);
+      const labels = classWidth > 0 && o.labels ? oneHotLabels(o.labels, classWidth) : undefined;
+      const cond = levelCond(c, net, level, latents, sigma, false, labels);
+      labels?.dispose();
       const w = o.guidance[level - 1];
-      const guide = cond !== undefined && condLayout(c, level).latentWidth > 0 && w !== 1;
+      // Nothing to guide at a level without a condition, or at a class level sampled without labels (null = null).
+      const guide = cond !== undefined && dropWidth > 0 && (classWidth === 0 || labels !== undefined) && w !== 1;
       let denoiser: Denoiser = levelDenoiser(c, net, level, m.spaces);
       let nullCond: tf.Tensor | undefined;
       if (guide) {

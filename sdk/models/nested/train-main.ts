@@ -1,5 +1,5 @@
 /**
- * `hypnest train nested --levels L [--markov] [--no-pixel-spatial] [--pixel-sigma2 LIST] [--minutes M] [--out assets/nested] [--images DIR] [--tiny]`:
+ * `hypnest train nested --levels L [--classes] [--markov] [--no-pixel-spatial] [--pixel-sigma2 LIST] [--minutes M] [--out assets/nested] [--images DIR] [--tiny]`:
  * trains a nested model with L levels on split G (all classes), resumable; the log goes to
  * <out>/<run>.log (and stderr) as it is written.
  */
@@ -16,6 +16,7 @@ import { splitG } from '../../data/splits';
 import { loadImageFolder } from '../../data/image-folder';
 import { NESTED_TINY, NestedOptions, nestedConfig } from './config';
 import { runName, trainNested, TrainNestedResult } from './train';
+import { disposeNested, loadNested } from './checkpoint';
 
 export interface NestedTrainOptions {
   levels: number;
@@ -30,14 +31,20 @@ export interface NestedTrainOptions {
   pixelSpatial?: boolean;
   /** σ² choices of the pixel level's condition while training (default [0]). */
   pixelSigma2?: number[];
+  /** Condition level 1 on the class label (class-conditional generation). */
+  classes?: boolean;
+  /** A trained nested checkpoint (path without extension) whose identically trained levels are taken over. */
+  reuse?: string;
 }
 
 export async function runNestedTraining(o: NestedTrainOptions): Promise<TrainNestedResult> {
   await ready();
+  const data = o.images ? await loadImageFolder(o.images, { size: 32, channels: 1 }) : splitG({ size: 32, ...(o.tiny ? { limit: 256 } : {}) });
   const base: NestedOptions = o.tiny ? NESTED_TINY : {};
   const config = nestedConfig({
     ...base,
     levels: o.levels,
+    classes: o.classes ? data.classNames.length : 0,
     conditioning: o.markov ? 'markov' : 'all',
     pixelSpatial: o.pixelSpatial ?? true,
     ...(o.pixelSigma2 ? { pixelSigma2Choices: o.pixelSigma2 } : {}),
@@ -55,15 +62,21 @@ export async function runNestedTraining(o: NestedTrainOptions): Promise<TrainNes
     fs.appendFileSync(logFile, stamped + '\n');
     process.stderr.write(stamped + '\n');
   };
-  const data = o.images ? await loadImageFolder(o.images, { size: 32, channels: 1 }) : splitG({ size: 32, ...(o.tiny ? { limit: 256 } : {}) });
   log(`nested train ${runName(config)} commit ${gitCommit()} backend ${tf.getBackend()} data ${data.name} (${data.n} images)`);
-  return trainNested({ config, images: data.images, root, minutes: o.minutes, log });
+  const reuse = o.reuse ? (await loadNested(o.reuse, 'Pass a checkpoint written by `hypnest train nested` (without .json).')).model : undefined;
+  try {
+    return await trainNested({ config, images: data.images, labels: data.labels, root, minutes: o.minutes, reuse, log });
+  } finally {
+    if (reuse) disposeNested(reuse);
+  }
 }
 
 export function nestedCommand(): Command {
   return new Command('nested')
     .description('train nested diffusion with L levels (feature encoder, latent MLP denoisers, pixel U-Net); resumable')
     .requiredOption('--levels <L>', 'number of levels, 1–5', (v) => positiveInt('--levels', v, '5'))
+    .option('--classes', 'condition level 1 on the class label, with a learned null for guidance (class-conditional; run name L<L>-cond)')
+    .option('--reuse <checkpoint>', 'take over the levels of this trained model that would be trained identically (e.g. --classes --reuse assets/nested/L5/nested trains level 1 only)')
     .option('--markov', 'condition each level only on the next coarser one (ablation)')
     .option('--minutes <m>', 'time budget of this invocation (checkpoint and stop when spent)', (v) => positiveNumber('--minutes', v))
     .option('--out <dir>', 'output folder', 'assets/nested')

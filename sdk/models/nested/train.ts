@@ -14,19 +14,27 @@ import { loadCheckpoint, saveCheckpoint } from '../../core/checkpoint';
 import { Params, assignParams, disposeParams, paramCount } from '../../nn/params';
 import type { Network } from '../../nn/network';
 import { train, stepRng } from '../../train/trainer';
-import { NestedConfig, formatNestedConfig, pixelSpatialLevel } from './config';
+import { NestedConfig, condLayout, formatNestedConfig, pixelSpatialLevel } from './config';
 import { encodeFeatures, encoderLoss, encoderOnly, initFeatureEncoder } from './encoder';
 import { LatentSpace, fitLatentSpace, projectLatent } from './latents';
-import { NestedModel, createLevelNet, levelLoss, nestedSchedule } from './model';
+import { NestedModel, createLevelNet, levelLoss, nestedSchedule, oneHotLabels } from './model';
 import { saveNested } from './checkpoint';
 
 export interface TrainNestedOptions {
   config: NestedConfig;
   /** n × 32 × 32 images in [−1, 1] (split G, all classes). */
   images: Float32Array;
+  /** The class of each image, integers in [0, config.classes) — required for a class-conditional config. */
+  labels?: ArrayLike<number>;
   /** Root folder (assets/nested). */
   root: string;
   minutes?: number;
+  /**
+   * A trained model whose levels are taken as they are wherever they would be trained identically: same config
+   * apart from `classes`, same encoder, and the level takes no class (e.g. levels 2…L of L<L> for L<L>-cond,
+   * which then trains level 1 alone).
+   */
+  reuse?: NestedModel;
   log?: (line: string) => void;
   checkpointEvery?: number;
 }
@@ -35,12 +43,13 @@ export interface TrainNestedResult { complete: boolean; file?: string; seconds: 
 
 /**
  * L<levels>, then -markov for Markov conditioning, -vector when the pixel level has a spatial latent it does not use,
- * -blur when the pixel level trains on noised (blurred) latents rather than clean ones (`pixelSigma2Choices` ≠ [0]).
+ * -blur when the pixel level trains on noised (blurred) latents rather than clean ones (`pixelSigma2Choices` ≠ [0]),
+ * -cond when level 1 is conditioned on the class (`classes` > 0).
  */
 export function runName(c: NestedConfig): string {
   const vector = !c.pixelSpatial && pixelSpatialLevel({ ...c, pixelSpatial: true });
   const blur = c.levels > 1 && c.pixelSigma2Choices.some((s) => s !== 0);
-  return `L${c.levels}${c.conditioning === 'markov' ? '-markov' : ''}${vector ? '-vector' : ''}${blur ? '-blur' : ''}`;
+  return `L${c.levels}${c.conditioning === 'markov' ? '-markov' : ''}${vector ? '-vector' : ''}${blur ? '-blur' : ''}${c.classes ? '-cond' : ''}`;
 }
 
 const P = 32 * 32;
@@ -121,10 +130,11 @@ async function trainLevel(o: TrainNestedOptions, level: number, net: Network<unk
   const pixel = level === c.levels;
   const tc = pixel ? c.pixelTrain : c.latentTrain;
   const schedule = nestedSchedule(c);
-  type Batch = { z: tf.Tensor2D[]; x?: tf.Tensor4D };
+  const classWidth = condLayout(c, level).classWidth;
+  type Batch = { z: tf.Tensor2D[]; x?: tf.Tensor4D; y?: tf.Tensor2D };
   const r = await train<Batch>({
     params: net.params,
-    lossFn: (b, ctx) => levelLoss(c, schedule, net, spaces, level, b.z, b.x, ctx.rng),
+    lossFn: (b, ctx) => levelLoss(c, schedule, net, spaces, level, b.z, b.x, ctx.rng, b.y),
     data: ({ step, seed }) => {
       let s = step;
       return {
@@ -134,7 +144,8 @@ async function trainLevel(o: TrainNestedOptions, level: number, net: Network<unk
           const idx = Array.from({ length: tc.batchSize }, () => rng.int(n));
           const zs = c.dims.map((d, k) => tf.tensor2d(randomRows(z[k], d, n, tc.batchSize, rng, idx), [tc.batchSize, d]));
           const x = pixel ? tf.tensor4d(randomRows(o.images, P, n, tc.batchSize, rng, idx), [tc.batchSize, 32, 32, 1]) : undefined;
-          return { done: false, value: { z: zs, ...(x ? { x } : {}) } };
+          const y = classWidth > 0 ? oneHotLabels(idx.map((i) => o.labels![i]), classWidth) : undefined;
+          return { done: false, value: { z: zs, ...(x ? { x } : {}), ...(y ? { y } : {}) } };
         },
       };
     },
@@ -154,12 +165,27 @@ async function trainLevel(o: TrainNestedOptions, level: number, net: Network<unk
   return r.ema;
 }
 
+/** Why level l of `from` cannot stand in for level l of `c` with `encoder` (undefined: it can). */
+export function reuseMismatch(from: NestedModel, c: NestedConfig, encoder: Params, level: number): string | undefined {
+  if (condLayout(c, level).classWidth > 0) return 'it takes the class';
+  const strip = (x: NestedConfig) => JSON.stringify({ ...x, classes: 0 });
+  if (strip(from.config) !== strip(c)) return 'the configs differ apart from the classes';
+  for (const [k, v] of Object.entries(from.encoder)) {
+    const mine = encoder[k];
+    if (!mine || mine.size !== v.size || tf.tidy(() => tf.max(tf.abs(tf.sub(mine, v))).dataSync()[0]) !== 0) return `the encoders differ (${k})`;
+  }
+  return undefined;
+}
+
 /** Trains (or resumes) every part; writes <root>/<run>/nested when all levels are complete. */
 export async function trainNested(o: TrainNestedOptions): Promise<TrainNestedResult> {
   const c = o.config;
   const n = o.images.length / P;
   if (!Number.isInteger(n) || n < Math.max(c.pixelTrain.batchSize, c.latentTrain.batchSize, c.encoder.batchSize)) {
     throw new ShapeError('trainNested(images)', { expected: 'n·1024 values (32×32 images), n ≥ every batch size', received: describe(o.images) });
+  }
+  if (c.classes > 0 && (o.labels?.length !== n || Array.from(o.labels).some((y) => !Number.isInteger(y) || y < 0 || y >= c.classes))) {
+    throw new ShapeError('trainNested(labels)', { expected: `${n} labels, integers in [0, ${c.classes}), for a class-conditional config`, received: describe(o.labels) });
   }
   const log = o.log ?? (() => undefined);
   const deadline = o.minutes !== undefined ? Date.now() + o.minutes * 60_000 : Infinity;
@@ -180,6 +206,14 @@ export async function trainNested(o: TrainNestedOptions): Promise<TrainNestedRes
       const net = createLevelNet(c, level);
       nets.push(net);
       log(`level ${level}/${c.levels}: ${level < c.levels ? `MLP denoiser of ${c.dims[level - 1]}-d latents` : 'U-Net denoiser of pixels'}, ${paramCount(net.params)} params`);
+      const why = o.reuse && reuseMismatch(o.reuse, c, encoderOnly(encoder), level);
+      if (o.reuse && !why) {
+        assignParams(net.params, o.reuse.nets[level - 1].params, `reuse level ${level}`);
+        log(`level ${level}: taken from the reused model (trained identically; no class input)`);
+        done.push(net.params);
+        continue;
+      }
+      if (o.reuse) log(`level ${level}: trained (not reused: ${why})`);
       const ema = await trainLevel(o, level, net, spaces, z, n, deadline, log);
       if (!ema) {
         log(`level ${level} not complete; rerun the same command to continue.`);

@@ -15,6 +15,7 @@ import { Evaluator } from '../../models/evaluator';
 import { splitT } from '../../data/splits';
 import { frechetFromStats, gaussianStats, GaussianStats } from '../../metrics/fd';
 import { kernelInceptionDistance } from '../../metrics/kid';
+import { recognisability } from '../../metrics/recognisability';
 import { NestedModel } from '../../models/nested/model';
 import { generateNested } from '../../models/nested/sample';
 import { defaultGuidance } from '../../models/nested/config';
@@ -36,6 +37,11 @@ export interface UncondConfig {
    * and sample only the pixels — what the pixel level makes of a perfect latent chain.
    */
   realLatents?: boolean;
+  /**
+   * Class-conditional generation (a model trained with --classes): sample i asks for class i mod K (balanced over
+   * the K classes, like T), and the row also reports the recognisability of the requested class.
+   */
+  classes?: boolean;
 }
 
 export interface UncondRow {
@@ -60,6 +66,8 @@ export interface UncondRow {
   levelSeconds: number[];
   /** True for a row whose latents were real (UncondConfig.realLatents). */
   realLatents?: boolean;
+  /** Conditional rows: the share of images the evaluator assigns to the requested class (mean over seeds). */
+  recognisability?: number;
   /** Per latent level: FD / d_l of the sampled latents against real T latents with the same σ (see latent-fd.ts); mean over seeds. */
   latentFd?: number[];
 }
@@ -122,6 +130,7 @@ export function sampleConfig(cfg: UncondConfig, n: number, seed: number, batch: 
     const fixed = real ? c.dims.map((_, l) => rows(l, i, m)) : undefined;
     const g = generateNested(cfg.model, {
       ...(fixed ? { fixed } : {}),
+      ...(cfg.classes ? { labels: requestedClasses(c.classes, m, i) } : {}),
       n: m, seed: seed * 1_000_003 + i,
       guidance: cfg.guidance ?? defaultGuidance(c.levels),
       sigma2: cfg.sigma2 ?? Array(c.levels - 1).fill(c.sample.sigma2),
@@ -137,6 +146,11 @@ export function sampleConfig(cfg: UncondConfig, n: number, seed: number, batch: 
     tick?.(m);
   }
   return { pixels, latents, evaluations, levelMs };
+}
+
+/** The classes asked for by a conditional row: sample i (counted from `offset`) asks for class i mod K. */
+export function requestedClasses(K: number, n: number, offset = 0): number[] {
+  return Array.from({ length: n }, (_, k) => (offset + k) % K);
 }
 
 export async function runUnconditionalEval(o: UncondEvalOptions): Promise<UncondReport> {
@@ -160,6 +174,10 @@ export async function runUnconditionalEval(o: UncondEvalOptions): Promise<Uncond
       const levelMs = Array(c.levels).fill(0);
       const sigma2 = [...(cfg.sigma2 ?? Array(c.levels - 1).fill(c.sample.sigma2))];
       const real = c.levels > 1 && ref.images ? realLatents(cfg.model, ref.images, sigma2) : undefined;
+      if (cfg.classes && c.classes === 0) {
+        throw new ConfigError(`runUnconditionalEval(${cfg.name})`, { expected: 'a class-conditional model for a conditional row', received: 'an unconditional model', hint: 'Train one with `hypnest train nested --levels L --classes`.' });
+      }
+      let recog = 0;
       if (cfg.realLatents && !real) throw new ConfigError(`runUnconditionalEval(${cfg.name})`, { expected: 'a model with latent levels and reference images (the default reference has them)', received: `L = ${c.levels}, reference images ${ref.images ? 'given' : 'missing'}` });
       const latentFd = Array(c.levels - 1).fill(0);
       for (const seed of seeds) {
@@ -169,17 +187,19 @@ export async function runUnconditionalEval(o: UncondEvalOptions): Promise<Uncond
         const f = ev.embed(s.pixels);
         fds.push(frechetFromStats(gaussianStats(f), ref.stats));
         kids.push(kernelInceptionDistance(f, ref.features).mean);
+        if (cfg.classes) recog += recognisability(ev.classify(s.pixels), requestedClasses(c.classes, n)) / seeds.length;
         if (real && !cfg.realLatents) latentFdPerDim(cfg.model, s.latents, real).forEach((v, l) => (latentFd[l] += v / seeds.length));
       }
       const total = n * seeds.length;
       rows.push({
-        name: cfg.name, levels: c.levels, conditioning: c.conditioning,
+        name: cfg.name, levels: c.levels, conditioning: `${c.conditioning}${c.classes ? ' + class' : ''}`,
         guidance: [...(cfg.guidance ?? defaultGuidance(c.levels))], sigma2,
         steps: cfg.steps ?? c.sample.steps, latentEta: cfg.latentEta ?? c.sample.latentEta, eta: cfg.eta ?? c.sample.eta, latentSteps: cfg.latentSteps ?? c.sample.latentSteps, n,
         fd: { mean: mean(fds), std: std(fds), perSeed: fds }, kid: { mean: mean(kids), std: std(kids), perSeed: kids },
         evaluationsPerImage: evals / total, secondsPerImage: ms / 1000 / total, levelSeconds: levelMs.map((x) => x / 1000 / total),
         ...(real && !cfg.realLatents ? { latentFd } : {}),
         ...(cfg.realLatents ? { realLatents: true } : {}),
+        ...(cfg.classes ? { recognisability: recog } : {}),
       });
     }
   } finally {
@@ -199,12 +219,14 @@ export function unconditionalMarkdown(r: UncondReport): string {
   const one = merged ? undefined : r.rows.find((x) => x.levels === 1);
   // ± std only where the row ran several seeds (merged reports mix one- and two-seed rows)
   const f = (x: { mean: number; std: number; perSeed?: number[] }, d = 2) => `${x.mean.toFixed(d)}${(x.perSeed?.length ?? r.seeds.length) > 1 ? ` ± ${x.std.toFixed(d)}` : ''}`;
+  const recog = r.rows.some((x) => x.recognisability !== undefined);
   const lines = [
     `Unconditional run · commit \`${r.commit}\` · backend ${r.backend} · seeds ${r.seeds.join(', ')} · n ${r.n} per seed · reference ${r.reference} · wall ${r.wallSeconds.toFixed(0)} s · ${r.startedAt}`,
     '',
-    `| configuration | L | cond. | guidance | σ² | latent η | pixel η | FD ↓ | KID ↓ |${one ? ' FD / FD(L=1) | cost / cost(L=1) |' : ''} evals/img | s/img | s/img per level | latent FD/d per level ↓ |`,
-    `|---|---:|---|---|---|---:|---:|---:|---:|${one ? '---:|---:|' : ''}---:|---:|---|---|`,
+    `| configuration | L | cond. | guidance | σ² | latent η | pixel η | FD ↓ | KID ↓ |${recog ? ' recog. ↑ |' : ''}${one ? ' FD / FD(L=1) | cost / cost(L=1) |' : ''} evals/img | s/img | s/img per level | latent FD/d per level ↓ |`,
+    `|---|---:|---|---|---|---:|---:|---:|---:|${recog ? '---:|' : ''}${one ? '---:|---:|' : ''}---:|---:|---|---|`,
     ...r.rows.map((x) => `| ${x.name} | ${x.levels} | ${x.conditioning} | [${x.guidance.join(', ')}] | [${x.sigma2.join(', ')}] | ${x.realLatents ? 'real latents' : x.levels > 1 ? (x.latentEta ?? 0) : '—'} | ${x.eta ?? 0} | ${f(x.fd)} | ${f(x.kid, 3)} |` +
+      `${recog ? ` ${x.recognisability?.toFixed(3) ?? '—'} |` : ''}` +
       `${one ? ` ${(x.fd.mean / one.fd.mean).toFixed(2)} | ${(x.secondsPerImage / one.secondsPerImage).toFixed(2)}× |` : ''}` +
       ` ${x.evaluationsPerImage.toFixed(0)} | ${x.secondsPerImage.toFixed(3)} | ${x.levelSeconds.map((s) => s.toFixed(3)).join(' / ')} | ${x.latentFd?.map((v) => v.toFixed(3)).join(' / ') ?? '—'} |`),
   ];

@@ -19,11 +19,12 @@ test('defaults follow L: features, SVD dims, decaying guidance', () => {
 
 test('condition layout: non-Markov uses every coarser level, Markov only the parent', () => {
   const all = nestedConfig({ levels: 5 });
-  assert.equal(condLayout(all, 1), { latentLevels: [], latentWidth: 0, sigmaWidth: 1 });
-  assert.equal(condLayout(all, 3), { latentLevels: [1, 2], latentWidth: 24, sigmaWidth: 3 });
-  assert.equal(condLayout(all, 5), { latentLevels: [1, 2, 3, 4], latentWidth: 120, sigmaWidth: 4 });
+  const noClass = { classWidth: 0 };
+  assert.equal(condLayout(all, 1), { latentLevels: [], latentWidth: 0, ...noClass, sigmaWidth: 1, dropWidth: 0 });
+  assert.equal(condLayout(all, 3), { latentLevels: [1, 2], latentWidth: 24, ...noClass, sigmaWidth: 3, dropWidth: 24 });
+  assert.equal(condLayout(all, 5), { latentLevels: [1, 2, 3, 4], latentWidth: 120, ...noClass, sigmaWidth: 4, dropWidth: 120 });
   const mk = nestedConfig({ levels: 5, conditioning: 'markov' });
-  assert.equal(condLayout(mk, 5), { latentLevels: [4], latentWidth: 64, sigmaWidth: 1 });
+  assert.equal(condLayout(mk, 5), { latentLevels: [4], latentWidth: 64, ...noClass, sigmaWidth: 1, dropWidth: 64 });
   assert.equal(condLayout(nestedConfig({ levels: 1 }), 1).latentWidth + condLayout(nestedConfig({ levels: 1 }), 1).sigmaWidth, 0);
 });
 

@@ -8,12 +8,12 @@ import { runNestedTraining } from '../../../sdk/models/nested/train-main';
 
 export const FIXTURE_ROOT = path.join(os.tmpdir(), 'hypnest-test-nested-v3');
 
-export async function tinyNested(levels = 3, markov = false): Promise<string> {
+export async function tinyNested(levels = 3, markov = false, classes = false): Promise<string> {
   await ready();
-  const file = path.join(FIXTURE_ROOT, `L${levels}${markov ? '-markov' : ''}`, 'nested');
+  const file = path.join(FIXTURE_ROOT, `L${levels}${markov ? '-markov' : ''}${classes ? '-cond' : ''}`, 'nested');
   if (!fs.existsSync(file + '.json')) {
     process.env.HYPNEST_PROGRESS = process.env.HYPNEST_PROGRESS ?? '0';
-    const r = await runNestedTraining({ levels, markov, tiny: true, out: FIXTURE_ROOT });
+    const r = await runNestedTraining({ levels, markov, classes, tiny: true, out: FIXTURE_ROOT });
     if (!r.complete) throw new Error('tiny nested training did not complete');
   }
   return file;
