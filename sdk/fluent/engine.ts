@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError, ValueError, describe } from '../core/errors';
 import { progress as startProgress, type Progress } from '../core/progress';
+import { RowRng } from '../core/rng';
 import { ddimSteps } from '../diffusion/ddim';
 import { guided } from '../diffusion/guidance';
 import { stochasticEncode } from '../diffusion/sdedit';
@@ -192,7 +193,7 @@ function decodeRows(s1: Stage1, z: tf.Tensor2D, noise: Noise, from: number, to: 
     const zs = tf.slice(z, [from, 0], [to - from, -1]);
     const xs = tf.slice(noise.x, [from, 0, 0, 0], [to - from, -1, -1, -1]);
     let out: Float32Array | undefined;
-    for (const step of ddimSteps(den, xs, s1.schedule, { steps: o.steps, cond: zs, eta: o.eta, seed: mixSeed(o.seed, from), clipX0: 1, startIndex: noise.startIndex })) {
+    for (const step of ddimSteps(den, xs, s1.schedule, { steps: o.steps, cond: zs, eta: o.eta, rng: new RowRng(o.seed, from, to - from), clipX0: 1, startIndex: noise.startIndex })) {
       bar.tick(1, { stage: 'decode', t: step.t });
       if (step.index === 0) out = tf.clipByValue(step.x, -1, 1).dataSync() as Float32Array;
     }

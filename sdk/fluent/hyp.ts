@@ -12,6 +12,7 @@
 import * as path from 'path';
 import * as util from 'util';
 import { ready } from '../core/backend';
+import { outOfMemory } from '../core/out-of-memory';
 import { ConfigError, ShapeError, checkOptions, describe } from '../core/errors';
 import { embedding, type Embedding } from './embed';
 import { HypPlan, Models, generate, needsStage2, outputCodes, sampleSettings } from './engine';
@@ -143,7 +144,12 @@ export class Hyp implements HypRunner {
     const { m, plan: p } = await this.models(needsStage2(plan), plan);
     plan = p;
     const { pixels, others } = await this.pixels(plan);
-    const data = generate(m, plan, n, pixels, others, this.spec.batchSize);
+    let data: Float32Array;
+    try {
+      data = generate(m, plan, n, pixels, others, this.spec.batchSize);
+    } catch (e) {
+      throw outOfMemory('hyp.sample(n)', e, `Use a smaller batchSize in hyp.from({ batchSize }) (now ${this.spec.batchSize}) or fewer outputs.`);
+    }
     const groups = plan.source.count / plan.shots;
     const settings = { ...sampleSettings(m.s1, plan), strength: plan.strength ?? 'DDIM inversion', seed: plan.seed, checkpoints: path.dirname(checkpointPaths(this.spec).stage1) };
     return ImageBatch.create(data, { groups, perGroup: n, seconds: (Date.now() - t0) / 1000, settings });
