@@ -78,7 +78,7 @@ export async function loadImage(input: string | Uint8Array, opts: ImageOptions =
   const { size, channels, fit } = imageOptions('loadImage', opts);
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) throw new ConfigError('loadImage(input)', { expected: 'a file path or the bytes of an image (Uint8Array)', received: describe(input) });
   if (typeof input === 'string') checkImageFile(input);
-  else if (input.length === 0) throw new DataError('loadImage(bytes)', { expected: 'the bytes of an image', received: 'an empty buffer' });
+  else if (input.length === 0) throw new DataError(`loadImage(${sourceName(input)})`, { expected: 'the bytes of an image', received: 'an empty buffer' });
   const name = sourceName(input);
   let raw: { data: Buffer; info: sharp.OutputInfo };
   try {

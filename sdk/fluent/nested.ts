@@ -65,7 +65,7 @@ function checkpointOf(p: NestedPlan): string {
 }
 
 function posInt(where: string, v: unknown, max: number, hint?: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) throw new ValueError(where, { expected: `an integer in [1, ${max}]`, received: describe(v), hint });
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) throw new ValueError(where, { expected: `a positive integer (at most ${max})`, received: describe(v), hint });
   return v;
 }
 
