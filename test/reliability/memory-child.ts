@@ -50,7 +50,9 @@ function report(what: string, n: number, t0: number, maxRssKB: number, smallEqua
   process.stdout.write(JSON.stringify({ what, n, seconds: (Date.now() - t0) / 1000, maxRssMB: Math.round(maxRssKB / 1024), smallEqual, tensorsLeft: tf.memory().numTensors - before }) + '\n');
 }
 
-main().catch((e) => {
-  process.stderr.write(`${e?.name}: ${e?.message}\n`);
-  process.exit(2);
-});
+if (require.main === module) {
+  main().catch((e) => {
+    process.stderr.write(`${e?.name}: ${e?.message}\n`);
+    process.exit(2);
+  });
+}
