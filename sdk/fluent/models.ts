@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ready } from '../core/backend';
 import { CheckpointError, ConfigError, checkOptions, describe } from '../core/errors';
+import { insideShippedAssets } from '../core/output-folder';
 import { assetPath } from '../core/paths';
 import { disposeParams } from '../nn/params';
 import { LabelSource, Space, hypdaeConfig } from '../models/hypdae/config';
@@ -64,7 +65,7 @@ export function checkpointPaths(s: ModelSpec): { stage1: string; stage2: string;
 
 function trainCommand(s: ModelSpec, stage: 1 | 2, dir: string): string {
   const flags = stage === 1 ? '--stage 1' : `--stage 2${s.space === 'euclidean' ? ' --space euclidean' : ''}${s.labels === 'real' ? ' --labels real' : ''}`;
-  return `npx hypnest train hypdae ${flags} --out ${dir}`;
+  return `npx hypnest train hypdae ${flags} --out ${dir}${insideShippedAssets(dir) ? ' --overwrite-shipped' : ''}`;
 }
 
 function checkFiles(base: string, what: string, hint: string): void {

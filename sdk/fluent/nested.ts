@@ -144,7 +144,11 @@ export class NestedBuilder {
     await ready();
     const file = checkpointOf(this.plan);
     if (!cache.has(file)) {
-      const p = loadNested(file, `Train it with \`npx hypnest train nested --levels ${this.plan.levels}${this.plan.markov ? ' --markov' : ''}\`, or pass another folder with nested.from(dir).`).then((r) => r.model);
+      const cmd = `npx hypnest train nested --levels ${this.plan.levels}${this.plan.markov ? ' --markov' : ''}`;
+      const hint = this.plan.dir
+        ? `Train it with \`${cmd} --out ${this.plan.dir}\`, or pass another folder with nested.from(dir).`
+        : `Train it with \`${cmd}\` (it writes runs/nested) and load it with nested.from('runs/nested'), or pass another folder with nested.from(dir).`;
+      const p = loadNested(file, hint).then((r) => r.model);
       cache.set(file, p);
       p.catch(() => cache.delete(file));
     }

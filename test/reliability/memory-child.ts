@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     const small = await hyp.fewShot(inputs.images, { perOutput: 4 }).perturb(5.5).steps(Number(b ?? 20)).sample();
     smallEqual = sameStart(big.data, small.data.subarray(0, 4 * 1024));
     hyp.dispose();
+    await new Promise((r) => setImmediate(r)); // hyp.dispose frees once its load promises settle
     report(what, n, t0, rss, smallEqual, before);
   }
 }

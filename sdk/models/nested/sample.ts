@@ -59,7 +59,7 @@ function check(m: NestedModel, o: GenerateOptions): void {
   }
   for (const [k, s] of ['steps', 'latentSteps'].map((k) => [k, (o as unknown as Record<string, number>)[k]] as const)) {
     if (!Number.isInteger(s) || s < 1 || s > m.schedule.T) {
-      throw new ValueError(`generate(${k})`, { expected: `an integer number of DDIM steps in [1, ${m.schedule.T}] (the schedule's T)`, received: describe(s), hint: `Use at most ${m.schedule.T} steps.` });
+      throw new ValueError(`generate(${k})`, { expected: `a positive integer number of DDIM steps ≤ ${m.schedule.T} (the schedule's T)`, received: describe(s), hint: `Use at most ${m.schedule.T} steps.` });
     }
   }
 }
