@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
+import { ConfigError, nearest } from '../core/errors';
 import { intList, nonNegative, positiveInt } from '../core/cli-args';
 import type { NestedModel } from '../models/nested/model';
 
@@ -63,6 +64,10 @@ export function evalNestedCommand(): Command {
       plan.push({ name: 'L=5 conditional', run: 'L5-cond', classes: true, guidance: [2, 1.4, 1.3, 1.2, 1.1] });
       plan.push({ name: 'L=5 conditional tuned guidance', run: 'L5-cond', classes: true, guidance: [3, 2.5, 2, 1.5, 1] });
       const only = o.only?.split(',').map((s) => s.trim());
+      const unknown = (only ?? []).filter((name) => name !== 'none' && !plan.some((x) => x.name === name));
+      if (unknown.length) {
+        throw new ConfigError('eval nested --only', { expected: `names among ${plan.map((x) => `'${x.name}'`).join(', ')} (or 'none')`, received: unknown.map((u) => JSON.stringify(u)).join(', '), hint: nearestHint(unknown[0], plan.map((x) => x.name)) });
+      }
       const models = new Map<string, Promise<NestedModel>>();
       const load = (run: string) => {
         if (!models.has(run)) models.set(run, loadNested(path.join(o.root, run, 'nested')).then((r) => r.model));
@@ -89,4 +94,9 @@ export function evalNestedCommand(): Command {
         for (const t of s.trials) console.log(`  level ${t.level}: σ² [${t.sigma2.join(', ')}] FD ${t.fd.toFixed(2)}`);
       }
     });
+}
+
+function nearestHint(name: string, known: string[]): string {
+  const near = nearest(name, known);
+  return near ? `Did you mean '${near}'?` : 'Leave --only out to run them all.';
 }

@@ -26,10 +26,11 @@ train
   .description('train the frozen evaluator CNN on split E (all classes); ≈ 11 min on wasm')
   .option('--epochs <n>', 'epochs', '8')
   .option('--seed <n>', 'seed', '0')
-  .option('--out <base>', 'checkpoint base path', 'assets/evaluator/evaluator')
-  .action(async (o: { epochs: string; seed: string; out: string }) => {
+  .option('--out <base>', 'checkpoint base path (its folder is locked while it trains)', 'runs/evaluator/evaluator')
+  .option('--overwrite-shipped', 'allow --out inside the shipped assets/ (replaces the evaluator every metric uses)')
+  .action(async (o: { epochs: string; seed: string; out: string; overwriteShipped?: boolean }) => {
     const { main: trainEvaluator } = await import('../models/evaluator/train-main');
-    await trainEvaluator(['--epochs', o.epochs, '--seed', o.seed, '--out', o.out]);
+    await trainEvaluator(['--epochs', o.epochs, '--seed', o.seed, '--out', o.out, ...(o.overwriteShipped ? ['--overwrite-shipped'] : [])]);
   });
 
 train.addCommand(hypdaeCommand());

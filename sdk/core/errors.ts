@@ -80,7 +80,10 @@ export function nearest(name: string, known: readonly string[]): string | undefi
 
 /** Throws ConfigError for any key of `options` not in `known`, suggesting the nearest known key. */
 export function checkOptions(where: string, options: object | undefined, known: readonly string[]): void {
-  if (!options) return;
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ConfigError(where, { expected: `an options object ({ ${known.slice(0, 3).map((k) => `${k}: …`).join(', ')} }) or nothing`, received: describe(options), hint: 'Leave the argument out to use the defaults.' });
+  }
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
     const near = nearest(key, known);

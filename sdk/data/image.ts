@@ -3,6 +3,7 @@
  * floats in [-1, 1], via sharp. Transparency is flattened onto black (the Fashion-MNIST background);
  * the aspect ratio is kept by padding with black ('contain') unless `fit` says otherwise.
  */
+import * as fs from 'fs';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, DataError, checkOptions, describe } from '../core/errors';
@@ -32,9 +33,52 @@ export function imageOptions(where: string, opts: ImageOptions): Required<ImageO
   return { size, channels, fit };
 }
 
+export type FileKind = 'file' | 'folder' | 'a named pipe (FIFO)' | 'a character device' | 'a block device' | 'a socket' | 'a broken symlink' | 'missing';
+
+/** What is at `p`, through symlinks (stat, never open: opening a FIFO blocks until a writer appears). */
+export function fileKind(p: string): FileKind {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(p);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+      throw new DataError(`reading ${p}`, { expected: 'a path that can be read', received: `${code ?? (e as Error).message}${code === 'ELOOP' ? ' (a symlink loop)' : code === 'ENAMETOOLONG' ? ' (the name is too long)' : ''}`, hint: 'Check the path and its permissions.' });
+    }
+    try {
+      return fs.lstatSync(p).isSymbolicLink() ? 'a broken symlink' : 'missing';
+    } catch {
+      return 'missing';
+    }
+  }
+  if (st.isFile()) return 'file';
+  if (st.isDirectory()) return 'folder';
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'a socket';
+}
+
+/** Largest image file read (a decompression bomb or a mistaken video is refused before decoding). */
+export const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
+
+/** Refuses what is not a readable regular image file, before anything opens it. */
+export function checkImageFile(file: string, caller?: string): void {
+  const where = caller ?? `loadImage(${file})`;
+  if (file === '') throw new DataError(caller ?? 'loadImage(path)', { expected: 'a file path', received: 'an empty string' });
+  const kind = fileKind(file);
+  if (kind === 'missing' || kind === 'a broken symlink') throw new DataError(where, { expected: 'a readable PNG/JPEG/WebP/TIFF/GIF image', received: kind === 'missing' ? `no such file${caller ? ` ${JSON.stringify(file)}` : ''}` : 'a symlink to nothing', hint: 'Check the path.' });
+  if (kind !== 'file') throw new DataError(where, { expected: 'a regular image file', received: caller ? `${JSON.stringify(file)}, ${kind}` : kind, hint: 'Pass the image file itself (reading a pipe or a device would block or never end).' });
+  const bytes = fs.statSync(file).size;
+  if (bytes > MAX_IMAGE_BYTES) throw new DataError(where, { expected: `an image file of at most ${MAX_IMAGE_BYTES / 2 ** 20} MB`, received: `${(bytes / 2 ** 20).toFixed(0)} MB`, hint: 'Downscale it first; the models use 32×32 images.' });
+}
+
 /** Decodes, resizes and scales one image; DataError naming the file if it is missing, truncated or corrupt. */
 export async function loadImage(input: string | Uint8Array, opts: ImageOptions = {}): Promise<Float32Array> {
   const { size, channels, fit } = imageOptions('loadImage', opts);
+  if (typeof input !== 'string' && !(input instanceof Uint8Array)) throw new ConfigError('loadImage(input)', { expected: 'a file path or the bytes of an image (Uint8Array)', received: describe(input) });
+  if (typeof input === 'string') checkImageFile(input);
+  else if (input.length === 0) throw new DataError(`loadImage(${sourceName(input)})`, { expected: 'the bytes of an image', received: 'an empty buffer' });
   const name = sourceName(input);
   let raw: { data: Buffer; info: sharp.OutputInfo };
   try {

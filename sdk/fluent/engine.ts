@@ -5,7 +5,7 @@
  * decode of rows [from, …): mixSeed(plan seed, from)).
  */
 import { ConfigError } from '../core/errors';
-import { mixSeed } from '../core/rng';
+import { RowRng, mixSeed } from '../core/rng';
 import type { HypRequest, PipelineEdit } from '../models/hypdae/pipeline';
 import { type PerturbTargets, poolFitsData } from '../models/hypdae/target-pool';
 import type { Stage1 } from '../models/hypdae/stage1';
@@ -58,6 +58,7 @@ export function pipelineRequest(s1: Stage1, p: HypPlan, data: { data: unknown; o
     if (e.kind === 'interpolate') return { kind: 'interpolate', other: others[i], otherShots: e.otherShots, t: e.t, radius: e.radius };
     return { kind: 'perturb', radius: e.radius, distance: e.distance, toward: resolveTargets(e.toward, data.data, data.ownPool), seed: e.seed ?? mixSeed(p.seed, 1 + i) };
   });
-  const seeds = { noise: mixSeed(p.seed, 0), decode: (from: number) => mixSeed(p.seed, from) };
+  // decode noise per row (RowRng): an output's image does not depend on how the outputs are batched
+  const seeds = { noise: mixSeed(p.seed, 0), decode: (from: number, count: number) => new RowRng(p.seed, from, count) };
   return { pixels, shots: p.shots, n, edits, strength: p.strength, ...sampleSettings(s1, p), batch, seeds, label: `hyp.sample(${n})` };
 }

@@ -12,6 +12,7 @@
 import * as path from 'path';
 import * as util from 'util';
 import { ready } from '../core/backend';
+import { outOfMemory } from '../core/out-of-memory';
 import { ConfigError, ShapeError, checkOptions, describe } from '../core/errors';
 import { embedding, type Embedding } from './embed';
 import { HypPlan, pipelineRequest, sampleSettings } from './engine';
@@ -116,7 +117,12 @@ export class Hyp implements HypRunner {
   async sample(plan: HypPlan, n: number): Promise<ImageBatch> {
     const t0 = Date.now();
     const { m, r } = await this.request(plan, n, needsStage2(plan));
-    const data = generateImages(m, r);
+    let data: Float32Array;
+    try {
+      data = generateImages(m, r);
+    } catch (e) {
+      throw outOfMemory('hyp.sample(n)', e, `Use a smaller batchSize in hyp.from({ batchSize }) (now ${this.spec.batchSize}) or fewer outputs.`);
+    }
     const groups = plan.source.count / plan.shots;
     const settings = { ...sampleSettings(m.s1, plan), strength: plan.strength ?? 'DDIM inversion', seed: plan.seed, checkpoints: path.dirname(checkpointPaths(this.spec).stage1) };
     return ImageBatch.create(data, { groups, perGroup: n, seconds: (Date.now() - t0) / 1000, settings });

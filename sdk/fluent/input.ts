@@ -11,7 +11,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { ShapeError, ValueError, describe } from '../core/errors';
-import { loadImage } from '../data/image';
+import { checkImageFile, fileKind, loadImage } from '../data/image';
+import { assertLive } from '../core/finite';
 import { recentre } from '../data/recentre';
 
 export const SIDE = 32;
@@ -107,6 +108,7 @@ function isImageArray(x: unknown): x is ImageArrayLike {
 /** Pixels (copied, checked, padded to 32) of any non-file input. */
 function arrayPixels(where: string, x: unknown): { pixels: Float32Array; count: number; kind: string } {
   if (x instanceof tf.Tensor) {
+    assertLive(where, x);
     const { count, side } = parseShape(where, x.shape);
     return { pixels: fromPixels(where, x.dataSync() as ArrayLike<number>, count, side), count, kind: 'tensor' };
   }
@@ -140,6 +142,7 @@ function arrayPixels(where: string, x: unknown): { pixels: Float32Array; count: 
 
 /** A file decoded to 32×32: as is when it is 32×32, else fitted into 28×28 and padded. */
 async function filePixels(file: string): Promise<Float32Array> {
+  checkImageFile(file); // again at load: the file may have changed since the builder was made
   let meta: { width?: number; height?: number } = {};
   try {
     meta = await sharp(file).metadata();
@@ -156,7 +159,11 @@ function frozenSource(count: number, label: string, load: () => Promise<Float32A
 
 /** The source of one image (ShapeError if the input holds several). */
 export function imageSource(where: string, x: ImageLike): ImageSource {
-  if (typeof x === 'string') return frozenSource(1, `file ${JSON.stringify(x)}`, () => filePixels(x));
+  if (typeof x === 'string') {
+    // a pipe, device or folder is refused now (reading it would block); a missing file only at the terminal call
+    if (!['file', 'missing', 'a broken symlink'].includes(fileKind(x))) checkImageFile(x, where);
+    return frozenSource(1, `file ${JSON.stringify(x)}`, () => filePixels(x));
+  }
   const { pixels, count, kind } = arrayPixels(where, x);
   if (count !== 1) throw new ShapeError(where, { expected: 'one image', received: `${count} images (${kind})`, hint: 'Use hyp.fewShot(images, …) for several.' });
   return frozenSource(1, `1 image (${kind})`, async () => pixels.slice());

@@ -18,6 +18,7 @@ import { ready } from '../core/backend';
 import { checkGuidanceScale } from '../diffusion/guidance';
 import { ConfigError, ShapeError, ValueError, describe } from '../core/errors';
 import { assetPath } from '../core/paths';
+import { checkSeed } from '../core/rng';
 import { NestedModel } from '../models/nested/model';
 import { loadNested, disposeNested } from '../models/nested/checkpoint';
 import { defaultGuidance } from '../models/nested/config';
@@ -65,10 +66,14 @@ function checkpointOf(p: NestedPlan): string {
   return path.resolve(p.dir ?? assetPath('nested'), `L${p.levels}${p.markov ? '-markov' : ''}`, 'nested');
 }
 
-function posInt(where: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ValueError(where, { expected: 'a positive integer', received: describe(v) });
+function posInt(where: string, v: unknown, max: number, hint?: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) throw new ValueError(where, { expected: `a positive integer (at most ${max})`, received: describe(v), hint });
   return v;
 }
+
+/** Upper bounds of finite but absurd requests (the schedules have 1,000 steps; 100,000 images are 400 MB of pixels). */
+const MAX_STEPS = 1000;
+const MAX_N = 100_000;
 
 export class NestedBuilder {
   readonly plan: NestedPlan;
@@ -105,12 +110,11 @@ export class NestedBuilder {
 
   /** DDIM steps of the pixel level (and, optionally, of the latent levels). */
   steps(n: number, latentSteps?: number): NestedBuilder {
-    return this.with({ steps: posInt('nested.steps(n)', n), ...(latentSteps !== undefined ? { latentSteps: posInt('nested.steps(latentSteps)', latentSteps) } : {}) });
+    return this.with({ steps: posInt('nested.steps(n)', n, MAX_STEPS, 'DDIM cannot take more steps than the schedule has (1,000).'), ...(latentSteps !== undefined ? { latentSteps: posInt('nested.steps(latentSteps)', latentSteps, MAX_STEPS, 'DDIM cannot take more steps than the schedule has (1,000).') } : {}) });
   }
 
   seed(s: number): NestedBuilder {
-    if (!Number.isInteger(s) || s < 0) throw new ValueError('nested.seed(s)', { expected: 'an integer ≥ 0', received: describe(s) });
-    return this.with({ seed: s });
+    return this.with({ seed: checkSeed('nested.seed(s)', s) });
   }
 
   /** Use the Markov-conditioned checkpoint (each level sees only the next coarser one). */
@@ -141,7 +145,11 @@ export class NestedBuilder {
     await ready();
     const file = checkpointOf(this.plan);
     if (!cache.has(file)) {
-      const p = loadNested(file, `Train it with \`npx hypnest train nested --levels ${this.plan.levels}${this.plan.markov ? ' --markov' : ''}\`, or pass another folder with nested.from(dir).`).then((r) => r.model);
+      const cmd = `npx hypnest train nested --levels ${this.plan.levels}${this.plan.markov ? ' --markov' : ''}`;
+      const hint = this.plan.dir
+        ? `Train it with \`${cmd} --out ${this.plan.dir}\`, or pass another folder with nested.from(dir).`
+        : `Train it with \`${cmd}\` (it writes runs/nested) and load it with nested.from('runs/nested'), or pass another folder with nested.from(dir).`;
+      const p = loadNested(file, hint).then((r) => r.model);
       cache.set(file, p);
       p.catch(() => cache.delete(file));
     }
@@ -168,7 +176,7 @@ export class NestedBuilder {
 
   /** n samples with every level's output and cost. */
   async trace(n = 1): Promise<NestedTrace> {
-    posInt('nested.generate(n)', n);
+    posInt('nested.generate(n)', n, MAX_N, 'Generate in several calls with different seeds, or save as you go.');
     const m = await this.load();
     const p = this.plan;
     const c = m.config;

@@ -84,7 +84,8 @@ export function assignParams(p: Params, values: Record<string, tf.Tensor>, where
     if (t.shape.join(',') !== v.shape.join(',')) {
       throw new ShapeError(`${where}(${k})`, { expected: `shape [${v.shape}]`, received: `shape [${t.shape}]` });
     }
-    v.assign(t.dtype === 'float32' ? t : tf.cast(t, 'float32'));
+    if (t.dtype === 'float32') v.assign(t);
+    else tf.tidy(() => v.assign(tf.cast(t, 'float32')));
   }
 }
 

@@ -174,6 +174,9 @@ export async function train<B>(o: TrainOptions<B>): Promise<TrainResult> {
     let images = 0;
     let smooth: number | undefined;
     while (step < o.steps) {
+      // one turn of the event loop between steps: a pending SIGINT/SIGTERM handler runs here (it asks the data
+      // iterator to end, so the loop stops after the step in flight and saves below)
+      await new Promise((resolve) => setImmediate(resolve));
       const next = it.next();
       if (next.done) break;
       const batch = next.value;

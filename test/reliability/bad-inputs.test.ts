@@ -12,9 +12,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../../sdk/core/backend';
 import '../../sdk/core/grad';
 import { ROOT } from './child-run';
+import { hostileCliCases, hostileFixtures, hostileSdkCases, type HostileFixtures } from './hostile-cases';
 import { catalogueMarkdown, catalogueSkeleton, cliCases, errorPart, makeFixtures, scrubber, outcomeOf, sdkCases, type CliCase, type Fixtures, type Outcome, type SdkCase } from './bad-inputs';
 
 let fx: Fixtures;
+let hx: HostileFixtures;
 const sdkResults: { c: SdkCase; o: Outcome }[] = [];
 const cliResults: { c: CliCase; status: number | null; stderr: string }[] = [];
 const TSX_CLI = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -22,18 +24,31 @@ const TSX_CLI = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 test.before(async () => {
   await ready();
   fx = await makeFixtures(fs.mkdtempSync(path.join(os.tmpdir(), 'hypnest-bad-')));
+  hx = await hostileFixtures(fx.dir);
 });
 
 test.after(() => fx?.dispose());
 
 test('SDK: every bad input raises its typed error with expected/received (and a hint); gaps are as documented', async () => {
   const before = tf.memory().numTensors;
-  const { cases, cleanup } = sdkCases(fx);
+  const base = sdkCases(fx);
+  const more = await hostileSdkCases(hx);
+  const cases = [...base.cases, ...more.cases];
+  const cleanup = async () => { base.cleanup(); await more.cleanup(); };
   const failures: string[] = [];
-  for (const c of cases) {
+  for (const [i, c] of cases.entries()) {
+    if (i === base.cases.length) await more.setup();
+    const tensors = tf.memory().numTensors - base.kept();
     const o = await outcomeOf(c.run);
     sdkResults.push({ c, o });
     const label = `${c.call} with ${c.input}`;
+    if (o.name === 'Hang') failures.push(`${label}: ${o.message} (a hang)`);
+    const left = tf.memory().numTensors - base.kept() - tensors;
+    if (left !== 0) failures.push(`${label}: leaked ${left} tensors`);
+    if (c.kind === 'ok') {
+      if (o.name || !c.check(o)) failures.push(`${label}: expected ${c.result}, got ${o.name ? `${o.name}: ${o.message}` : `returned ${o.returned}`}`);
+      continue;
+    }
     if (c.kind === 'gap') {
       if (!c.check(o)) failures.push(`${label}: documented as a gap (${c.happens}) but got ${o.name ? `${o.name}: ${o.message}` : `returned ${o.returned}`} — move it to the typed cases`);
       continue;
@@ -46,9 +61,9 @@ test('SDK: every bad input raises its typed error with expected/received (and a 
     if (c.hint && !o.hint) failures.push(`${label}: ${o.name} without a hint: ${o.message}`);
     for (const part of c.contains) if (!o.message!.includes(part)) failures.push(`${label}: "${o.message}" lacks "${part}"`);
   }
-  cleanup();
+  await cleanup();
   assert.equal(failures, []);
-  assert.ok(cases.length >= 35, `${cases.length} cases`);
+  assert.ok(cases.length >= 90, `${cases.length} cases`);
   assert.is(tf.memory().numTensors, before, 'the cases leave no tensor behind');
 });
 
@@ -66,7 +81,7 @@ function runCli(c: CliCase): Promise<{ status: number | null; stderr: string }> 
 }
 
 test('CLI: each bad input gives its documented exit status and stderr (typed errors: non-zero, Name: message, no stack trace)', async () => {
-  const cases = cliCases(fx);
+  const cases = [...cliCases(fx), ...hostileCliCases(hx)];
   const failures: string[] = [];
   const results: { status: number | null; stderr: string }[] = new Array(cases.length);
   // two at a time (the machine has two cores)
@@ -86,6 +101,7 @@ test('CLI: each bad input gives its documented exit status and stderr (typed err
     if (!c.gap && errorPart(stderr).split('\n').length > 2) failures.push(`${label}: the error takes more than two lines: ${shown}`);
   });
   assert.equal(failures, []);
+  assert.ok(sdkResults.length + cliResults.length >= 120, `${sdkResults.length + cliResults.length} cases in the catalogue`);
 });
 
 test('the catalogue: out/reliability/bad-inputs.md, and docs/bad-inputs.md says the same', () => {

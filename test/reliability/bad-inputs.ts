@@ -9,6 +9,7 @@
  * moves to the typed list.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
@@ -51,7 +52,9 @@ export interface Outcome {
 interface Base { area: string; call: string; input: string }
 export interface TypedCase extends Base { kind: 'typed'; run: () => unknown; error: ErrorName; contains: string[]; hint: boolean }
 export interface GapCase extends Base { kind: 'gap'; run: () => unknown; happens: string; fix: string; check: (o: Outcome) => boolean }
-export type SdkCase = TypedCase | GapCase;
+/** A careless input the SDK handles correctly (no error): `check` asserts the result is the right one. */
+export interface OkCase extends Base { kind: 'ok'; run: () => unknown; result: string; check: (o: Outcome) => boolean }
+export type SdkCase = TypedCase | GapCase | OkCase;
 
 export interface CliCase {
   /** hypnest arguments. */
@@ -127,21 +130,28 @@ export async function makeFixtures(dir: string): Promise<Fixtures> {
   };
 }
 
-/** Runs a call (sync or async), disposing what it returns; never throws. */
+/** Milliseconds a case may take before it counts as a hang. */
+export const CASE_TIMEOUT_MS = 60_000;
+
+/** Runs a call (sync or async) under CASE_TIMEOUT_MS, disposing what it returns; never throws. */
 export async function outcomeOf(run: () => unknown): Promise<Outcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${CASE_TIMEOUT_MS / 1000} s`), { name: 'Hang' })), CASE_TIMEOUT_MS); });
   try {
-    const r = await run();
-    const returned = r instanceof tf.Tensor ? `a tensor [${r.shape}] (${tf.tidy(() => tf.any(tf.isNaN(r)).dataSync()[0]) ? 'containing NaN' : 'finite'})` : typeof r === 'number' ? String(r) : typeof r;
+    const r = await Promise.race([Promise.resolve().then(run), hang]);
+    const returned = r instanceof tf.Tensor ? `a tensor [${r.shape}] (${tf.tidy(() => tf.any(tf.isNaN(r)).dataSync()[0]) ? 'containing NaN' : 'finite'})` : typeof r === 'number' || typeof r === 'string' ? String(r) : typeof r;
     tf.dispose(r as tf.TensorContainer);
     return { typed: false, returned };
   } catch (e) {
     const err = e as Error & Partial<HypnestError>;
     return { name: err?.name ?? typeof e, message: String(err?.message ?? e), typed: e instanceof HypnestError, expected: err.expected, received: err.received, hint: err.hint };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
 /** The SDK cases over the given fixtures (tensors they need are created here and freed by `cleanup`). */
-export function sdkCases(fx: Fixtures): { cases: SdkCase[]; cleanup: () => void } {
+export function sdkCases(fx: Fixtures): { cases: SdkCase[]; cleanup: () => void; kept: () => number } {
   const s1 = tinyStage1(0);
   const s2 = tinyStage2(0);
   const { net, denoiser, schedule } = tinyUNet(0);
@@ -226,7 +236,8 @@ export function sdkCases(fx: Fixtures): { cases: SdkCase[]; cleanup: () => void 
     disposeParams(net.params);
     ev.dispose();
   };
-  return { cases, cleanup };
+  // inputs some cases make as they run (kept here, freed by cleanup): not leaks
+  return { cases, cleanup, kept: () => owned.length };
 }
 
 function withEnv<T>(key: string, value: string, fn: () => T): T {
@@ -262,7 +273,7 @@ export function cliCases(fx: Fixtures): CliCase[] {
     { input: 'a pixel EMA decay of 1.5', args: ['train', 'nested', '--levels', '2', '--tiny', '--pixel-ema', '1.5', '--out', out], exit: 2, contains: ['ConfigError: --pixel-ema: expected a number strictly between 0 and 1, received "1.5"'] },
     { input: 'a negative σ² for the pixel level', args: ['train', 'nested', '--levels', '2', '--tiny', '--pixel-sigma2', '0,-0.1', '--out', out], exit: 2, contains: ['ConfigError: --pixel-sigma2: expected a comma-separated list of finite numbers ≥ 0, received "0,-0.1"', 'For example: --pixel-sigma2 0,0.05'] },
     { input: 'a negative latent η', args: ['eval', 'nested', '--latent-eta', '-1'], exit: 2, contains: ['ConfigError: --latent-eta: expected a finite number ≥ 0, received "-1"', 'For example: --latent-eta 1'] },
-    { input: 'an output folder that cannot be created', args: ['train', 'hypdae', '--stage', '1', '--tiny', '--images', fx.goodFolder, '--out', path.join(fx.fileNotFolder, 'out')], exit: 1, contains: ['Error: ENOTDIR: not a directory', 'A part of the path is a file, not a folder'] },
+    { input: 'an output folder that cannot be created', args: ['train', 'hypdae', '--stage', '1', '--tiny', '--images', fx.goodFolder, '--out', path.join(fx.fileNotFolder, 'out')], exit: 2, contains: ['CheckpointError: train hypdae --out: expected a folder that can be created', 'A part of the path is a file, not a folder'] },
   ];
 }
 
@@ -275,7 +286,7 @@ export const NOT_COVERED: string[] = [];
  * same truncated file reads 'pngload: end of stream' or 'Unknown error').
  */
 export function scrubber(tmp: string, repo: string): (s: string) => string {
-  return (s) => s.split(tmp).join('<tmp>').split(repo).join('<repo>').replace(/an undecodable file \([^)]*\)/g, 'an undecodable file (<libvips message>)');
+  return (s) => s.split(tmp).join('<tmp>').split(path.join(os.tmpdir(), 'hypnest-test-nested-v3')).join('<nested fixture>').split(repo).join('<repo>').replace(/an undecodable file \([^)]*\)/g, 'an undecodable file (<libvips message>)');
 }
 
 /** The catalogue without its message columns (the last cell of each table row): what the docs check compares strictly. */
@@ -307,19 +318,27 @@ export function catalogueMarkdown(
   const lines = [
     '# Bad inputs and what they raise',
     '',
-    'Generated by `test/reliability/bad-inputs.test.ts` from the calls it makes; `HYPNEST_UPDATE_DOCS=1 npx uvu -r tsx/cjs test/reliability bad-inputs`',
+    'Generated by `test/reliability/bad-inputs.test.ts` (cases in bad-inputs.ts and hostile-cases.ts) from the calls it makes; `HYPNEST_UPDATE_DOCS=1 npx uvu -r tsx/cjs test/reliability bad-inputs`',
     'rewrites this file; the test fails when a case, an error class or an exit status differs from it, and says so when only',
     'a message text does. `<tmp>` is the test\'s temporary folder.',
     'Every SDK error is typed (sdk/core/errors.ts) and says what was expected, what was received and, where there is',
     'something to do, a hint. The command line prints a one-line error on stderr (`Name: message` for the SDK\'s errors, exit 2;',
     'commander\'s `error: …` for unknown options and commands, exit 1), without a stack trace. For the command line the',
     'table shows stderr from the error line on (log lines written before it are left out).',
+    `Every SDK case runs under a ${CASE_TIMEOUT_MS / 1000} s timeout (a hang fails the test) and must leave tf.memory().numTensors as it`,
+    'found it (a leak fails the test); every command under a 240 s timeout. `npm run docs:bad-inputs` regenerates this file.',
     '',
     '## SDK',
     '',
     '| area | call | bad input | error | message |',
     '|---|---|---|---|---|',
     ...sdk.filter((r) => r.c.kind === 'typed').map(({ c, o }) => `| ${c.area} | \`${cell(c.call)}\` | ${cell(c.input)} | ${o.name} | ${cell(scrub(o.message ?? ''))} |`),
+    '',
+    '## Handled: a careless input that gives the correct result',
+    '',
+    '| area | call | input | result |',
+    '|---|---|---|---|',
+    ...sdk.filter((r) => r.c.kind === 'ok').map(({ c }) => `| ${c.area} | \`${cell(c.call)}\` | ${cell(c.input)} | ${cell((c as OkCase).result)} |`),
     '',
     '## Command line (`hypnest …`, here `tsx sdk/cli/main.ts …`)',
     '',

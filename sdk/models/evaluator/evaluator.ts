@@ -44,17 +44,26 @@ export class Evaluator {
   static async load(basePath: string = EVALUATOR_CHECKPOINT()): Promise<Evaluator> {
     const hint = 'Train it with `npx tsx sdk/models/evaluator/train-main.ts` (see assets/evaluator/README.md).';
     const probe = await loadCheckpoint(basePath, { hint });
-    const config = evaluatorConfig(probe.config as Partial<EvaluatorConfig>);
-    const shapes = evaluatorParamShapes(config);
-    const expect = Object.fromEntries(Object.entries(shapes).map(([k, shape]) => [k, { shape, dtype: 'F32' }]));
-    const missing = Object.keys(expect).filter((k) => !probe.tensors[k]);
-    if (missing.length) {
-      tf.dispose(Object.values(probe.tensors));
-      throw new CheckpointError(`Evaluator.load(${basePath})`, { expected: 'the evaluator parameters', received: `missing ${missing.join(', ')}`, hint });
-    }
     const params: EvaluatorParams = {};
-    for (const k of Object.keys(shapes)) params[k] = tf.variable(probe.tensors[k], false);
-    tf.dispose(Object.values(probe.tensors));
+    let config: EvaluatorConfig;
+    try {
+      try {
+        config = evaluatorConfig(probe.config as Partial<EvaluatorConfig>);
+      } catch (e) {
+        throw new CheckpointError(`Evaluator.load(${basePath})`, { expected: 'an evaluator config', received: (e as Error).message, hint: 'Is this an evaluator checkpoint? Pass the one written by `hypnest train evaluator`.' });
+      }
+      const shapes = evaluatorParamShapes(config);
+      const bad = Object.keys(shapes).filter((k) => !probe.tensors[k] || probe.tensors[k].shape.join(',') !== shapes[k].join(','));
+      if (bad.length) {
+        throw new CheckpointError(`Evaluator.load(${basePath})`, { expected: 'the evaluator parameters', received: `missing or misshapen ${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', …' : ''}`, hint });
+      }
+      for (const k of Object.keys(shapes)) params[k] = tf.variable(probe.tensors[k], false);
+    } catch (e) {
+      tf.dispose(Object.values(params));
+      throw e;
+    } finally {
+      tf.dispose(Object.values(probe.tensors));
+    }
     return new Evaluator(config, params, { ...(probe.meta as object), hash: probe.hash });
   }
 

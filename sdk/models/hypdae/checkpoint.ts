@@ -7,8 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { saveCheckpoint, loadCheckpoint } from '../../core/checkpoint';
-import { CheckpointError, describe } from '../../core/errors';
-import { Params, assignParams } from '../../nn/params';
+import { CheckpointError, HypnestError, describe } from '../../core/errors';
+import { Params, assignParams, disposeParams } from '../../nn/params';
 import { HypdaeConfig, LabelSource, Space, Stage1Config, Stage2Config, SampleConfig, hypdaeConfig } from './config';
 import { Stage1, createStage1 } from './stage1';
 import { Stage2, createStage2 } from './stage2';
@@ -39,23 +39,40 @@ function check(path: string, got: { model?: unknown }, model: string): void {
   }
 }
 
-async function assignFrom(path: string, params: Params, tensors: Record<string, tf.Tensor>): Promise<void> {
-  const extra = Object.keys(tensors).filter((k) => !(k in params));
+/**
+ * Builds the model from a loaded checkpoint and assigns its tensors; every tensor loaded or created is freed if
+ * anything fails (a checkpoint of another model, a config that does not build, a missing or extra tensor).
+ */
+function build<M extends { params: Params }>(path: string, c: { tensors: Record<string, tf.Tensor> }, make: () => M): M {
+  let m: M | undefined;
   try {
+    try {
+      m = make();
+    } catch (e) {
+      throw e instanceof HypnestError && !(e instanceof CheckpointError)
+        ? new CheckpointError(`load(${path})`, { expected: 'a stored config that builds the model', received: e.message, hint: 'The json was edited or written by another version; save the checkpoint again.' })
+        : e;
+    }
+    const extra = Object.keys(c.tensors).filter((k) => !(k in m!.params));
     if (extra.length) throw new CheckpointError(`load(${path})`, { expected: 'only the model\'s tensors', received: `unexpected: ${extra.slice(0, 5).join(', ')}` });
-    assignParams(params, tensors, `load(${path})`);
+    assignParams(m.params, c.tensors, `load(${path})`);
+    return m;
+  } catch (e) {
+    if (m) disposeParams(m.params);
+    throw e;
   } finally {
-    tf.dispose(Object.values(tensors));
+    tf.dispose(Object.values(c.tensors));
   }
 }
 
 /** Loads stage I; with `expected`, its stage1/sample config must equal the stored one. */
 export async function loadStage1(path: string, expected?: HypdaeConfig): Promise<{ stage1: Stage1; meta: object }> {
   const c = await loadCheckpoint(path, expected ? { config: stage1Stored(expected) } : {});
-  check(path, c.config as Stage1Stored, 'hypdae-stage1');
   const st = c.config as Stage1Stored;
-  const s = createStage1(hypdaeConfig({ stage1: st.stage1, sample: st.sample }));
-  await assignFrom(path, s.params, c.tensors);
+  const s = build(path, c, () => {
+    check(path, st, 'hypdae-stage1');
+    return createStage1(hypdaeConfig({ stage1: st.stage1, sample: st.sample }));
+  });
   return { stage1: s, meta: c.meta };
 }
 
@@ -63,17 +80,15 @@ export async function loadStage1(path: string, expected?: HypdaeConfig): Promise
 export async function loadStage2(path: string, config: HypdaeConfig, expected?: Stage2Config): Promise<{ stage2: Stage2; meta: object }> {
   const c = await loadCheckpoint(path);
   const st = c.config as Stage2Stored;
-  check(path, st, 'hypdae-stage2');
-  if (st.codeDim !== config.stage1.codeDim) {
-    tf.dispose(Object.values(c.tensors));
-    throw new CheckpointError(`loadStage2(${path})`, { expected: `codes of width ${config.stage1.codeDim} (the stage-I config)`, received: `codeDim ${st.codeDim}` });
-  }
-  if (expected && JSON.stringify(expected) !== JSON.stringify(st.stage2)) {
-    tf.dispose(Object.values(c.tensors));
-    throw new CheckpointError(`loadStage2(${path})`, { expected: `stage2 ${JSON.stringify(expected)}`, received: JSON.stringify(st.stage2), hint: 'Load with the stored config, or retrain stage II.' });
-  }
-  const full = hypdaeConfig({ stage1: config.stage1, sample: config.sample, stage2: st.stage2 });
-  const s = createStage2(full, st.numClasses);
-  await assignFrom(path, s.params, c.tensors);
+  const s = build(path, c, () => {
+    check(path, st, 'hypdae-stage2');
+    if (st.codeDim !== config.stage1.codeDim) {
+      throw new CheckpointError(`loadStage2(${path})`, { expected: `codes of width ${config.stage1.codeDim} (the stage-I config)`, received: `codeDim ${st.codeDim}` });
+    }
+    if (expected && JSON.stringify(expected) !== JSON.stringify(st.stage2)) {
+      throw new CheckpointError(`loadStage2(${path})`, { expected: `stage2 ${JSON.stringify(expected)}`, received: JSON.stringify(st.stage2), hint: 'Load with the stored config, or retrain stage II.' });
+    }
+    return createStage2(hypdaeConfig({ stage1: config.stage1, sample: config.sample, stage2: st.stage2 }), st.numClasses);
+  });
   return { stage2: s, meta: c.meta };
 }

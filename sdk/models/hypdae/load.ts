@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ready } from '../../core/backend';
 import { CheckpointError } from '../../core/errors';
+import { insideShippedAssets } from '../../core/output-folder';
 import { disposeParams } from '../../nn/params';
 import type { LabelSource, Space } from './config';
 import type { Stage1 } from './stage1';
@@ -32,7 +33,7 @@ export function checkpointPaths(dir: string, kind: Stage2Kind, explicit: { stage
 /** The command that writes a missing checkpoint. */
 export function trainCommand(stage: 1 | 2, kind: Stage2Kind, dir: string): string {
   const flags = stage === 1 ? '--stage 1' : `--stage 2${kind.space === 'euclidean' ? ' --space euclidean' : ''}${kind.labels === 'real' ? ' --labels real' : ''}`;
-  return `npx hypnest train hypdae ${flags} --out ${dir}`;
+  return `npx hypnest train hypdae ${flags} --out ${dir}${insideShippedAssets(dir) ? ' --overwrite-shipped' : ''}`;
 }
 
 function checkFiles(where: string, base: string, what: string, hint: string): void {

@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError, ValueError } from '../../core/errors';
 import { progress as startProgress, type Progress } from '../../core/progress';
-import { mixSeed } from '../../core/rng';
+import { Rng, mixSeed } from '../../core/rng';
 import { ddimSteps } from '../../diffusion/ddim';
 import { guided } from '../../diffusion/guidance';
 import { stochasticEncode } from '../../diffusion/sdedit';
@@ -63,8 +63,11 @@ export interface HypRequest {
   readonly eta: number;
   /** Images per network call. */
   readonly batch: number;
-  /** Seed of the fresh stochastic encodings (with `strength`), and of the decode of rows [from, from + batch). */
-  readonly seeds: { readonly noise: number; readonly decode: (from: number) => number };
+  /**
+   * Seed of the fresh stochastic encodings (with `strength`), and the seed (or the random stream, e.g. a RowRng
+   * whose rows do not depend on the batch split) of the decode of rows [from, from + count).
+   */
+  readonly seeds: { readonly noise: number; readonly decode: (from: number, count: number) => number | Rng };
   /** Name of the progress bar and of errors (default 'hyp.sample(n)'). */
   readonly label?: string;
   /** Show a progress bar (default true; the evaluation has its own). */
@@ -207,7 +210,8 @@ export function decodeRows(s1: Stage1, z: tf.Tensor2D, noise: Noise, from: numbe
     const zs = tf.slice(z, [from, 0], [to - from, -1]);
     const xs = tf.slice(noise.x, [from, 0, 0, 0], [to - from, -1, -1, -1]);
     let out: Float32Array | undefined;
-    const o = { steps: r.steps, cond: zs, eta: r.eta, seed: r.seeds.decode(from), clipX0: 1, startIndex: noise.startIndex };
+    const d = r.seeds.decode(from, to - from);
+    const o = { steps: r.steps, cond: zs, eta: r.eta, ...(typeof d === 'number' ? { seed: d } : { rng: d }), clipX0: 1, startIndex: noise.startIndex };
     for (const step of ddimSteps(den, xs, s1.schedule, o)) {
       bar?.tick(1, { stage: 'decode', t: step.t });
       if (step.index === 0) out = tf.clipByValue(step.x, -1, 1).dataSync() as Float32Array;

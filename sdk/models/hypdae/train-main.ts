@@ -1,8 +1,9 @@
 /**
  * HypDAE training entry point (the lead wires `hypnest train hypdae` to `runHypdaeTraining`):
  *   npx tsx sdk/models/hypdae/train-main.ts --stage 1|2|all [--labels pseudo|real] [--space hyperbolic|euclidean]
- *       [--minutes M] [--out assets/hypdae] [--images DIR] [--tiny]
- * Resumable: rerun the same command and it continues from the last checkpoint. Logs go to
+ *       [--minutes M] [--out runs/hypdae] [--overwrite-shipped] [--images DIR] [--tiny]
+ * Resumable: rerun the same command and it continues from the last checkpoint (Ctrl-C writes one first).
+ * The output folder is locked while a run writes to it; the shipped assets/hypdae only with --overwrite-shipped. Logs go to
  * <out>/stage1.log and <out>/stage2-<space>-<labels>.log as they are written (and to stderr).
  */
 import * as fs from 'fs';
@@ -15,6 +16,8 @@ import { ConfigError, describe } from '../../core/errors';
 import { reportError } from '../../core/report-error';
 import { nonNegativeInt, positiveInt, positiveNumber } from '../../core/cli-args';
 import { gitCommit } from '../../core/paths';
+import { claimOutputFolder } from '../../core/output-folder';
+import { catchStopSignals, exitIfStopped, stopRequested } from '../../core/stop-signal';
 import { splitG } from '../../data/splits';
 import { loadImageFolder } from '../../data/image-folder';
 import { HYPDAE_TINY, HypdaeConfig, HypdaeOptions, LabelSource, Space, formatHypdaeConfig, hypdaeConfig } from './config';
@@ -29,7 +32,9 @@ export interface HypdaeTrainOptions {
   /** Stage-II decoder normalisation: 'none' (radius-aware) or 'layer'. */
   decoderNorm?: 'layer' | 'none';
   minutes?: number;
+  /** Output folder (default runs/hypdae; the shipped assets/hypdae only with overwriteShipped). */
   out?: string;
+  overwriteShipped?: boolean;
   /** Train on an image folder (one sub-folder per class) instead of Fashion-MNIST G (seen classes). */
   images?: string;
   /** Tiny sizes (smoke tests). */
@@ -44,6 +49,9 @@ export interface HypdaeTrainOptions {
   /** Also write each log line to stderr (default true; notebooks pass false: the lines are in the log file). */
   echo?: boolean;
 }
+
+/** Where training writes without --out: a folder of the working directory, never the shipped assets/. */
+export const DEFAULT_OUT = path.join('runs', 'hypdae');
 
 function logger(file: string, echo = true): (line: string) => void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -77,7 +85,7 @@ function stage1Complete(out: string, config: HypdaeConfig): boolean {
 export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeConfig> {
   if (!['1', '2', 'all'].includes(o.stage)) throw new ConfigError('train hypdae --stage', { expected: "'1', '2' or 'all'", received: describe(o.stage) });
   await ready();
-  const out = o.out ?? path.join('assets', 'hypdae');
+  const out = o.out ?? DEFAULT_OUT;
   const base: HypdaeOptions = o.tiny ? HYPDAE_TINY : {};
   const config = hypdaeConfig({
     ...base,
@@ -85,6 +93,15 @@ export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeCo
     stage2: { ...base.stage2, ...(o.labels ? { labels: o.labels } : {}), ...(o.space ? { space: o.space } : {}), ...(o.decoderNorm ? { decoderNorm: o.decoderNorm } : {}) },
   });
   const deadline = o.minutes !== undefined ? Date.now() + o.minutes * 60_000 : undefined;
+  const folder = claimOutputFolder(out, { overwriteShipped: o.overwriteShipped, flag: 'train hypdae --out', log: (l) => process.stderr.write(l + '\n') });
+  try {
+    return await trainIn(o, out, config, deadline);
+  } finally {
+    folder.release();
+  }
+}
+
+async function trainIn(o: HypdaeTrainOptions, out: string, config: HypdaeConfig, deadline: number | undefined): Promise<HypdaeConfig> {
   const data = await loadData(o);
   const header = (log: (l: string) => void) => {
     log(`hypdae train --stage ${o.stage} commit ${gitCommit()} backend ${tf.getBackend()} data ${data.name} (${data.images.length / 1024} images)`);
@@ -95,13 +112,17 @@ export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeCo
     header(log);
     const r = await trainStage1({ config, images: data.images, dataName: data.name, outDir: out, minutes: o.minutes, checkpointEvery: o.checkpointEvery ?? (o.tiny ? 2 : 50), log, workers: o.workers ?? (o.tiny ? 0 : 2) });
     if (!r.complete) {
-      log(`stage I not complete (step ${r.step}/${config.stage1.steps}); rerun the same command to continue.`);
+      log(`stage I ${stopRequested() ? `stopped by ${stopRequested()}` : 'not complete'} (step ${r.step}/${config.stage1.steps}); checkpoint in ${out}; rerun the same command to continue.`);
       return config;
     }
   }
   if (o.stage === '2' || o.stage === 'all') {
     const log = logger(path.join(out, `${stage2Name(config)}.log`), o.echo);
     header(log);
+    if (stopRequested()) {
+      log(`${stopRequested()} before stage II; rerun the same command to continue.`);
+      return config;
+    }
     if (deadline !== undefined && Date.now() > deadline) {
       log('time budget spent before stage II; rerun to continue.');
       return config;
@@ -123,7 +144,8 @@ export function hypdaeCommand(): Command {
     .option('--space <space>', "stage-II space: 'hyperbolic' or 'euclidean'", 'hyperbolic')
     .option('--decoder-norm <norm>', "stage-II decoder normalisation: 'none' (the radius reaches the decoded code) or 'layer' (nearly radius-blind)")
     .option('--minutes <m>', 'time budget of this invocation (checkpoint and stop when spent)', (v) => positiveNumber('--minutes', v))
-    .option('--out <dir>', 'output folder for checkpoints and logs', 'assets/hypdae')
+    .option('--out <dir>', 'output folder for checkpoints and logs (locked while a run writes to it)', DEFAULT_OUT)
+    .option('--overwrite-shipped', 'allow --out inside the shipped assets/ (replaces the checkpoints the fluent API uses)')
     .option('--images <dir>', 'train on an image folder (one sub-folder per class) instead of Fashion-MNIST')
     .option('--tiny', 'tiny model (smoke test)')
     .option('--steps1 <n>', 'override the number of stage-I steps', (v) => positiveInt('--steps1', v))
@@ -131,7 +153,13 @@ export function hypdaeCommand(): Command {
     .option('--workers <n>', 'worker threads computing stage I\'s gradients (0: the main thread; default 2, or 0 with --tiny)', (v) => nonNegativeInt('--workers', v))
     .option('--checkpoint-every <n>', 'stage-I steps between checkpoints', (v) => positiveInt('--checkpoint-every', v, '100'))
     .action(async (opts: HypdaeTrainOptions) => {
-      await runHypdaeTraining(opts);
+      const uncatch = catchStopSignals();
+      try {
+        await runHypdaeTraining(opts);
+      } finally {
+        uncatch();
+      }
+      exitIfStopped();
     });
 }
 

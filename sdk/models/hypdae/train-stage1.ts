@@ -9,6 +9,7 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError, describe } from '../../core/errors';
+import { stopRequested } from '../../core/stop-signal';
 import { disposeParams } from '../../nn/params';
 import { train, stepRng } from '../../train/trainer';
 import type { Rng } from '../../core/rng';
@@ -102,7 +103,7 @@ function sampleBatches(images: Float32Array, n: number, cfg: HypdaeConfig, deadl
     let s = step;
     return {
       next: (): IteratorResult<Stage1Batch> => {
-        if (Date.now() > deadline) return { done: true, value: undefined };
+        if (Date.now() > deadline || stopRequested()) return { done: true, value: undefined };
         const rng = stepRng(seed ^ 0x5eed, s++);
         const x = new Float32Array(B * P);
         for (let b = 0; b < B; b++) {

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { saveCheckpoint, loadCheckpoint } from '../../core/checkpoint';
-import { CheckpointError, ShapeError, describe } from '../../core/errors';
+import { CheckpointError, HypnestError, ShapeError, describe } from '../../core/errors';
 import { Params, assignParams, variableLike } from '../../nn/params';
 import type { Network } from '../../nn/network';
 import { NestedConfig, nestedConfig } from './config';
@@ -50,11 +50,19 @@ export async function loadNested(path: string, hint = 'Train it with `npx hypnes
   const nets: Network<unknown>[] = [];
   try {
     // Checkpoints written before `pixelSigma2Choices` existed trained the pixel level on the latent levels' σ² choices.
-    const config = nestedConfig({ ...st.nested, pixelSigma2Choices: st.nested.pixelSigma2Choices ?? st.nested.sigma2Choices });
+    let config: NestedConfig;
+    try {
+      config = nestedConfig({ ...st.nested, pixelSigma2Choices: st.nested.pixelSigma2Choices ?? st.nested.sigma2Choices });
+    } catch (e) {
+      throw e instanceof HypnestError && !(e instanceof CheckpointError)
+        ? new CheckpointError(`loadNested(${path})`, { expected: 'a stored config that builds the model', received: e.message, hint: 'The json was edited or written by another version; retrain or restore it.' })
+        : e;
+    }
     for (let l = 1; l <= config.levels; l++) {
       const net = createLevelNet(config, l);
       const got = take(c.tensors, `level.${l}.`);
       const extra = Object.keys(got).filter((k) => !(k in net.params));
+      if (extra.length) tf.dispose(Object.values(net.params));
       if (extra.length) throw new CheckpointError(`loadNested(${path})`, { expected: `level ${l}'s tensors for its config`, received: `unexpected: ${extra.slice(0, 5).join(', ')}`, hint: 'The checkpoint does not match its config; retrain it.' });
       try {
         assignParams(net.params, got, `loadNested(${path}) level ${l}`);

@@ -10,8 +10,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, ShapeError, ValueError, describe } from '../../core/errors';
-import { Rng } from '../../core/rng';
-import { ddimSample } from '../../diffusion/ddim';
+import { RowRng, mixSeeds } from '../../core/rng';
+import { outOfMemory } from '../../core/out-of-memory';
+import { progress as startProgress, type Progress } from '../../core/progress';
+import { ddimSteps } from '../../diffusion/ddim';
 import { checkGuidanceScale, guided } from '../../diffusion/guidance';
 import { normalTensor, type Denoiser } from '../../diffusion/denoiser';
 import { condLayout } from './config';
@@ -72,20 +74,57 @@ function check(m: NestedModel, o: GenerateOptions): void {
     }
   }
   for (const [k, s] of ['steps', 'latentSteps'].map((k) => [k, (o as unknown as Record<string, number>)[k]] as const)) {
-    if (!Number.isInteger(s) || s < 1) throw new ValueError(`generate(${k})`, { expected: 'a positive integer', received: describe(s) });
+    if (!Number.isInteger(s) || s < 1 || s > m.schedule.T) {
+      throw new ValueError(`generate(${k})`, { expected: `a positive integer number of DDIM steps ≤ ${m.schedule.T} (the schedule's T)`, received: describe(s), hint: `Use at most ${m.schedule.T} steps.` });
+    }
   }
 }
 
-/** Runs the chain; the caller owns (and disposes) the returned tensors. */
-export function generateNested(m: NestedModel, o: GenerateOptions): GenerateResult {
+/**
+ * Rows per batch: peak memory is set by the pixel level's U-Net activations on one batch, not by n (measured in
+ * test/reliability/memory.test.ts: L = 5, n = 2,000 stays under 1.5 GB; 128 rows run about as fast as 2,000 at once).
+ */
+export const NESTED_BATCH = 128;
+
+/**
+ * Runs the chain on n samples in batches of `batch` rows (default NESTED_BATCH); the caller owns (and disposes) the
+ * returned tensors. Sample i's noise comes from its own streams (seed, level, i) (RowRng), so the images do not
+ * depend on the batch size: generate(2000) gives the same first 16 images as generate(16).
+ */
+export function generateNested(m: NestedModel, o: GenerateOptions & { batch?: number }): GenerateResult {
   check(m, o);
+  const B = o.batch ?? NESTED_BATCH;
+  if (!Number.isInteger(B) || B < 1) throw new ValueError('generate(batch)', { expected: 'a positive integer number of rows per batch', received: describe(B) });
+  const L = m.config.levels;
+  const cost: LevelCost[] = Array.from({ length: L }, (_, i) => ({ level: i + 1, evaluations: 0, ms: 0 }));
+  const latentParts: tf.Tensor2D[][] = Array.from({ length: L - 1 }, () => []);
+  const imageParts: tf.Tensor4D[] = [];
+  const perBatch = Array.from({ length: L }, (_, i) => (o.fixed?.[i] && i < L - 1 ? 0 : i === L - 1 ? o.steps : o.latentSteps)).reduce((a, b) => a + b, 0);
+  const bar = o.progress ? startProgress(`nested L = ${L}, n = ${o.n}`, Math.ceil(o.n / B) * perBatch) : undefined;
+  try {
+    for (let from = 0; from < o.n; from += B) {
+      const g = chain(m, o, from, Math.min(B, o.n - from), bar);
+      g.latents.forEach((z, i) => latentParts[i].push(z));
+      imageParts.push(g.images);
+      g.cost.forEach((c, i) => { cost[i].evaluations += c.evaluations; cost[i].ms += c.ms; });
+    }
+    const join = <T extends tf.Tensor>(parts: T[]): T => (parts.length === 1 ? parts[0].clone() : tf.concat(parts)) as T;
+    return { latents: latentParts.map((p) => join(p)), images: join(imageParts), cost };
+  } catch (e) {
+    throw outOfMemory('nested.generate(n)', e, `Generate fewer rows per batch (generate(n) runs ${B} at a time) or free memory.`);
+  } finally {
+    bar?.done();
+    tf.dispose([...imageParts, ...latentParts.flat()]);
+  }
+}
+
+/** Rows [from, from + n) of the chain: every level on this batch. */
+function chain(m: NestedModel, o: GenerateOptions, from: number, n: number, bar: Progress | undefined): GenerateResult {
   const c = m.config;
   const L = c.levels;
-  const n = o.n;
   const sigma = sigmaTensor(c, n, o.sigma2);
   const latents: tf.Tensor2D[] = [];
   const cost: LevelCost[] = [];
-  const rng = new Rng(o.seed);
   try {
     for (let level = 1; level <= L; level++) {
       const t0 = Date.now();
@@ -93,16 +132,16 @@ export function generateNested(m: NestedModel, o: GenerateOptions): GenerateResu
       const held = pixel ? undefined : o.fixed?.[level - 1];
       if (held) {
         const d = c.dims[level - 1];
-        if (held.rank !== 2 || held.shape[1] !== d || (held.shape[0] !== 1 && held.shape[0] !== n)) {
-          throw new ShapeError(`fix(${level})`, { expected: `a latent [1, ${d}] or [${n}, ${d}]`, received: describe(held) });
+        if (held.rank !== 2 || held.shape[1] !== d || (held.shape[0] !== 1 && held.shape[0] !== o.n)) {
+          throw new ShapeError(`fix(${level})`, { expected: `a latent [1, ${d}] or [${o.n}, ${d}]`, received: describe(held) });
         }
-        latents.push(tf.tidy(() => tf.broadcastTo(held, [n, d]) as tf.Tensor2D));
+        latents.push(tf.tidy(() => (held.shape[0] === 1 ? tf.broadcastTo(held, [n, d]) : tf.slice(held, [from, 0], [n, d])) as tf.Tensor2D));
         cost.push({ level, evaluations: 0, ms: Date.now() - t0 });
         continue;
       }
       const net = m.nets[level - 1];
       const { classWidth, dropWidth } = condLayout(c, level);
-      const labels = classWidth > 0 && o.labels ? oneHotLabels(o.labels, classWidth) : undefined;
+      const labels = classWidth > 0 && o.labels ? oneHotLabels(o.labels.slice(from, from + n), classWidth) : undefined;
       const cond = levelCond(c, net, level, latents, sigma, false, labels);
       labels?.dispose();
       const w = o.guidance[level - 1];
@@ -116,19 +155,24 @@ export function generateNested(m: NestedModel, o: GenerateOptions): GenerateResu
       }
       const shape = pixel ? [n, c.unet.imageSize ?? 32, c.unet.imageSize ?? 32, 1] : [n, c.dims[level - 1]];
       const steps = pixel ? o.steps : o.latentSteps;
-      const out = tf.tidy(() => {
-        const xT = normalTensor(shape, new Rng(rng.int(2 ** 31)));
-        const eta = pixel ? (o.eta ?? c.sample.eta) : (o.latentEta ?? c.sample.latentEta);
-        const y = ddimSample(denoiser, xT, m.schedule, { steps, cond, eta, seed: rng.int(2 ** 31), clipX0: pixel ? 1 : undefined, progress: o.progress ? `nested level ${level}/${L}` : false });
-        return pixel ? tf.clipByValue(y, -1, 1) : y;
-      });
-      tf.dispose([cond, nullCond].filter((t): t is tf.Tensor2D => t !== undefined));
-      if (pixel) {
-        cost.push({ level, evaluations: n * steps * (guide ? 2 : 1), ms: Date.now() - t0 });
-        return { latents, images: out as tf.Tensor4D, cost };
+      let out: tf.Tensor;
+      try {
+        out = tf.tidy(() => {
+          const xT = normalTensor(shape, new RowRng(mixSeeds(o.seed, level, 0), from, n));
+          const eta = pixel ? (o.eta ?? c.sample.eta) : (o.latentEta ?? c.sample.latentEta);
+          let y: tf.Tensor | undefined;
+          for (const st of ddimSteps(denoiser, xT, m.schedule, { steps, cond, eta, rng: new RowRng(mixSeeds(o.seed, level, 1), from, n), clipX0: pixel ? 1 : undefined })) {
+            bar?.tick(1, { level });
+            if (st.index === 0) y = pixel ? tf.clipByValue(st.x, -1, 1) : st.x.clone();
+          }
+          return y!;
+        });
+      } finally {
+        tf.dispose([cond, nullCond].filter((t): t is tf.Tensor2D => t !== undefined));
       }
-      latents.push(out as tf.Tensor2D);
       cost.push({ level, evaluations: n * steps * (guide ? 2 : 1), ms: Date.now() - t0 });
+      if (pixel) return { latents, images: out as tf.Tensor4D, cost };
+      latents.push(out as tf.Tensor2D);
     }
     throw new Error('unreachable');
   } catch (e) {

@@ -1,7 +1,8 @@
 /**
- * `hypnest train nested --levels L [--classes] [--markov] [--no-pixel-spatial] [--pixel-sigma2 LIST] [--minutes M] [--out assets/nested] [--images DIR] [--tiny]`:
- * trains a nested model with L levels on split G (all classes), resumable; the log goes to
- * <out>/<run>.log (and stderr) as it is written.
+ * `hypnest train nested --levels L [--classes] [--reuse CHECKPOINT] [--markov] [--no-pixel-spatial] [--pixel-sigma2 LIST] [--minutes M] [--out runs/nested] [--overwrite-shipped] [--images DIR] [--tiny]`:
+ * trains a nested model with L levels on split G (all classes), resumable (Ctrl-C writes a checkpoint first); the log
+ * goes to <out>/<run>.log (and stderr) as it is written. The output folder is locked while a run writes to it; the
+ * shipped assets/nested only with --overwrite-shipped.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -12,6 +13,8 @@ import '../../core/grad';
 import { reportError } from '../../core/report-error';
 import { nonNegativeList, positiveInt, positiveNumber, unitInterval } from '../../core/cli-args';
 import { gitCommit } from '../../core/paths';
+import { claimOutputFolder } from '../../core/output-folder';
+import { catchStopSignals, exitIfStopped } from '../../core/stop-signal';
 import { splitG } from '../../data/splits';
 import { loadImageFolder } from '../../data/image-folder';
 import { NESTED_TINY, NestedOptions, nestedConfig } from './config';
@@ -22,7 +25,9 @@ export interface NestedTrainOptions {
   levels: number;
   markov?: boolean;
   minutes?: number;
+  /** Output folder (default runs/nested; the shipped assets/nested only with overwriteShipped). */
   out?: string;
+  overwriteShipped?: boolean;
   images?: string;
   tiny?: boolean;
   pixelSteps?: number;
@@ -54,7 +59,16 @@ export async function runNestedTraining(o: NestedTrainOptions): Promise<TrainNes
       ...(o.pixelEma !== undefined ? { emaDecay: o.pixelEma } : {}),
     },
   });
-  const root = o.out ?? path.join('assets', 'nested');
+  const root = o.out ?? path.join('runs', 'nested');
+  const folder = claimOutputFolder(root, { overwriteShipped: o.overwriteShipped, flag: 'train nested --out', log: (l) => process.stderr.write(l + '\n') });
+  try {
+    return await trainIn(o, root, config);
+  } finally {
+    folder.release();
+  }
+}
+
+async function trainIn(o: NestedTrainOptions, root: string, config: ReturnType<typeof nestedConfig>): Promise<TrainNestedResult> {
   fs.mkdirSync(path.join(root, runName(config)), { recursive: true });
   const logFile = path.join(root, `${runName(config)}.log`);
   const log = (line: string) => {
@@ -79,7 +93,8 @@ export function nestedCommand(): Command {
     .option('--reuse <checkpoint>', 'take over the levels of this trained model that would be trained identically (e.g. --classes --reuse assets/nested/L5/nested trains level 1 only)')
     .option('--markov', 'condition each level only on the next coarser one (ablation)')
     .option('--minutes <m>', 'time budget of this invocation (checkpoint and stop when spent)', (v) => positiveNumber('--minutes', v))
-    .option('--out <dir>', 'output folder', 'assets/nested')
+    .option('--out <dir>', 'output folder (locked while a run writes to it)', path.join('runs', 'nested'))
+    .option('--overwrite-shipped', 'allow --out inside the shipped assets/ (replaces the checkpoints the fluent API uses)')
     .option('--images <dir>', 'train on an image folder (one sub-folder per class) instead of Fashion-MNIST G')
     .option('--pixel-steps <n>', 'override the pixel level\'s training steps (default 2000)', (v) => positiveInt('--pixel-steps', v, '2000'))
     .option('--pixel-ema <d>', 'override the pixel level\'s EMA decay (default 0.995)', (v) => unitInterval('--pixel-ema', v))
@@ -87,8 +102,14 @@ export function nestedCommand(): Command {
     .option('--no-pixel-spatial', 'give the pixel level its latents only as a vector (ablation; run name L<L>-vector)')
     .option('--tiny', 'tiny model (smoke test)')
     .action(async (opts: NestedTrainOptions) => {
-      const r = await runNestedTraining(opts);
-      if (!r.complete) process.stderr.write('not complete: rerun the same command to continue.\n');
+      const uncatch = catchStopSignals();
+      try {
+        const r = await runNestedTraining(opts);
+        if (!r.complete) process.stderr.write('not complete: rerun the same command to continue.\n');
+      } finally {
+        uncatch();
+      }
+      exitIfStopped();
     });
 }
 

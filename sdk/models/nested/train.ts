@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError, describe } from '../../core/errors';
+import { stopRequested } from '../../core/stop-signal';
 import { loadCheckpoint, saveCheckpoint } from '../../core/checkpoint';
 import { Params, assignParams, disposeParams, paramCount } from '../../nn/params';
 import type { Network } from '../../nn/network';
@@ -78,7 +79,7 @@ async function trainEncoder(o: TrainNestedOptions, n: number, deadline: number, 
     lossFn: (x) => encoderLoss(p, x),
     data: ({ step, seed }) => {
       let s = step;
-      return { next: () => (Date.now() > deadline ? { done: true, value: undefined } : { done: false, value: batchImages(o.images, n, ec.batchSize, stepRng(seed ^ 0xe11c, s++)) }) };
+      return { next: () => (Date.now() > deadline || stopRequested() ? { done: true, value: undefined } : { done: false, value: batchImages(o.images, n, ec.batchSize, stepRng(seed ^ 0xe11c, s++)) }) };
     },
     steps: ec.steps, lr: ec.lr, warmup: 20, clip: 1, seed: ec.seed,
     checkpointEvery: o.checkpointEvery ?? 100, checkpointPath: path.join(o.root, 'encoder-train'),
@@ -139,7 +140,7 @@ async function trainLevel(o: TrainNestedOptions, level: number, net: Network<unk
       let s = step;
       return {
         next: () => {
-          if (Date.now() > deadline) return { done: true, value: undefined };
+          if (Date.now() > deadline || stopRequested()) return { done: true, value: undefined };
           const rng = stepRng(seed ^ 0xba7c, s++);
           const idx = Array.from({ length: tc.batchSize }, () => rng.int(n));
           const zs = c.dims.map((d, k) => tf.tensor2d(randomRows(z[k], d, n, tc.batchSize, rng, idx), [tc.batchSize, d]));

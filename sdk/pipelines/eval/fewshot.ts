@@ -3,6 +3,7 @@
  * scored against the class's reference set with the frozen evaluator, averaged over classes; then
  * mean ± std over seeds. Writes JSON + markdown (see report.ts) when `out` is given.
  */
+import { FEW_SHOT_INPUTS } from '../../data/splits';
 import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../../core/backend';
 import { ConfigError, ShapeError, checkOptions, describe } from '../../core/errors';
@@ -45,6 +46,10 @@ export async function runFewShotEval(opts: FewShotEvalOptions): Promise<FewShotR
   if (!Array.isArray(seeds) || !seeds.length || !seeds.every((s) => Number.isSafeInteger(s) && s >= 0)) {
     throw new ConfigError('runFewShotEval(seeds)', { expected: 'a non-empty list of whole numbers ≥ 0', received: Array.isArray(seeds) ? `[${seeds.join(', ')}]` : describe(seeds), hint: 'For example seeds: [0, 1] (`--seeds 0,1`).' });
   }
+  if (!Number.isInteger(k) || k < 1 || k > FEW_SHOT_INPUTS) {
+    throw new ConfigError('runFewShotEval(inputsPerClass)', { expected: `a whole number in [1, ${FEW_SHOT_INPUTS}] (the protocol has ${FEW_SHOT_INPUTS} inputs per unseen class)`, received: describe(k), hint: `For example --inputs ${FEW_SHOT_INPUTS}.` });
+  }
+  if (!Number.isInteger(m) || m < 1 || m > 4096) throw new ConfigError('runFewShotEval(outputsPerInput)', { expected: 'a whole number in [1, 4096]', received: describe(m) });
   const methods = resolveMethods(opts.methods);
   const ownEvaluator = !opts.evaluator;
   const ev = opts.evaluator ?? (await Evaluator.load());
@@ -81,7 +86,9 @@ export async function runFewShotEval(opts: FewShotEvalOptions): Promise<FewShotR
     bar.done();
     const r: FewShotReport = {
       protocol: 'fewshot', data: data.name ?? 'fashion-mnist:T', commit: gitCommit(), backend: report.chosen ?? tf.getBackend(), seeds, classes,
-      inputsPerClass: k, outputsPerInput: m, n: { generatedPerClass: k * m, reference: refCounts },
+      // what actually ran: a class with fewer inputs than asked contributes what it has
+      inputsPerClass: Math.min(...contexts.map((c) => c.inputFeatures.rows)), outputsPerInput: m,
+      n: { generatedPerClass: Math.min(...contexts.map((c) => c.inputFeatures.rows)) * m, reference: refCounts },
       evaluator: { hash: ev.meta.hash as string | undefined, testAccuracy: ev.meta.testAccuracy },
       startedAt: new Date(t0).toISOString(), wallSeconds: (Date.now() - t0) / 1000, methods: results,
     };
