@@ -19,3 +19,4 @@ export * as viz from './viz';
 export { show, save, installNotebookDisplay } from './viz';
 export { nested, NestedBuilder } from './fluent/nested';
 export { hyp, Hyp, HypBuilder, ImageBatch } from './fluent';
+export * as explore from './explore';

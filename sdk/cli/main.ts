@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `hypnest` command line. Each command loads only what it needs. */
 import { Command } from 'commander';
-import { finiteNumber, intList, nonNegative, oneOfWords, positiveInt, unitStrength } from '../core/cli-args';
+import { finiteNumber, intList, nonNegative, nonNegativeInt, oneOfWords, positiveInt, unitStrength } from '../core/cli-args';
 import { reportError } from '../core/report-error';
 import { hypdaeCommand } from '../models/hypdae/train-main';
 import { nestedCommand } from '../models/nested/train-main';
@@ -74,6 +74,16 @@ evaluate
   });
 
 evaluate.addCommand(evalNestedCommand());
+
+program
+  .command('explore')
+  .description('serve the live explorer (the shipped models run in your browser) on 127.0.0.1 and print its address')
+  .option('--port <n>', 'port (0 = any free port)', (v) => nonNegativeInt('--port', v, '8470'), 8470)
+  .action(async (o: { port: number }) => {
+    const { serveExplorer } = await import('../explore/site');
+    const { url } = await serveExplorer(o.port);
+    console.log(`hypnest explorer: ${url}  (Ctrl-C stops it)`);
+  });
 
 export async function main(argv: string[]): Promise<void> {
   try {

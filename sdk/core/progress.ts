@@ -4,7 +4,6 @@
  * (an in-place updating display). Elsewhere (CI logs, pipes): a plain line every 10% or 10 s.
  * `HYPNEST_PROGRESS=0` silences it for a process; `quietly(run)` (or setProgressQuiet) for a part of one, e.g. a notebook cell.
  */
-import { SingleBar } from 'cli-progress';
 import { ConfigError, describe } from './errors';
 
 export type ProgressInfo = Record<string, string | number>;
@@ -39,6 +38,8 @@ function fmt(info: ProgressInfo): string {
 const silent: Progress = { tick() {}, done() {} };
 
 function terminalBar(label: string, total: number): Progress {
+  // Required here, in a terminal only: the browser bundle (no terminal) leaves cli-progress out.
+  const { SingleBar } = require('cli-progress') as typeof import('cli-progress');
   const bar = new SingleBar({
     format: `${label} [{bar}] {value}/{total} {percentage}% eta {eta_formatted} {info}`,
     hideCursor: true,

@@ -4,7 +4,8 @@
  * For images, `imageAttention` normalises, flattens H·W into tokens and adds the result back.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, ConfigError } from '../core';
+import { ConfigError } from '../core/errors';
+import { Rng } from '../core/rng';
 import { Params } from './params';
 import { initDense, dense } from './dense';
 import { initNorm, groupNorm } from './norm';

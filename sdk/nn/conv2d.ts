@@ -3,7 +3,8 @@
  * y[b,i,j,o] = Σ_{di,dj,c} x[b, s·i+di, s·j+dj, c] · W[di,dj,c,o] + b[o]. W [k,k,in,out] under name.w.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, ConfigError } from '../core';
+import { ConfigError } from '../core/errors';
+import { Rng } from '../core/rng';
 import { Params, addParam, param, Init, checkRank } from './params';
 import { addFlops } from './flops';
 

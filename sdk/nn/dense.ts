@@ -1,6 +1,6 @@
 /** Dense (fully connected) layer: y = x W + b over the last axis; W [in, out] under name.w, b under name.b. */
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '../core';
+import { Rng } from '../core/rng';
 import { Params, addParam, param, Init } from './params';
 import { addFlops } from './flops';
 

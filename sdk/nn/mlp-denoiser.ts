@@ -5,7 +5,8 @@
  *   out = dense_out(SiLU(LN(h)))                                                (zero-initialised)
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, ConfigError, checkOptions, describe } from '../core';
+import { ConfigError, checkOptions, describe } from '../core/errors';
+import { Rng } from '../core/rng';
 import { Params, addParam, checkRank } from './params';
 import { initDense, dense } from './dense';
 import { initNorm, layerNorm, silu } from './norm';

@@ -7,7 +7,8 @@
  * and elsewhere by the composition of tfjs ops (the reference the fused path is tested against).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, ConfigError } from '../core';
+import { ConfigError } from '../core/errors';
+import { Rng } from '../core/rng';
 import { GROUP_NORM_AFFINE, GROUP_NORM_AFFINE_GRAD } from '../core/grad/wasm-group-norm';
 import { Params, addParam, param, checkRank } from './params';
 

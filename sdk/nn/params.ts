@@ -5,7 +5,8 @@
  * their `init*` twins create those entries from a seeded Rng.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, ShapeError, Rng } from '../core';
+import { ConfigError, ShapeError } from '../core/errors';
+import { Rng } from '../core/rng';
 
 export type Params = Record<string, tf.Variable>;
 

@@ -6,7 +6,7 @@
  *   y = skip(x) + h                               skip: 1×1 conv when channels change, else identity
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '../core';
+import { Rng } from '../core/rng';
 import { Params } from './params';
 import { initConv2d, conv2d } from './conv2d';
 import { initDense, dense } from './dense';

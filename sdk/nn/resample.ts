@@ -3,7 +3,7 @@
  * then a 3×3 conv (instead of a transposed conv, which is slow on the wasm backend).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '../core';
+import { Rng } from '../core/rng';
 import { Params } from './params';
 import { initConv2d, conv2d } from './conv2d';
 

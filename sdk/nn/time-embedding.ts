@@ -4,7 +4,8 @@
  * followed by an MLP dense(dim → E) → SiLU → dense(E → E).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, ConfigError, ShapeError } from '../core';
+import { ConfigError, ShapeError } from '../core/errors';
+import { Rng } from '../core/rng';
 import { Params } from './params';
 import { initDense, dense } from './dense';
 import { silu } from './norm';

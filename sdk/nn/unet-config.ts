@@ -1,7 +1,7 @@
 /**
  * U-Net configuration: frozen plain data, validated when built, printable.
  */
-import { ConfigError, checkOptions, describe } from '../core';
+import { ConfigError, checkOptions, describe } from '../core/errors';
 
 export interface UNetConfig {
   readonly kind: 'unet';

@@ -7,7 +7,8 @@
  *   out = conv_out(SiLU(GN(h)))                            (zero-initialised: the net starts at 0)
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, ShapeError } from '../core';
+import { ShapeError } from '../core/errors';
+import { Rng } from '../core/rng';
 import { Params, addParam, param, checkRank } from './params';
 import { initConv2d, conv2d } from './conv2d';
 import { initDense, dense } from './dense';

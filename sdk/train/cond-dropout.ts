@@ -5,7 +5,8 @@
  * Gradients flow to the null embedding through the dropped rows.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, ValueError, ShapeError, describe } from '../core';
+import { ValueError, ShapeError, describe } from '../core/errors';
+import { Rng } from '../core/rng';
 
 export function dropCond(cond: tf.Tensor, nullEmbedding: tf.Tensor, p: number, rng: Rng): tf.Tensor2D {
   if (!(p >= 0 && p <= 1)) throw new ValueError('dropCond(p)', { expected: 'a probability in [0, 1]', received: describe(p) });

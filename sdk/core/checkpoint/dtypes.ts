@@ -1,10 +1,9 @@
 /**
- * safetensors dtypes and their in-memory form here. Written: F32, I32, U8. Read: also F64, F16, BF16
- * (→ Float32Array), I64, I16, I8, U16, BOOL (→ Int32Array or Uint8Array), so files written by PyTorch load.
+ * safetensors dtypes and their in-memory form here. Written: F32, I32, U8, and F16 on request (a Float32Array
+ * rounded to half, for the browser's weights). Read: also F64, F16, BF16 (→ Float32Array), I64, I16, I8, U16,
+ * BOOL (→ Int32Array or Uint8Array), so files written by PyTorch load. No Node built-ins: the page uses this too.
  */
-import * as os from 'os';
-
-const LITTLE_ENDIAN_HOST = os.endianness() === 'LE';
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export type StDtype = 'F32' | 'F64' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U16' | 'U8' | 'BOOL';
 export type TypedArray = Float32Array | Int32Array | Uint8Array;
@@ -47,6 +46,39 @@ function halfToFloat(h: number): number {
   if (e === 0) return s * 2 ** -14 * (f / 1024);
   if (e === 31) return f ? NaN : s * Infinity;
   return s * 2 ** (e - 15) * (1 + f / 1024);
+}
+
+/** float → IEEE half bits, rounded to nearest even (overflow → ±Infinity, NaN stays NaN). */
+export function floatToHalf(x: number): number {
+  const f = new Float32Array([x]);
+  const u = new Uint32Array(f.buffer)[0];
+  const sign = (u >>> 16) & 0x8000;
+  const exp = (u >>> 23) & 0xff;
+  const man = u & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (man ? 0x200 : 0);
+  const e = exp - 127 + 15;
+  if (e >= 31) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    const m = man | 0x800000; // subnormal half: shift the implicit bit in
+    const shift = 14 - e;
+    const half = m >>> shift;
+    const rest = m & ((1 << shift) - 1);
+    const mid = 1 << (shift - 1);
+    return sign | (half + (rest > mid || (rest === mid && half & 1) ? 1 : 0));
+  }
+  const half = (e << 10) | (man >>> 13);
+  const rest = man & 0x1fff;
+  // a carry out of the mantissa correctly bumps the exponent (and reaches Infinity at the top)
+  return sign | (half + (rest > 0x1000 || (rest === 0x1000 && half & 1) ? 1 : 0));
+}
+
+/** Little-endian half bytes of a Float32Array (each value rounded to nearest even). */
+export function encodeHalf(a: Float32Array): Uint8Array {
+  const out = new Uint8Array(a.length * 2);
+  const dv = new DataView(out.buffer);
+  for (let i = 0; i < a.length; i++) dv.setUint16(2 * i, floatToHalf(a[i]), true);
+  return out;
 }
 
 /** Decodes `count` little-endian elements of `dtype` from `bytes` into the in-memory typed array. */

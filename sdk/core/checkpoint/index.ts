@@ -1,6 +1,6 @@
 export type { StDtype } from './dtypes';
 export { DTYPE_SIZE, WRITABLE_DTYPES, normalizeDtype } from './dtypes';
-export type { StTensor, StFile } from './safetensors';
+export type { StTensor, StFile, StInput } from './safetensors';
 export { encodeSafetensors, parseSafetensors } from './safetensors';
 export type { CheckpointJson, ManifestEntry, Expectation } from './manifest';
 export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, diffTensors, diffConfig } from './manifest';
@@ -8,3 +8,5 @@ export type { TensorLike, CheckpointContent } from './save';
 export { saveCheckpoint, checkpointBase } from './save';
 export type { LoadOptions, CheckpointArrays } from './load';
 export { loadCheckpoint, readCheckpointArrays, CONFIG_MISMATCH } from './load';
+export type { PortableCheckpoint } from './portable';
+export { PORTABLE_FORMAT, encodePortable, parsePortable } from './portable';

@@ -6,7 +6,7 @@
  * As in the reference implementation, the tensors must tile the byte buffer exactly (no holes, no overlap).
  */
 import { CheckpointError, describe } from '../errors';
-import { DTYPE_SIZE, StDtype, TypedArray, decodeElements, dtypeOfArray, encodeElements, isStDtype } from './dtypes';
+import { DTYPE_SIZE, StDtype, TypedArray, decodeElements, dtypeOfArray, encodeElements, encodeHalf, isStDtype } from './dtypes';
 
 export interface StTensor {
   dtype: StDtype;
@@ -28,14 +28,19 @@ function fail(where: string, expected: string, received: string, hint?: string):
   throw new CheckpointError(where, { expected, received, hint: hint ?? 'The file is corrupt or not a safetensors file; save it again.' });
 }
 
+/** A tensor to write; `dtype: 'F16'` stores a Float32Array rounded to half precision. */
+export interface StInput { shape: number[]; data: TypedArray; dtype?: 'F16' }
+
+const storedDtype = (t: StInput): StDtype => (t.dtype === 'F16' && t.data instanceof Float32Array ? 'F16' : dtypeOfArray(t.data));
+
 /**
- * Encodes tensors as safetensors bytes. Order: 4-byte dtypes first, then 1-byte ones (so every tensor
+ * Encodes tensors as safetensors bytes. Order: wider dtypes first (4, 2, then 1 byte, so every tensor
  * is aligned), each group by name; the header is padded with spaces to a multiple of 8 bytes.
  */
-export function encodeSafetensors(tensors: Record<string, { shape: number[]; data: TypedArray }>, metadata?: Record<string, string>): Uint8Array {
+export function encodeSafetensors(tensors: Record<string, StInput>, metadata?: Record<string, string>): Uint8Array {
   const names = Object.keys(tensors).sort((a, b) => {
-    const sa = DTYPE_SIZE[dtypeOfArray(tensors[a].data)];
-    const sb = DTYPE_SIZE[dtypeOfArray(tensors[b].data)];
+    const sa = DTYPE_SIZE[storedDtype(tensors[a])];
+    const sb = DTYPE_SIZE[storedDtype(tensors[b])];
     return sb - sa || (a < b ? -1 : a > b ? 1 : 0);
   });
   const header: Record<string, unknown> = {};
@@ -45,14 +50,15 @@ export function encodeSafetensors(tensors: Record<string, { shape: number[]; dat
   for (const name of names) {
     const { shape, data } = tensors[name];
     if (numel(shape) !== data.length) fail(`encodeSafetensors(${name})`, `${numel(shape)} values for shape [${shape}]`, describe(data));
-    const bytes = encodeElements(data);
-    header[name] = { dtype: dtypeOfArray(data), shape, data_offsets: [offset, offset + bytes.length] };
+    const dtype = storedDtype(tensors[name]);
+    const bytes = dtype === 'F16' ? encodeHalf(data as Float32Array) : encodeElements(data);
+    header[name] = { dtype, shape, data_offsets: [offset, offset + bytes.length] };
     chunks.push(bytes);
     offset += bytes.length;
   }
-  let json = Buffer.from(JSON.stringify(header), 'utf8');
-  const padded = Math.ceil(json.length / 8) * 8;
-  if (padded > json.length) json = Buffer.concat([json, Buffer.alloc(padded - json.length, 0x20)]);
+  const text = new TextEncoder().encode(JSON.stringify(header));
+  const json = new Uint8Array(Math.ceil(text.length / 8) * 8).fill(0x20);
+  json.set(text);
   const out = new Uint8Array(8 + json.length + offset);
   new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
   out.set(json, 8);

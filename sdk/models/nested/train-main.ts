@@ -17,6 +17,7 @@ import { claimOutputFolder } from '../../core/output-folder';
 import { catchStopSignals, exitIfStopped } from '../../core/stop-signal';
 import { splitG } from '../../data/splits';
 import { loadImageFolder } from '../../data/image-folder';
+import type { Dataset } from '../../data/dataset';
 import { NESTED_TINY, NestedOptions, nestedConfig } from './config';
 import { runName, trainNested, TrainNestedResult } from './train';
 import { disposeNested, loadNested } from './checkpoint';
@@ -62,13 +63,13 @@ export async function runNestedTraining(o: NestedTrainOptions): Promise<TrainNes
   const root = o.out ?? path.join('runs', 'nested');
   const folder = claimOutputFolder(root, { overwriteShipped: o.overwriteShipped, flag: 'train nested --out', log: (l) => process.stderr.write(l + '\n') });
   try {
-    return await trainIn(o, root, config);
+    return await trainIn(o, root, config, data);
   } finally {
     folder.release();
   }
 }
 
-async function trainIn(o: NestedTrainOptions, root: string, config: ReturnType<typeof nestedConfig>): Promise<TrainNestedResult> {
+async function trainIn(o: NestedTrainOptions, root: string, config: ReturnType<typeof nestedConfig>, data: Dataset): Promise<TrainNestedResult> {
   fs.mkdirSync(path.join(root, runName(config)), { recursive: true });
   const logFile = path.join(root, `${runName(config)}.log`);
   const log = (line: string) => {

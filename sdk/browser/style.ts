@@ -1,0 +1,17 @@
+/** The widgets' CSS (inserted once per page). */
+export const WIDGET_CSS = `
+.hypnest-widget { font: 13px/1.4 system-ui, sans-serif; border: 1px solid #ddd; border-radius: 6px; padding: 8px; margin: 4px 0; max-width: 980px; }
+.hypnest-widget .hx-status { color: #555; margin-bottom: 6px; min-height: 1.4em; }
+.hypnest-widget .hx-inputs { display: flex; flex-wrap: wrap; gap: 4px; align-items: center; margin-bottom: 6px; }
+.hypnest-widget .hx-input { width: 48px; height: 48px; image-rendering: pixelated; cursor: pointer; border: 2px solid transparent; }
+.hypnest-widget .hx-input:hover { border-color: #1f77b4; }
+.hypnest-widget .hx-drop { color: #888; margin-left: 8px; }
+.hypnest-widget .hx-controls input[type=range] { width: 320px; vertical-align: middle; }
+.hypnest-widget .hx-panes { display: flex; flex-wrap: wrap; gap: 16px; }
+.hypnest-widget .hx-pane { display: flex; flex-direction: column; align-items: center; }
+.hypnest-widget .hx-title { font-weight: 600; margin: 4px 0; }
+.hypnest-widget .hx-outputs { display: flex; gap: 8px; }
+.hypnest-widget figure { margin: 0; text-align: center; }
+.hypnest-widget figcaption { color: #555; font-size: 12px; }
+.hypnest-widget img.hx-out { image-rendering: pixelated; background: #000; }
+`;
