@@ -21,7 +21,8 @@ import { assetPath } from '../core/paths';
 import { checkSeed } from '../core/rng';
 import { NestedModel } from '../models/nested/model';
 import { loadNested, disposeNested } from '../models/nested/checkpoint';
-import { defaultGuidance } from '../models/nested/config';
+import { defaultClassGuidance, defaultGuidance } from '../models/nested/config';
+import { CLASS_NAMES } from '../data/classes';
 import { encodeFeatures } from '../models/nested/encoder';
 import { projectLatent } from '../models/nested/latents';
 import { generateNested, LevelCost } from '../models/nested/sample';
@@ -35,6 +36,8 @@ export interface NestedPlan {
   readonly levels: number;
   readonly markov: boolean;
   readonly cfg?: readonly number[];
+  /** Class-conditional generation: the classes asked for, cycled over the samples (the L<L>-cond checkpoint). */
+  readonly classes?: readonly number[];
   /** σ² per latent level (or one value for all). */
   readonly sigma?: number | readonly number[];
   readonly steps?: number;
@@ -63,7 +66,7 @@ export interface NestedTrace {
 const cache = new Map<string, Promise<NestedModel>>();
 
 function checkpointOf(p: NestedPlan): string {
-  return path.resolve(p.dir ?? assetPath('nested'), `L${p.levels}${p.markov ? '-markov' : ''}`, 'nested');
+  return path.resolve(p.dir ?? assetPath('nested'), `L${p.levels}${p.markov ? '-markov' : ''}${p.classes ? '-cond' : ''}`, 'nested');
 }
 
 function posInt(where: string, v: unknown, max: number, hint?: string): number {
@@ -92,7 +95,30 @@ export class NestedBuilder {
     return this.with({ levels: L, fixed: this.plan.fixed.filter((f) => f.level < L) });
   }
 
-  /** Classifier-free guidance scale per level, coarse to fine (diffusers' guidance_scale, as hyp.guidance: 1 = plain conditional). */
+  /**
+   * Class-conditional generation: sample i is of class classes[i mod k] (Fashion-MNIST ids 0–9 or names such as
+   * 'Sneaker'), from the class-conditional checkpoint L<L>-cond, whose level 1 takes the class; the first guidance
+   * scale then guides the class (default scales [3, 2.5, 2, 1.5, 1] at L = 5: the evaluated best recognisability).
+   */
+  classes(list: readonly (number | string)[]): NestedBuilder {
+    if (!Array.isArray(list) || list.length === 0) {
+      throw new ValueError('nested.classes(list)', { expected: 'a non-empty array of class ids or names', received: describe(list), hint: "e.g. .classes([7, 'Bag'])" });
+    }
+    const ids = list.map((c) => {
+      const id = typeof c === 'string' ? CLASS_NAMES.indexOf(c as (typeof CLASS_NAMES)[number]) : c;
+      if (!Number.isInteger(id) || id < 0 || id >= CLASS_NAMES.length) {
+        throw new ValueError('nested.classes(list)', { expected: `class ids 0…${CLASS_NAMES.length - 1} or names (${CLASS_NAMES.join(', ')})`, received: describe(c) });
+      }
+      return id;
+    });
+    return this.with({ classes: Object.freeze(ids) });
+  }
+
+  /**
+   * Classifier-free guidance scale per level, coarse to fine (diffusers' guidance_scale, as hyp.guidance: 1 = plain
+   * conditional). Level 1 is guided only with .classes(): an unconditional model's level 1 has no condition, so its
+   * scale is not used (the result's settings list it in `unusedScales`).
+   */
   cfg(scales: readonly number[]): NestedBuilder {
     if (!Array.isArray(scales)) throw new ValueError('nested.cfg(scales)', { expected: 'an array of guidance scales, one per level', received: describe(scales) });
     scales.forEach((w) => checkGuidanceScale('nested.cfg(scales)', w));
@@ -181,7 +207,10 @@ export class NestedBuilder {
     const p = this.plan;
     const c = m.config;
     const L = c.levels;
-    const guidance = p.cfg ? [...p.cfg] : defaultGuidance(L);
+    if (p.classes && p.classes.some((y) => y >= c.classes)) {
+      throw new ConfigError('nested.classes(list)', { expected: `class ids below ${c.classes} (the checkpoint's classes)`, received: `[${p.classes.join(', ')}]` });
+    }
+    const guidance = p.cfg ? [...p.cfg] : p.classes ? defaultClassGuidance(L) : defaultGuidance(L);
     if (guidance.length !== L) {
       throw new ConfigError('nested.cfg(scales)', { expected: `${L} guidance scales (one per level, coarse to fine) for L = ${L}`, received: `${guidance.length}: [${guidance.join(', ')}]`, hint: `e.g. .cfg([${defaultGuidance(L).join(', ')}]) — the default decays from coarse to fine.` });
     }
@@ -193,7 +222,8 @@ export class NestedBuilder {
     const latentSteps = p.latentSteps ?? c.sample.latentSteps;
     let g;
     try {
-      g = generateNested(m, { n, guidance, sigma2, steps, latentSteps, seed: p.seed, fixed, progress: true });
+      const labels = p.classes ? Array.from({ length: n }, (_, i) => p.classes![i % p.classes!.length]) : undefined;
+      g = generateNested(m, { n, guidance, sigma2, steps, latentSteps, seed: p.seed, fixed, progress: true, ...(labels ? { labels } : {}) });
     } finally {
       tf.dispose(fixed.filter((t): t is tf.Tensor2D => t !== undefined));
     }
@@ -202,7 +232,9 @@ export class NestedBuilder {
     const last: LevelCost = g.cost[L - 1];
     levels.push({ level: L, kind: 'pixels', dim: 32 * 32, values: pixels, evaluations: last.evaluations, ms: last.ms });
     tf.dispose([g.images, ...g.latents]);
-    const settings = { levels: L, markov: p.markov, cfg: guidance, sigma2, steps, latentSteps, seed: p.seed, fixed: p.fixed.map((f) => f.level) };
+    // An unconditional model's level 1 has no condition: its scale is not used (said here, not silently dropped).
+    const unusedScales = c.classes === 0 && L > 1 ? [1] : [];
+    const settings = { levels: L, markov: p.markov, cfg: guidance, unusedScales, ...(p.classes ? { classes: [...p.classes] } : {}), sigma2, steps, latentSteps, seed: p.seed, fixed: p.fixed.map((f) => f.level) };
     const images = await ImageBatch.create(pixels, { groups: 1, perGroup: n, seconds: (Date.now() - t0) / 1000, settings });
     return { levels, images, settings };
   }
@@ -233,6 +265,7 @@ export class NestedBuilder {
     const p = this.plan;
     const parts = [`levels(${p.levels})`];
     if (p.markov) parts.push('markov()');
+    if (p.classes) parts.push(`classes([${p.classes.join(', ')}])`);
     if (p.cfg) parts.push(`cfg([${p.cfg.join(', ')}])`);
     if (p.sigma !== undefined) parts.push(`sigma(${typeof p.sigma === 'number' ? p.sigma : `[${p.sigma.join(', ')}]`})`);
     if (p.steps) parts.push(`steps(${p.steps})`);

@@ -80,4 +80,23 @@ test('200 repeated terminal calls leave tf.memory().numTensors unchanged', async
   console.log(`  nested.generate ×200: numTensors ${before} → ${tf.memory().numTensors}; RSS +${grew.toFixed(1)} MiB`);
 });
 
+test('classes(): names or ids, cycled over the samples, from the L<L>-cond checkpoint; the first scale guides the class', async () => {
+  await tinyNested(2, false, true);
+  const b = nested.from(FIXTURE_ROOT).levels(2).steps(2, 2).classes(['Sneaker', 0]);
+  assert.equal(b.plan.classes, [7, 0]);
+  assert.match(String(b), 'classes([7, 0])');
+  const t = await b.trace(4);
+  assert.equal(t.images.info.settings.classes, [7, 0]);
+  assert.equal(t.images.info.settings.unusedScales, []);
+  assert.is(t.levels[0].evaluations, 4 * 2 * 2); // level 1 guided by the class (default scale 3)
+  const other = await b.classes([1, 2]).trace(4);
+  assert.not.equal(Array.from(t.levels[0].values), Array.from(other.levels[0].values));
+  assert.throws(() => nested.classes([]), (e: unknown) => e instanceof ValueError);
+  assert.throws(() => nested.classes(['Hat']), (e: unknown) => e instanceof ValueError && /Sneaker/.test((e as Error).message));
+  assert.throws(() => nested.classes([10]), (e: unknown) => e instanceof ValueError);
+  // an unconditional model says its level-1 scale is unused
+  const u = await base().generate(2);
+  assert.equal(u.info.settings.unusedScales, [1]);
+});
+
 test.run();
