@@ -51,7 +51,7 @@ test('every `npm run X` in the README is a package.json script', () => {
 
 test('user-facing text points nowhere outside the repository', () => {
   const outside = /\.\.\/shared|\/work\/|shared\/reference/;
-  for (const f of ['README.md', 'LICENSE', ...fs.readdirSync(path.join(root, 'docs')).map((d) => path.join('docs', d))]) {
+  for (const f of ['README.md', 'LICENSE', ...fs.readdirSync(path.join(root, 'docs'), { recursive: true }).map((d) => path.join('docs', String(d))).filter((f) => /\.(md|txt|html)$/.test(f))]) {
     assert.not.match(fs.readFileSync(path.join(root, f), 'utf8'), outside, f);
   }
   for (const args of [['--help'], ['eval', '--help'], ['eval', 'fewshot', '--help'], ['train', '--help']]) {

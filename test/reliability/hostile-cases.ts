@@ -127,8 +127,8 @@ export async function hostileSdkCases(h: HostileFixtures): Promise<{ cases: SdkC
     ['nested.generate(0)', () => nested.generate(0), 'nested.generate(n)'],
     ['nested.generate(1e7)', () => nested.generate(1e7), 'nested.generate(n)'],
     ['nested.generate(2.5)', () => nested.generate(2.5), 'nested.generate(n)'],
-    ['nested.cfg([NaN])', () => nested.cfg([NaN]), 'nested.cfg(weights)'],
-    ["nested.cfg('strong')", () => nested.cfg('strong' as never), 'nested.cfg(weights)'],
+    ['nested.cfg([NaN])', () => nested.cfg([NaN]), 'nested.cfg(scales)'],
+    ["nested.cfg('strong')", () => nested.cfg('strong' as never), 'nested.cfg(scales)'],
     ['nested.sigma(-1)', () => nested.sigma(-1), 'nested.sigma'],
     ['nested.sigma(Infinity)', () => nested.sigma(Infinity), 'nested.sigma'],
     ['nested.levels(3).fix(0, z)', () => nested.levels(3).fix(0, [0]), 'nested.fix(level)'],
@@ -138,7 +138,7 @@ export async function hostileSdkCases(h: HostileFixtures): Promise<{ cases: SdkC
   ] as const) typed('nested', call, 'a count, weight or level out of range', run, 'ValueError', [part]);
   const tiny = () => nested.from(FIXTURE_ROOT).levels(3);
   typed('nested', 'nested.from(tiny).steps(1000).generate(2)', 'more steps than the checkpoint\'s schedule has (T = 100)', () => tiny().steps(1000).generate(2), 'ValueError', ['generate(steps)', '(the schedule\'s T)'], true);
-  typed('nested', 'nested.from(tiny).levels(3).cfg([1, 1]).generate(2)', 'two guidance weights for three levels', () => tiny().cfg([1, 1]).generate(2), 'ConfigError', ['expected 3 guidance weights']);
+  typed('nested', 'nested.from(tiny).levels(3).cfg([1, 1]).generate(2)', 'two guidance scales for three levels', () => tiny().cfg([1, 1]).generate(2), 'ConfigError', ['expected 3 guidance scales']);
   typed('nested', 'nested.from(tiny).levels(3).fix(1, [1, 2]).generate(2)', 'a held latent of the wrong width', () => tiny().fix(1, [1, 2]).generate(2), 'ShapeError', ['8 values']);
   typed('nested', 'nested.from(folder without L2).levels(2).generate(1)', 'a checkpoint folder without that L', () => nested.from(h.dir).levels(2).generate(1), 'CheckpointError', ['no such file'], true);
   ok('nested', 'nested.from(tiny).steps(1, 1).generate(300)', 'n beyond one batch (128 rows)', () => tiny().steps(1, 1).generate(300).then((b) => b.count), '300 images, generated in 3 batches', (o) => o.returned === '300');

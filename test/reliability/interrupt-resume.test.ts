@@ -18,8 +18,10 @@ const STEPS = 12;
 const SEED = Number(process.env.HYPNEST_INTERRUPT_SEED ?? 20261205);
 const SCRIPT = 'sdk/models/hypdae/train-main.ts';
 const PROGRESS = /^HypDAE stage I: (\d+)\/(\d+) \(([\d.]+)s\)/;
-const train = (out: string, extra: string[] = []) =>
-  startTs(SCRIPT, ['--stage', '1', '--tiny', '--steps1', String(STEPS), '--checkpoint-every', '100', '--out', out, ...extra], { HYPNEST_PROGRESS: '1' });
+const train = (out: string, extra: string[] = [], steps = STEPS) =>
+  startTs(SCRIPT, ['--stage', '1', '--tiny', '--steps1', String(steps), '--checkpoint-every', '100', '--out', out, ...extra], { HYPNEST_PROGRESS: '1' });
+/** Steps of the lock test's runs: enough that the holder is still training when the second run starts, on any machine. */
+const LONG = 100_000;
 
 const newestSlot = (dir: string) => ['a', 'b']
   .filter((s) => fs.existsSync(path.join(dir, `stage1-train.${s}.json`)))
@@ -61,11 +63,11 @@ test('SIGINT at a random step: checkpoint written, resume told, exit 130; the re
 
 test('a second run on the same --out is refused with the holder\'s pid and start time; a dead holder\'s lock is taken over', async () => {
   const dir = path.join(tmp, 'shared');
-  const first = train(dir, []);
+  const first = train(dir, [], LONG);
   await first.waitFor(PROGRESS);
   const lock = JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8')) as { pid: number; started: string };
   assert.is(lock.pid, first.proc.pid);
-  const second = train(dir);
+  const second = train(dir, [], LONG);
   const { code } = await second.exited;
   const err = second.lines.join('\n');
   assert.is(code, 2, err);
@@ -74,7 +76,7 @@ test('a second run on the same --out is refused with the holder\'s pid and start
   first.proc.kill('SIGKILL');
   await first.exited;
   assert.ok(fs.existsSync(path.join(dir, LOCK_FILE)), 'SIGKILL leaves the lock behind');
-  const third = train(dir);
+  const third = train(dir, [], LONG);
   await third.waitFor(/taking over the lock/);
   assert.match(third.lines.join('\n'), `from pid ${lock.pid} (started ${lock.started}), which is no longer running`);
   await third.waitFor(PROGRESS); // it trains
