@@ -182,15 +182,25 @@ native('a nested pixel-level training step gives the same loss on both paths', (
 
 native('native equals wasm: matMul with a broadcast batch (forward; tfjs has no gradient for it)', () => {
   const rng = new Rng(4);
-  const [a, b] = [rng.normals(60), rng.normals(30)];
-  const forward = () => tf.tidy(() => tf.matMul(tf.tensor(a, [3, 4, 5]), tf.tensor(b, [1, 5, 6])).dataSync() as Float32Array);
-  unregisterNativeKernels();
-  const ref = forward();
-  registerNativeKernels();
-  const before = snapshot().BatchMatMul ?? 0;
-  const got = forward();
-  assert.ok((snapshot().BatchMatMul ?? 0) > before, 'BatchMatMul did not run natively');
-  assert.ok(relErr(got, ref) <= 1e-4, `relative error ${relErr(got, ref)}`);
+  // either side broadcast, and rank 3 × rank 2 (an output larger than either outer shape written out of bounds once)
+  for (const [sa, sb] of [[[3, 4, 5], [1, 5, 6]], [[1, 4, 5], [3, 5, 6]], [[3, 4, 5], [5, 6]]]) {
+    const [a, b] = [rng.normals(sa.reduce((p, q) => p * q)), rng.normals(sb.reduce((p, q) => p * q))];
+    const forward = () => {
+      const xs = [tf.tensor(a, sa), tf.tensor(b, sb)];
+      const y = tf.matMul(xs[0], xs[1]);
+      assert.equal(y.shape, [3, 4, 6]);
+      const d = y.dataSync() as Float32Array;
+      tf.dispose([...xs, y]);
+      return d;
+    };
+    unregisterNativeKernels();
+    const ref = forward();
+    registerNativeKernels();
+    const before = snapshot().BatchMatMul ?? 0;
+    const got = forward();
+    assert.ok((snapshot().BatchMatMul ?? 0) > before, 'BatchMatMul did not run natively');
+    assert.ok(relErr(got, ref) <= 1e-4, `${JSON.stringify([sa, sb])}: relative error ${relErr(got, ref)}`);
+  }
 });
 
 native('no leaks: the native kernels free what they allocate', () => {

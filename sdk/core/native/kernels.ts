@@ -114,11 +114,16 @@ function matMulKernel(name: string, addon: DnnlAddon): tf.KernelFunc {
     const k = ta ? a.shape[ra - 2] : a.shape[ra - 1];
     const kb = tb ? b.shape[rb - 1] : b.shape[rb - 2];
     const n = tb ? b.shape[rb - 2] : b.shape[rb - 1];
-    const outer = a.shape.length >= b.shape.length ? a.shape.slice(0, -2) : b.shape.slice(0, -2);
+    let outer: number[];
+    try {
+      outer = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+    } catch {
+      return fallback(name, args); // the stock kernel reports the shape error
+    }
     const ba = size(a.shape.slice(0, -2)); const bb = size(b.shape.slice(0, -2));
     const batch = Math.max(ba, bb);
-    const sameOuter = ba === bb ? tf.util.arraysEqual(a.shape.slice(0, -2), b.shape.slice(0, -2)) || ra !== rb : true;
-    if (k !== kb || (ba !== batch && ba !== 1) || (bb !== batch && bb !== 1) || !sameOuter || m * n * k === 0 ||
+    // one batch of `batch` products, each operand either full or a single broadcast matrix
+    if (k !== kb || (ba !== batch && ba !== 1) || (bb !== batch && bb !== 1) || size(outer) !== batch || m * n * k === 0 ||
       (bias && size(bias.shape) !== n)) return fallback(name, args);
     const be = args.backend as HeapBackend;
     const out = be.makeOutput([...outer, m, n], 'float32');
