@@ -19,8 +19,8 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 
-function run(cmd, cmdArgs, capture) {
-  const r = spawnSync(cmd, cmdArgs, { cwd: root, env, stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8', maxBuffer: 256 << 20 });
+function run(cmd, cmdArgs, capture, extraEnv = {}) {
+  const r = spawnSync(cmd, cmdArgs, { cwd: root, env: { ...env, ...extraEnv }, stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8', maxBuffer: 256 << 20 });
   if (capture && r.stdout) process.stdout.write(r.stdout);
   return r;
 }
@@ -35,6 +35,10 @@ if (debMissing.length) {
     spawnSync('apt-get', ['install', '-y', '-qq', ...debMissing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   } else console.log(`missing Debian packages (install them as root): apt-get install ${debMissing.join(' ')}`);
 }
+
+// The native kernel addon (oneDNN; installs libdnnl-dev when root): when it cannot be built the SDK uses its
+// wasm kernels and the native comparisons in test/native are skipped.
+run(process.execPath, ['scripts/build-native.mjs']);
 
 const build = run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
 if (build.status !== 0) {
@@ -57,8 +61,8 @@ if (!unitOnly && build.status === 0) {
   } else if (r.status !== 0) failed++;
 }
 
-if (!notebooksOnly) {
-  const r = run(process.execPath, ['node_modules/uvu/bin.js', '-r', 'tsx/cjs', 'test', ...pattern], true);
+function uvu(uvuArgs, extraEnv) {
+  const r = run(process.execPath, ['node_modules/uvu/bin.js', '-r', 'tsx/cjs', 'test', ...uvuArgs], true, extraEnv);
   const out = r.stdout ?? '';
   const num = (label) => Number((out.match(new RegExp(`${label}:\\s+(\\d+)`)) ?? [])[1] ?? 0);
   const total = num('Total');
@@ -67,6 +71,15 @@ if (!notebooksOnly) {
   passed += ok;
   failed += total - ok - num('Skipped');
   if (r.status !== 0 && total === ok) failed++; // crashed outside a test (e.g. a file failed to load)
+}
+
+if (!notebooksOnly) {
+  uvu(pattern);
+  // The kernel, model and fluent tests again on the wasm kernels alone (the path taken where the addon is absent).
+  if (!pattern.length) {
+    console.log('\nkernel, model and fluent tests with HYPNEST_NATIVE=0 (wasm kernels):');
+    uvu(['(core|native|nn|models|fluent)/'], { HYPNEST_NATIVE: '0' });
+  }
 }
 
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

@@ -110,6 +110,8 @@ export function runTutorials({ only = [], build = true, timeout = 600, keepGoing
   const summaryFile = join(outDir, 'summary.json');
   rmSync(summaryFile, { force: true });
   const t0 = Date.now();
+  // The native kernel addon (never fails: without it the SDK uses its wasm kernels).
+  if (build) process.stdout.write(step('native kernels (scripts/build-native.mjs)', process.execPath, [join(root, 'scripts', 'build-native.mjs')]));
   if (build) step('build (tsc -p tsconfig.json)', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
   step('kernel setup (kernels-setup/setup.sh)', 'bash', [join(root, 'kernels-setup', 'setup.sh')]);
   const files = listNotebooks(only);

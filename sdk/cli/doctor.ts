@@ -57,7 +57,10 @@ export async function doctor(): Promise<{ checks: DoctorCheck[]; ok: boolean }> 
   try {
     const r = await ready();
     const skipped = r.skipped.map((s) => `\n      skipped ${s.backend}: ${s.reason}`).join('');
-    checks.push({ name: 'backend', ok: true, detail: `${r.chosen} (${r.source})${skipped}` });
+    const kernels = r.native
+      ? r.native.available ? ` + native kernels: ${r.native.detail}` : ` (wasm kernels; native kernels unavailable: ${r.native.detail})`
+      : '';
+    checks.push({ name: 'backend', ok: true, detail: `${r.chosen}${kernels} (${r.source})${skipped}` });
   } catch (e) {
     checks.push({ name: 'backend', ok: false, detail: (e as Error).message });
   }

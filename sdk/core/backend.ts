@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { BackendError, nearest } from './errors';
+import { nativeStatus, type NativeStatus } from './native/addon';
 
 export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -18,6 +19,11 @@ export interface BackendReport {
   skipped: { backend: BackendName; reason: string }[];
   /** Where the choice came from. */
   source: 'HYPNEST_BACKEND' | 'auto';
+  /**
+   * On wasm: whether the native (oneDNN) kernels replace the wasm ones for convolutions and matrix products,
+   * and why not (sdk/core/native/). The chain is tfjs-node-gpu → tfjs-node → wasm + native kernels → wasm → cpu.
+   */
+  native?: NativeStatus;
 }
 
 let report: BackendReport | undefined;
@@ -84,6 +90,11 @@ async function attempt(name: BackendName): Promise<string | undefined> {
 }
 
 async function choose(): Promise<BackendReport> {
+  const r = await chooseBackend();
+  return r.chosen === 'wasm' ? { ...r, native: nativeStatus() } : r;
+}
+
+async function chooseBackend(): Promise<BackendReport> {
   const forced = process.env.HYPNEST_BACKEND?.trim();
   if (forced) {
     if (!(BACKENDS as readonly string[]).includes(forced)) {

@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { maxPoolGradWasm } from './wasm-maxpool-grad';
 import { batchMatMulWasm } from './wasm-matmul';
 import { rememberStock } from './wasm-stock';
+import { isNativeKernel } from '../native/mark';
 import { identityWasm, sliceWasm, splitVWasm, unpackWasm } from './wasm-copies';
 import { GROUP_NORM_AFFINE, GROUP_NORM_AFFINE_GRAD, groupNormAffineWasm, groupNormAffineGradWasm } from './wasm-group-norm';
 
@@ -151,6 +152,7 @@ export function registerWasmKernels(): string[] {
   for (const [kernelName, kernelFunc, wraps] of KERNELS) {
     const existing = tf.getKernel(kernelName, 'wasm');
     if (existing?.kernelFunc === kernelFunc) continue;
+    if (existing && isNativeKernel(existing.kernelFunc)) continue; // the native kernel already wraps ours
     if (wraps && !existing) continue;
     if (existing) {
       rememberStock(kernelName, existing.kernelFunc);

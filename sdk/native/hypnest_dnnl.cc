@@ -1,0 +1,377 @@
+// hypnest's native CPU kernels: oneDNN convolution (forward, backward data, backward weights) and matrix
+// products, called from TensorFlow.js kernels registered over the wasm backend (sdk/core/native/).
+//
+// Every tensor argument is a Float32Array view of the wasm heap (or any Float32Array): the kernels read and
+// write in place, no copies. Layouts are TensorFlow.js's: activations NHWC, filters [fh, fw, ci, co] (HWIO),
+// matrices row-major. oneDNN chooses its own filter layout (format_tag::any); filters are reordered to and
+// from it around each call (they are small next to activations).
+//
+// Primitives are cached per thread, keyed by shape and attributes (creating one costs far more than running
+// a small one). Threads: oneDNN here is Debian's build with the OpenMP runtime; setThreads(n) sets the
+// calling thread's OpenMP team size, which oneDNN uses for every primitive that thread runs.
+#include <node_api.h>
+#include <omp.h>
+
+#include <dnnl.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <unordered_map>
+#include <vector>
+
+using namespace dnnl;
+using tag = memory::format_tag;
+using dt = memory::data_type;
+
+namespace {
+
+struct Ctx {
+  engine eng{engine::kind::cpu, 0};
+  stream strm{eng};
+};
+
+Ctx &ctx() {
+  thread_local Ctx c;
+  return c;
+}
+
+// ---------- N-API helpers ----------
+
+struct ArgError {
+  std::string msg;
+};
+
+// The data of a typed array of the given type (throws ArgError with `what` otherwise); its length in *len.
+void *typed(napi_env env, napi_value v, napi_typedarray_type want, const std::string &what, size_t *len) {
+  bool is = false;
+  napi_is_typedarray(env, v, &is);
+  if (!is) throw ArgError{"expected " + what};
+  napi_typedarray_type type;
+  void *data;
+  napi_value buf;
+  size_t offset;
+  napi_get_typedarray_info(env, v, &type, len, &data, &buf, &offset);
+  if (type != want) throw ArgError{"expected " + what};
+  return data;
+}
+
+float *f32(napi_env env, napi_value v) {
+  size_t len;
+  return static_cast<float *>(typed(env, v, napi_float32_array, "a Float32Array", &len));
+}
+
+float *f32OrNull(napi_env env, napi_value v) {
+  napi_valuetype t;
+  napi_typeof(env, v, &t);
+  if (t == napi_null || t == napi_undefined) return nullptr;
+  return f32(env, v);
+}
+
+std::vector<int64_t> ints(napi_env env, napi_value v, size_t expected) {
+  const std::string what = "an Int32Array of " + std::to_string(expected) + " dimensions";
+  size_t length;
+  const int32_t *p = static_cast<const int32_t *>(typed(env, v, napi_int32_array, what, &length));
+  if (length != expected) throw ArgError{what + ", received " + std::to_string(length)};
+  return std::vector<int64_t>(p, p + length);
+}
+
+std::vector<napi_value> args(napi_env env, napi_callback_info info, size_t n) {
+  std::vector<napi_value> a(n);
+  size_t argc = n;
+  napi_get_cb_info(env, info, &argc, a.data(), nullptr, nullptr);
+  if (argc < n) throw ArgError{"expected " + std::to_string(n) + " arguments, received " + std::to_string(argc)};
+  return a;
+}
+
+std::string keyOf(char kind, const std::vector<int64_t> &d, int extra = 0) {
+  std::string k(1, kind);
+  for (int64_t v : d) k += std::to_string(v) + ',';
+  k += std::to_string(extra);
+  return k;
+}
+
+template <typename F>
+napi_value guarded(napi_env env, F f) {
+  try {
+    f();
+  } catch (const ArgError &e) {
+    napi_throw_type_error(env, nullptr, ("hypnest_dnnl: " + e.msg).c_str());
+  } catch (const dnnl::error &e) {
+    napi_throw_error(env, nullptr, (std::string("hypnest_dnnl: oneDNN: ") + e.what()).c_str());
+  } catch (const std::exception &e) {
+    napi_throw_error(env, nullptr, (std::string("hypnest_dnnl: ") + e.what()).c_str());
+  }
+  return nullptr;
+}
+
+// ---------- convolution ----------
+// dims: N, H, W, Ci, Co, fh, fw, sh, sw, dh, dw, padTop, padLeft, padBottom, padRight, Ho, Wo
+constexpr size_t CONV_DIMS = 17;
+
+struct ConvShape {
+  memory::dims src, wts, bias, dst, strides, dilates, padL, padR;
+  explicit ConvShape(const std::vector<int64_t> &d) {
+    const int64_t N = d[0], H = d[1], W = d[2], Ci = d[3], Co = d[4], fh = d[5], fw = d[6];
+    src = {N, Ci, H, W};
+    wts = {Co, Ci, fh, fw};
+    bias = {Co};
+    dst = {N, Co, d[15], d[16]};
+    strides = {d[7], d[8]};
+    dilates = {d[9] - 1, d[10] - 1};  // oneDNN counts the gaps: 0 means no dilation
+    padL = {d[11], d[12]};
+    padR = {d[13], d[14]};
+  }
+  convolution_forward::primitive_desc forward(bool withBias) const {
+    const engine &eng = ctx().eng;
+    memory::desc s(src, dt::f32, tag::nhwc), w(wts, dt::f32, tag::any), o(dst, dt::f32, tag::nhwc);
+    memory::desc b = withBias ? memory::desc(bias, dt::f32, tag::a) : memory::desc();
+    convolution_forward::desc desc(prop_kind::forward_training, algorithm::convolution_direct, s, w, b, o, strides,
+                                   dilates, padL, padR);
+    return convolution_forward::primitive_desc(desc, eng);
+  }
+  // convolution_backward_data or convolution_backward_weights, hinted by the forward primitive
+  template <typename P>
+  typename P::primitive_desc backward() const {
+    memory::desc s(src, dt::f32, tag::nhwc), w(wts, dt::f32, tag::any), o(dst, dt::f32, tag::nhwc);
+    typename P::desc desc(algorithm::convolution_direct, s, w, o, strides, dilates, padL, padR);
+    return typename P::primitive_desc(desc, ctx().eng, forward(false));
+  }
+  memory::desc userWeights() const { return memory::desc(wts, dt::f32, tag::hwio); }
+};
+
+// The filter in oneDNN's chosen layout, reordered from/to the user's HWIO buffer when the layouts differ.
+struct Weights {
+  memory user, mine;
+  std::unique_ptr<reorder> toMine, toUser;
+  Weights(const memory::desc &userMd, const memory::desc &chosen, bool in, bool out) {
+    const engine &eng = ctx().eng;
+    user = memory(userMd, eng, nullptr);
+    if (chosen == userMd) {
+      mine = user;
+      return;
+    }
+    mine = memory(chosen, eng);
+    if (in) toMine = std::make_unique<reorder>(user, mine);
+    if (out) toUser = std::make_unique<reorder>(mine, user);
+  }
+  void load(float *p, stream &s) {
+    user.set_data_handle(p);
+    if (toMine) toMine->execute(s, user, mine);
+  }
+  void bind(float *p) { user.set_data_handle(p); }
+  void store(stream &s) {
+    if (toUser) toUser->execute(s, mine, user);
+  }
+};
+
+struct ConvFwd {
+  convolution_forward prim;
+  memory src, bias, dst;
+  Weights w;
+  ConvFwd(const ConvShape &c, const convolution_forward::primitive_desc &pd, bool withBias)
+      : prim(pd), w(c.userWeights(), pd.weights_desc(), true, false) {
+    const engine &eng = ctx().eng;
+    src = memory(pd.src_desc(), eng, nullptr);
+    dst = memory(pd.dst_desc(), eng, nullptr);
+    if (withBias) bias = memory(pd.bias_desc(), eng, nullptr);
+  }
+};
+
+// The convolution gradients: P = convolution_backward_data (dx from dy and the filter) or
+// convolution_backward_weights (dw from x and dy). `act` is dx or x (NHWC), `w` the filter or its gradient.
+template <typename P>
+struct ConvBwd {
+  static constexpr bool data = std::is_same<P, convolution_backward_data>::value;
+  static constexpr char kind = data ? 'd' : 'w';
+  typename P::primitive_desc pd;
+  P prim;
+  memory act, diffDst;
+  Weights w;
+  explicit ConvBwd(const ConvShape &c)
+      : pd(c.backward<P>()), prim(pd), w(c.userWeights(), data ? pd.weights_desc() : pd.diff_weights_desc(), data, !data) {
+    act = memory(data ? pd.diff_src_desc() : pd.src_desc(), ctx().eng, nullptr);
+    diffDst = memory(pd.diff_dst_desc(), ctx().eng, nullptr);
+  }
+  // data: (dy, filter, dx); weights: (x, dy, dw)
+  void run(float *p0, float *p1, float *out, stream &s) {
+    if (data) {
+      w.load(p1, s);
+      diffDst.set_data_handle(p0);
+      act.set_data_handle(out);
+      prim.execute(s, {{DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_WEIGHTS, w.mine}, {DNNL_ARG_DIFF_SRC, act}});
+    } else {
+      act.set_data_handle(p0);
+      diffDst.set_data_handle(p1);
+      w.bind(out);
+      prim.execute(s, {{DNNL_ARG_SRC, act}, {DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_DIFF_WEIGHTS, w.mine}});
+      w.store(s);
+    }
+  }
+};
+
+template <typename T>
+std::unordered_map<std::string, std::unique_ptr<T>> &cache() {
+  thread_local std::unordered_map<std::string, std::unique_ptr<T>> m;
+  return m;
+}
+
+template <typename T, typename Make>
+T &cached(const std::string &key, Make make) {
+  auto &m = cache<T>();
+  auto it = m.find(key);
+  if (it != m.end()) return *it->second;
+  auto made = make();
+  T &ref = *made;
+  m.emplace(key, std::move(made));
+  return ref;
+}
+
+// conv2d(x, filter, bias | null, y, dims)
+napi_value Conv2d(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 5);
+    float *x = f32(env, a[0]), *w = f32(env, a[1]), *b = f32OrNull(env, a[2]), *y = f32(env, a[3]);
+    auto d = ints(env, a[4], CONV_DIMS);
+    ConvFwd &k = cached<ConvFwd>(keyOf('f', d, b != nullptr), [&] {
+      ConvShape c(d);
+      return std::make_unique<ConvFwd>(c, c.forward(b != nullptr), b != nullptr);
+    });
+    stream &s = ctx().strm;
+    k.w.load(w, s);
+    k.src.set_data_handle(x);
+    k.dst.set_data_handle(y);
+    std::unordered_map<int, memory> m{{DNNL_ARG_SRC, k.src}, {DNNL_ARG_WEIGHTS, k.w.mine}, {DNNL_ARG_DST, k.dst}};
+    if (b) {
+      k.bias.set_data_handle(b);
+      m.emplace(DNNL_ARG_BIAS, k.bias);
+    }
+    k.prim.execute(s, m);
+    s.wait();
+  });
+}
+
+// conv2dBackpropInput(dy, filter, dx, dims) and conv2dBackpropFilter(x, dy, dw, dims)
+template <typename T>
+napi_value ConvBackward(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 4);
+    float *p0 = f32(env, a[0]), *p1 = f32(env, a[1]), *out = f32(env, a[2]);
+    auto d = ints(env, a[3], CONV_DIMS);
+    T &k = cached<T>(keyOf(T::kind, d), [&] { return std::make_unique<T>(ConvShape(d)); });
+    stream &s = ctx().strm;
+    k.run(p0, p1, out, s);
+    s.wait();
+  });
+}
+
+// ---------- matrix product ----------
+// dims: batchA, batchB, M, K, N, transposeA, transposeB   (batch of 1 broadcasts; out batch = max)
+constexpr size_t MM_DIMS = 7;
+
+struct MatMul {
+  matmul prim;
+  memory a, b, bias, c;
+  MatMul(const std::vector<int64_t> &d, bool withBias) {
+    const engine &eng = ctx().eng;
+    const int64_t ba = d[0], bb = d[1], M = d[2], K = d[3], N = d[4];
+    const bool ta = d[5] != 0, tb = d[6] != 0;
+    const int64_t batch = std::max(ba, bb);
+    memory::desc am({ba, M, K}, dt::f32, ta ? memory::dims{M * K, 1, M} : memory::dims{M * K, K, 1});
+    memory::desc bm({bb, K, N}, dt::f32, tb ? memory::dims{K * N, 1, K} : memory::dims{K * N, N, 1});
+    memory::desc cm({batch, M, N}, dt::f32, memory::dims{M * N, N, 1});
+    memory::desc biasm = withBias ? memory::desc({1, 1, N}, dt::f32, memory::dims{N, N, 1}) : memory::desc();
+    matmul::primitive_desc pd(matmul::desc(am, bm, biasm, cm), eng);
+    prim = matmul(pd);
+    a = memory(am, eng, nullptr);
+    b = memory(bm, eng, nullptr);
+    c = memory(cm, eng, nullptr);
+    if (withBias) bias = memory(biasm, eng, nullptr);
+  }
+};
+
+// matmul(a, b, bias | null, out, dims)
+napi_value MatMulFn(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 5);
+    float *pa = f32(env, a[0]), *pb = f32(env, a[1]), *bias = f32OrNull(env, a[2]), *pc = f32(env, a[3]);
+    auto d = ints(env, a[4], MM_DIMS);
+    MatMul &k = cached<MatMul>(keyOf('m', d, bias != nullptr), [&] { return std::make_unique<MatMul>(d, bias != nullptr); });
+    stream &s = ctx().strm;
+    k.a.set_data_handle(pa);
+    k.b.set_data_handle(pb);
+    k.c.set_data_handle(pc);
+    std::unordered_map<int, memory> m{{DNNL_ARG_SRC, k.a}, {DNNL_ARG_WEIGHTS, k.b}, {DNNL_ARG_DST, k.c}};
+    if (bias) {
+      k.bias.set_data_handle(bias);
+      m.emplace(DNNL_ARG_BIAS, k.bias);
+    }
+    k.prim.execute(s, m);
+    s.wait();
+  });
+}
+
+// ---------- threads and information ----------
+
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 1);
+    int32_t n = 0;
+    if (napi_get_value_int32(env, a[0], &n) != napi_ok || n < 1) throw ArgError{"setThreads expects an integer >= 1"};
+    omp_set_num_threads(n);
+  });
+}
+
+napi_value GetThreads(napi_env env, napi_callback_info) {
+  napi_value v;
+  napi_create_int32(env, omp_get_max_threads(), &v);
+  return v;
+}
+
+const char *isaName(cpu_isa isa) {
+  switch (isa) {
+    case cpu_isa::sse41: return "sse41";
+    case cpu_isa::avx: return "avx";
+    case cpu_isa::avx2: return "avx2";
+    case cpu_isa::avx512_mic: return "avx512_mic";
+    case cpu_isa::avx512_mic_4ops: return "avx512_mic_4ops";
+    case cpu_isa::avx512_core: return "avx512_core";
+    case cpu_isa::avx512_core_vnni: return "avx512_core_vnni";
+    case cpu_isa::avx512_core_bf16: return "avx512_core_bf16";
+    case cpu_isa::avx512_core_amx: return "avx512_core_amx";
+    case cpu_isa::avx2_vnni: return "avx2_vnni";
+    default: return "other";
+  }
+}
+
+napi_value Info(napi_env env, napi_callback_info) {
+  napi_value obj, v;
+  napi_create_object(env, &obj);
+  const dnnl_version_t *ver = dnnl_version();
+  std::string version = std::to_string(ver->major) + "." + std::to_string(ver->minor) + "." + std::to_string(ver->patch);
+  napi_create_string_utf8(env, version.c_str(), NAPI_AUTO_LENGTH, &v);
+  napi_set_named_property(env, obj, "onednn", v);
+  napi_create_string_utf8(env, isaName(get_effective_cpu_isa()), NAPI_AUTO_LENGTH, &v);
+  napi_set_named_property(env, obj, "isa", v);
+  napi_create_string_utf8(env, ver->cpu_runtime == DNNL_RUNTIME_OMP ? "OpenMP" : ver->cpu_runtime == DNNL_RUNTIME_TBB ? "TBB" : "other",
+                          NAPI_AUTO_LENGTH, &v);
+  napi_set_named_property(env, obj, "runtime", v);
+  return obj;
+}
+
+}  // namespace
+
+NAPI_MODULE_INIT() {
+  const napi_property_descriptor props[] = {
+      {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackpropInput", nullptr, ConvBackward<ConvBwd<convolution_backward_data>>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"conv2dBackpropFilter", nullptr, ConvBackward<ConvBwd<convolution_backward_weights>>, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"matmul", nullptr, MatMulFn, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"getThreads", nullptr, GetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}
