@@ -21,6 +21,10 @@ const nodeOnly = {
   name: 'node-only-empty',
   setup(b) {
     b.onResolve({ filter: /^fs$/ }, () => ({ path: 'fs', namespace: 'node-only-empty' }));
+    // the native (oneDNN) addon loader is Node-only: the page gets a stub that reports it absent
+    const stub = path.join(root, 'sdk', 'browser', 'native-addon-stub.ts');
+    b.onResolve({ filter: /(^|\/)addon$/ }, (a) =>
+      path.resolve(a.resolveDir, a.path) === path.join(root, 'sdk', 'core', 'native', 'addon') ? { path: stub } : undefined);
     b.onLoad({ filter: /.*/, namespace: 'node-only-empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
   },
 };
