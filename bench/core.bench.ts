@@ -7,7 +7,11 @@ import { ready } from '../sdk/core';
 import { WorkerPool } from '../sdk/core/workers';
 import { Rng } from '../sdk/core/rng';
 
-interface Row { name: string; ms: number; note?: string }
+interface Row {
+  name: string;
+  ms: number;
+  note?: string;
+}
 const rng = new Rng(1);
 const arr = (shape: number[]) => ({ data: rng.normals(shape.reduce((a, b) => a * b, 1)).map((v) => v * 0.1), shape });
 
@@ -15,7 +19,11 @@ const arr = (shape: number[]) => ({ data: rng.normals(shape.reduce((a, b) => a *
 async function time(reps: number, f: () => unknown): Promise<number> {
   await f();
   const ts: number[] = [];
-  for (let i = 0; i < reps; i++) { const t0 = performance.now(); await f(); ts.push(performance.now() - t0); }
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await f();
+    ts.push(performance.now() - t0);
+  }
   return ts.sort((a, b) => a - b)[Math.floor(ts.length / 2)];
 }
 
@@ -23,32 +31,57 @@ function convRow(n: number, hw: number, ci: number, co: number): () => void {
   const x = tf.tensor(arr([n, hw, hw, ci]).data, [n, hw, hw, ci]) as tf.Tensor4D;
   const w = tf.tensor(arr([3, 3, ci, co]).data, [3, 3, ci, co]) as tf.Tensor4D;
   const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same')));
-  return () => { const [gx, gw] = g([x, w]); gx.dataSync(); gw.dataSync(); tf.dispose([gx, gw]); };
+  return () => {
+    const [gx, gw] = g([x, w]);
+    gx.dataSync();
+    gw.dataSync();
+    tf.dispose([gx, gw]);
+  };
 }
 
 export default async function bench(): Promise<Row[]> {
   await ready();
   const rows: Row[] = [];
-  const conv = [[64, 32, 64, 64], [64, 16, 128, 128]] as const;
+  const conv = [
+    [64, 32, 64, 64],
+    [64, 16, 128, 128],
+  ] as const;
   for (const [n, hw, ci, co] of conv) {
-    rows.push({ name: `conv2d 3x3 fwd+bwd ${n}x${hw}x${hw}x${ci}->${co}`, ms: await time(3, convRow(n, hw, ci, co)), note: `${tf.getBackend()}, 1 thread` });
+    rows.push({
+      name: `conv2d 3x3 fwd+bwd ${n}x${hw}x${hw}x${ci}->${co}`,
+      ms: await time(3, convRow(n, hw, ci, co)),
+      note: `${tf.getBackend()}, 1 thread`,
+    });
   }
   const a = tf.tensor(arr([1024, 1024]).data, [1024, 1024]) as tf.Tensor2D;
   const b = tf.tensor(arr([1024, 1024]).data, [1024, 1024]) as tf.Tensor2D;
-  rows.push({ name: 'matMul 1024x1024x1024', ms: await time(5, () => tf.tidy(() => tf.matMul(a, b)).dataSync()), note: `${tf.getBackend()}, 1 thread` });
+  rows.push({
+    name: 'matMul 1024x1024x1024',
+    ms: await time(5, () => tf.tidy(() => tf.matMul(a, b)).dataSync()),
+    note: `${tf.getBackend()}, 1 thread`,
+  });
   tf.dispose([a, b]);
 
   // Two cores: the same batch of conv fwd+bwd on one worker vs split over a 2-worker pool.
   const module = require.resolve('../sdk/core/workers/demo-tasks');
   const [n, hw, ci, co] = conv[0];
-  const x = arr([n, hw, hw, ci]); const w = arr([3, 3, ci, co]);
-  const half = (i: number) => ({ data: x.data.slice((i * n * x.data.length) / n / 2, ((i + 1) * x.data.length) / 2), shape: [n / 2, hw, hw, ci] });
+  const x = arr([n, hw, hw, ci]);
+  const w = arr([3, 3, ci, co]);
+  const half = (i: number) => ({
+    data: x.data.slice((i * n * x.data.length) / n / 2, ((i + 1) * x.data.length) / 2),
+    shape: [n / 2, hw, hw, ci],
+  });
   const copy = (v: { data: Float32Array; shape: number[] }) => ({ data: v.data.slice(), shape: v.shape });
   const one = await WorkerPool.create({ size: 1, module });
   const t1 = await time(3, () => one.run('convFwdBwd', { x: copy(x), w: copy(w) }));
   await one.close();
   const two = await WorkerPool.create({ size: 2, module });
-  const t2 = await time(3, () => two.map('convFwdBwd', [{ x: half(0), w: copy(w) }, { x: half(1), w: copy(w) }]));
+  const t2 = await time(3, () =>
+    two.map('convFwdBwd', [
+      { x: half(0), w: copy(w) },
+      { x: half(1), w: copy(w) },
+    ]),
+  );
   await two.close();
   const label = `conv2d 3x3 fwd+bwd ${n}x${hw}x${hw}x${ci}->${co}`;
   rows.push({ name: `${label} (1 worker)`, ms: t1, note: 'WorkerPool size 1' });

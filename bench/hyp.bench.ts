@@ -11,7 +11,11 @@ import { CheckpointError } from '../sdk/core/errors';
 import { hyp } from '../sdk/fluent';
 import { fewShotInputs } from '../sdk/data/splits';
 
-interface Row { name: string; ms?: number; note?: string }
+interface Row {
+  name: string;
+  ms?: number;
+  note?: string;
+}
 
 const NAME = 'hyp.encode(img).perturb(5.5).sample(8)';
 

@@ -14,7 +14,10 @@ const DIM = 16;
 function points(n: number, rng: Rng): tf.Tensor {
   // uniform directions, hyperbolic radius uniform in [0.1, 3] (c = 1)
   const u = H.randomUnitTangent(n, DIM, rng);
-  const r = tf.tensor(Float32Array.from({ length: n }, () => Math.tanh((0.1 + 2.9 * rng.next()) / 2)), [n, 1]);
+  const r = tf.tensor(
+    Float32Array.from({ length: n }, () => Math.tanh((0.1 + 2.9 * rng.next()) / 2)),
+    [n, 1],
+  );
   const x = tf.mul(u, r);
   tf.dispose([u, r]);
   return x;
@@ -46,7 +49,10 @@ export default async function run(): Promise<{ name: string; ms: number; note?: 
   const x = points(n, rng);
   const y = points(n, rng);
   const u = tf.tidy(() => H.logmap0(x, 1));
-  const m = tf.tensor(rng.normals(DIM * DIM).map((v) => v / 4), [DIM, DIM]);
+  const m = tf.tensor(
+    rng.normals(DIM * DIM).map((v) => v / 4),
+    [DIM, DIM],
+  );
   const ops: Record<string, () => tf.Tensor> = {
     mobiusAdd: () => H.mobiusAdd(x, y, 1),
     expmap0: () => H.expmap0(u, 1),

@@ -20,7 +20,11 @@ export default async function run(): Promise<{ name: string; ms: number; note?: 
   // guidance, none at the pixel level (one U-Net call per step), with 2× the DDIM steps at the cheap latent levels
   // (assets/nested/eval.md); L = 1. Default steps (20 per level) otherwise.
   const variants: { L: number; cfg?: number[]; latentSteps?: number }[] = [
-    { L: 5 }, { L: 5, cfg: [3, 2.5, 2, 1.5, 1] }, { L: 5, cfg: [3, 2.5, 2, 1.5, 1], latentSteps: 40 }, { L: 5, cfg: [2, 2, 2, 2, 1], latentSteps: 40 }, { L: 1 },
+    { L: 5 },
+    { L: 5, cfg: [3, 2.5, 2, 1.5, 1] },
+    { L: 5, cfg: [3, 2.5, 2, 1.5, 1], latentSteps: 40 },
+    { L: 5, cfg: [2, 2, 2, 2, 1], latentSteps: 40 },
+    { L: 1 },
   ];
   for (const { L, cfg, latentSteps } of variants) {
     const name = `nested.levels(${L})${cfg ? `.cfg([${cfg.join(', ')}])` : ''}${latentSteps ? `.steps(20, ${latentSteps})` : ''}.generate(16)`;
@@ -41,7 +45,13 @@ export default async function run(): Promise<{ name: string; ms: number; note?: 
     }
     const note = `16 images, ${cfg || latentSteps ? 'other settings as named' : 'default settings'}, backend ${report.chosen}, median of ${reps}`;
     rows.push({ name, ms: median(totals), note });
-    if (L > 1) for (let l = 0; l < L; l++) rows.push({ name: `  level ${l + 1}/${L}${l === L - 1 ? ' (pixels)' : ''}`, ms: median(perLevel.map((p) => p[l])), note: 'share of the call above' });
+    if (L > 1)
+      for (let l = 0; l < L; l++)
+        rows.push({
+          name: `  level ${l + 1}/${L}${l === L - 1 ? ' (pixels)' : ''}`,
+          ms: median(perLevel.map((p) => p[l])),
+          note: 'share of the call above',
+        });
   }
   await nested.dispose();
   return rows;

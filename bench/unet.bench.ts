@@ -14,27 +14,40 @@ import { ready, Rng } from '../sdk/core';
 import { createUNet, unetFlops, FASHION_UNET, formatUNetConfig } from '../sdk/nn';
 import { AdamW, localGradFn, accumulateGrads, createDataParallel, unetEpsLoss, type EpsBatch } from '../sdk/train';
 
-interface Row { name: string; ms: number; note?: string }
-interface Timing { wall: number; cpu: number }
+interface Row {
+  name: string;
+  ms: number;
+  note?: string;
+}
+interface Timing {
+  wall: number;
+  cpu: number;
+}
 
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Median wall and CPU (this process, all threads) ms of `reps` calls after one warm-up. */
 async function time(reps: number, f: () => unknown): Promise<Timing> {
   await f();
-  const walls: number[] = []; const cpus: number[] = [];
+  const walls: number[] = [];
+  const cpus: number[] = [];
   for (let i = 0; i < reps; i++) {
-    const c0 = process.cpuUsage(); const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
     await f();
     const c = process.cpuUsage(c0);
-    walls.push(performance.now() - t0); cpus.push((c.user + c.system) / 1000);
+    walls.push(performance.now() - t0);
+    cpus.push((c.user + c.system) / 1000);
   }
   return { wall: median(walls), cpu: median(cpus) };
 }
 
 /** Kernel time by kernel type over one call of f, as "Conv2D 41%, …". */
 async function profile(f: () => Promise<void>): Promise<string> {
-  const info = await tf.profile(async () => { await f(); return []; });
+  const info = await tf.profile(async () => {
+    await f();
+    return [];
+  });
   const by = new Map<string, number>();
   let total = 0;
   for (const k of info.kernels) {
@@ -58,22 +71,36 @@ export default async function bench(): Promise<Row[]> {
   const rng = new Rng(1);
   const x = tf.tensor4d(rng.normals(B * 32 * 32), [B, 32, 32, 1]);
   const eps = tf.tensor4d(rng.normals(B * 32 * 32), [B, 32, 32, 1]);
-  const t = tf.tensor1d(Array.from({ length: B }, (_, i) => (i * 37) % 1000), 'int32');
+  const t = tf.tensor1d(
+    Array.from({ length: B }, (_, i) => (i * 37) % 1000),
+    'int32',
+  );
   const gflop = unetFlops(net) / 1e9;
   const cfg = `${formatUNetConfig(net.config)}, ${(net.paramCount() / 1e6).toFixed(2)}M params, ${gflop.toFixed(3)} GFLOP/image fwd`;
   const backend = `${tf.getBackend()}, 1 thread`;
   const rows: Row[] = [];
 
-  const fwd = () => { const y = net.apply(x, t); y.dataSync(); y.dispose(); };
+  const fwd = () => {
+    const y = net.apply(x, t);
+    y.dataSync();
+    y.dispose();
+  };
   const fwdT = await time(reps, fwd);
-  rows.push({ name: 'unet forward (batch 64, 32x32)', ms: fwdT.wall, note: `${backend}; ${cpuNote(fwdT)}; ${((gflop * B * 1000) / fwdT.cpu).toFixed(1)} GFLOP/s (CPU time); ${cfg}` });
+  rows.push({
+    name: 'unet forward (batch 64, 32x32)',
+    ms: fwdT.wall,
+    note: `${backend}; ${cpuNote(fwdT)}; ${((gflop * B * 1000) / fwdT.cpu).toFixed(1)} GFLOP/s (CPU time); ${cfg}`,
+  });
 
   const opt = new AdamW(net.params, { weightDecay: 0.01 });
   // micro-batches of 16: one batch-64 step in one piece needs more activations than wasm's 4 GB heap
   const k = Number(process.env.HYPNEST_BENCH_MICRO ?? 4);
   const batch: EpsBatch = { x, eps, t };
   const lossCtx = { step: 0, rng, lr: 1e-4, init: net.config, shard: 0 };
-  const gradFn = accumulateGrads(localGradFn(net.params, (b: EpsBatch) => unetEpsLoss(net.params, b, lossCtx)), k);
+  const gradFn = accumulateGrads(
+    localGradFn(net.params, (b: EpsBatch) => unetEpsLoss(net.params, b, lossCtx)),
+    k,
+  );
   const step = async (g = gradFn) => {
     const { grads } = await g(batch, { step: 0, rng, lr: 1e-4 });
     opt.step(grads, 1e-4);
@@ -88,18 +115,28 @@ export default async function bench(): Promise<Row[]> {
   if (process.env.HYPNEST_BENCH_DP !== '0') {
     // The same step with gradients from 1 or 2 workers (main thread: AdamW only), alternated so both see the same load.
     const loss = { module: require.resolve('../sdk/train/worker-losses'), name: 'unetEpsLoss', init: net.config };
-    const pools = [await createDataParallel<EpsBatch>(net.params, { workers: 1, loss, microBatches: k }),
-      await createDataParallel<EpsBatch>(net.params, { workers: 2, loss, microBatches: k })];
+    const pools = [
+      await createDataParallel<EpsBatch>(net.params, { workers: 1, loss, microBatches: k }),
+      await createDataParallel<EpsBatch>(net.params, { workers: 2, loss, microBatches: k }),
+    ];
     try {
       for (const p of pools) await step(p.gradFn);
       const walls: number[][] = [[], []];
       for (let r = 0; r < reps; r++) {
-        for (let i = 0; i < 2; i++) { const t0 = performance.now(); await step(pools[i].gradFn); walls[i].push(performance.now() - t0); }
+        for (let i = 0; i < 2; i++) {
+          const t0 = performance.now();
+          await step(pools[i].gradFn);
+          walls[i].push(performance.now() - t0);
+        }
       }
       const [w1, w2] = walls.map(median);
       const ips = (ms: number) => ((B * 1000) / ms).toFixed(1);
       rows.push({ name: `${name} (1 worker)`, ms: w1, note: `WorkerPool size 1, ${k} micro-batches; ${ips(w1)} images/s` });
-      rows.push({ name: `${name} (2 workers)`, ms: w2, note: `WorkerPool size 2, ${k / 2} micro-batches each; ${ips(w2)} images/s; speed-up ${(w1 / w2).toFixed(2)}x over 1 worker (alternated runs)` });
+      rows.push({
+        name: `${name} (2 workers)`,
+        ms: w2,
+        note: `WorkerPool size 2, ${k / 2} micro-batches each; ${ips(w2)} images/s; speed-up ${(w1 / w2).toFixed(2)}x over 1 worker (alternated runs)`,
+      });
     } finally {
       for (const p of pools) await p.close();
     }
@@ -117,10 +154,15 @@ export default async function bench(): Promise<Row[]> {
     xs.dataSync();
     xs.dispose();
   };
-  const c0 = process.cpuUsage(); const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
   sample();
   const c = process.cpuUsage(c0);
-  rows.push({ name: `unet sample ${sampleSteps} steps x 64 images`, ms: performance.now() - t0, note: `${backend}; CPU ${((c.user + c.system) / 1000).toFixed(0)} ms; one run (no warm-up beyond the rows above)` });
+  rows.push({
+    name: `unet sample ${sampleSteps} steps x 64 images`,
+    ms: performance.now() - t0,
+    note: `${backend}; CPU ${((c.user + c.system) / 1000).toFixed(0)} ms; one run (no warm-up beyond the rows above)`,
+  });
   tf.dispose([x, eps, t]);
   for (const v of Object.values(net.params)) v.dispose();
   return rows;

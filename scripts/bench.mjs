@@ -14,11 +14,21 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const benchDir = path.join(root, 'bench');
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
-if (args.includes('--only') && !only) { console.error('usage: node scripts/bench.mjs [--only <topic>]'); process.exit(2); }
+if (args.includes('--only') && !only) {
+  console.error('usage: node scripts/bench.mjs [--only <topic>]');
+  process.exit(2);
+}
 
-const topics = fs.readdirSync(benchDir).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace(/\.bench\.ts$/, ''))
-  .filter((t) => !only || t === only).sort();
-if (topics.length === 0) { console.error(`no bench/${only ?? '*'}.bench.ts found`); process.exit(2); }
+const topics = fs
+  .readdirSync(benchDir)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .map((f) => f.replace(/\.bench\.ts$/, ''))
+  .filter((t) => !only || t === only)
+  .sort();
+if (topics.length === 0) {
+  console.error(`no bench/${only ?? '*'}.bench.ts found`);
+  process.exit(2);
+}
 
 const MARK = '@@BENCH_JSON@@';
 function runOurs(topic) {
@@ -65,13 +75,26 @@ for (const topic of topics) {
   for (const r of ours.rows) {
     const p = byName.get(r.name);
     seen.add(r.name);
-    results.push({ topic, name: r.name, hypnest_ms: r.ms, pytorch_ms: p?.ms, ratio: p ? r.ms / p.ms : undefined, note: [r.note, p?.note].filter(Boolean).join('; ') });
+    results.push({
+      topic,
+      name: r.name,
+      hypnest_ms: r.ms,
+      pytorch_ms: p?.ms,
+      ratio: p ? r.ms / p.ms : undefined,
+      note: [r.note, p?.note].filter(Boolean).join('; '),
+    });
   }
   for (const p of peer.rows) if (!seen.has(p.name)) results.push({ topic, name: p.name, pytorch_ms: p.ms, note: p.note ?? '' });
 }
 
 const header = ['name', 'hypnest ms', 'PyTorch ms', 'ratio (hypnest/PyTorch)', 'notes'];
-const table = results.map((r) => [r.name, fmt(r.hypnest_ms), fmt(r.pytorch_ms), r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}x`, r.note]);
+const table = results.map((r) => [
+  r.name,
+  fmt(r.hypnest_ms),
+  fmt(r.pytorch_ms),
+  r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}x`,
+  r.note,
+]);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => String(row[i]).length)));
 const line = (cells) => cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ');
 console.log(line(header));
@@ -80,13 +103,26 @@ for (const row of table) console.log(line(row));
 for (const [t, s] of Object.entries(peerStatus)) console.log(`peer ${t}: ${s}`);
 
 let commit = 'unknown';
-try { commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim(); } catch { /* not a git checkout */ }
+try {
+  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+} catch {
+  /* not a git checkout */
+}
 const meta = { commit, backend, date: new Date().toISOString(), node: process.version, topics, peer: peerStatus };
 const outDir = path.join(benchDir, 'results');
 fs.mkdirSync(outDir, { recursive: true });
 fs.writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify({ ...meta, rows: results }, null, 2) + '\n');
-const md = [`# Benchmarks`, '', `commit ${commit} · backend ${backend} · ${meta.date} · Node ${process.version}`, '',
-  `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...table.map((r) => `| ${r.join(' | ')} |`), '',
-  ...Object.entries(peerStatus).map(([t, s]) => `- peer ${t}: ${s}`), ''].join('\n');
+const md = [
+  `# Benchmarks`,
+  '',
+  `commit ${commit} · backend ${backend} · ${meta.date} · Node ${process.version}`,
+  '',
+  `| ${header.join(' | ')} |`,
+  `|${header.map(() => '---').join('|')}|`,
+  ...table.map((r) => `| ${r.join(' | ')} |`),
+  '',
+  ...Object.entries(peerStatus).map(([t, s]) => `- peer ${t}: ${s}`),
+  '',
+].join('\n');
 fs.writeFileSync(path.join(outDir, 'latest.md'), md);
 console.error(`wrote bench/results/latest.json and latest.md`);

@@ -36,8 +36,12 @@ function check() {
   return undefined;
 }
 
-if (process.env.HYPNEST_NATIVE === '0') { say('skipped (HYPNEST_NATIVE=0)'); process.exit(0); }
-if (process.platform !== 'linux' || process.arch !== 'x64') finish(false, `not built on ${process.platform}/${process.arch} (the build step knows Debian/Ubuntu on x64)`);
+if (process.env.HYPNEST_NATIVE === '0') {
+  say('skipped (HYPNEST_NATIVE=0)');
+  process.exit(0);
+}
+if (process.platform !== 'linux' || process.arch !== 'x64')
+  finish(false, `not built on ${process.platform}/${process.arch} (the build step knows Debian/Ubuntu on x64)`);
 
 const upToDate = existsSync(out) && sources.every((s) => statSync(s).mtimeMs <= statSync(out).mtimeMs);
 if (upToDate && !args.includes('--force')) {
@@ -47,7 +51,13 @@ if (upToDate && !args.includes('--force')) {
 
 // Debian packages: oneDNN's headers and library, a C++ compiler and make.
 const header = ['/usr/include/dnnl.hpp', '/usr/include/oneapi/dnnl/dnnl.hpp'].find(existsSync);
-const needs = [[header, 'libdnnl-dev'], ['/usr/bin/g++', 'g++'], ['/usr/bin/make', 'make']].filter(([p]) => !p || !existsSync(p)).map(([, pkg]) => pkg);
+const needs = [
+  [header, 'libdnnl-dev'],
+  ['/usr/bin/g++', 'g++'],
+  ['/usr/bin/make', 'make'],
+]
+  .filter(([p]) => !p || !existsSync(p))
+  .map(([, pkg]) => pkg);
 if (needs.length) {
   if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
     say(`installing Debian packages: ${needs.join(' ')}`);
@@ -64,22 +74,53 @@ if (needs.length) {
 // Node's headers: the ones installed next to this node (Debian's nodejs-dev, or the official tarball) if any.
 const prefix = join(dirname(process.execPath), '..');
 const nodedir = existsSync(join(prefix, 'include', 'node', 'node_api.h')) ? prefix : undefined;
-const gyp = [join(prefix, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
-  join(root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js')].find(existsSync);
+const gyp = [
+  join(prefix, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+  join(root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+].find(existsSync);
 
 let built = false;
 if (gyp) {
   say(`building with node-gyp${nodedir ? ` (Node headers in ${nodedir}/include/node)` : ''}`);
-  const r = spawnSync(process.execPath, [gyp, 'rebuild', ...(nodedir ? [`--nodedir=${nodedir}`] : [])], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [gyp, 'rebuild', ...(nodedir ? [`--nodedir=${nodedir}`] : [])], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
   built = r.status === 0 && existsSync(out);
-  if (!built) say(`node-gyp failed: ${(r.stderr ?? '').trim().split('\n').filter((l) => /error/i.test(l)).slice(0, 3).join(' | ') || `exit ${r.status}`}`);
+  if (!built)
+    say(
+      `node-gyp failed: ${
+        (r.stderr ?? '')
+          .trim()
+          .split('\n')
+          .filter((l) => /error/i.test(l))
+          .slice(0, 3)
+          .join(' | ') || `exit ${r.status}`
+      }`,
+    );
 }
 if (!built && nodedir) {
   // The same compile without node-gyp (it may be missing, or unable to fetch headers offline).
   say('building with g++ directly');
   mkdirSync(dirname(out), { recursive: true });
-  const r = spawnSync('g++', ['-std=c++17', '-O2', '-fPIC', '-shared', '-fopenmp', '-DNAPI_VERSION=8', `-I${join(nodedir, 'include', 'node')}`,
-    join(dir, 'hypnest_dnnl.cc'), '-o', out, '-ldnnl'], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(
+    'g++',
+    [
+      '-std=c++17',
+      '-O2',
+      '-fPIC',
+      '-shared',
+      '-fopenmp',
+      '-DNAPI_VERSION=8',
+      `-I${join(nodedir, 'include', 'node')}`,
+      join(dir, 'hypnest_dnnl.cc'),
+      '-o',
+      out,
+      '-ldnnl',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
+  );
   built = r.status === 0;
   if (!built) say(`g++ failed: ${(r.stderr ?? '').trim().split('\n').slice(0, 3).join(' | ')}`);
 }

@@ -24,7 +24,8 @@ const nodeOnly = {
     // the native (oneDNN) addon loader is Node-only: the page gets a stub that reports it absent
     const stub = path.join(root, 'sdk', 'browser', 'native-addon-stub.ts');
     b.onResolve({ filter: /(^|\/)addon$/ }, (a) =>
-      path.resolve(a.resolveDir, a.path) === path.join(root, 'sdk', 'core', 'native', 'addon') ? { path: stub } : undefined);
+      path.resolve(a.resolveDir, a.path) === path.join(root, 'sdk', 'core', 'native', 'addon') ? { path: stub } : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: 'node-only-empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
   },
 };
@@ -50,6 +51,8 @@ const result = await esbuild.build({
 // The script is inlined into notebook outputs: no '</script' may appear in it.
 const js = fs.readFileSync(outfile, 'utf8').replace(/<\/script/gi, '<\\/script');
 fs.writeFileSync(outfile, js);
-const nodeBuiltins = Object.keys(result.metafile.inputs).filter((f) => f.startsWith('node:') || /^(os|path|crypto|child_process|worker_threads|events|readline)$/.test(f));
+const nodeBuiltins = Object.keys(result.metafile.inputs).filter(
+  (f) => f.startsWith('node:') || /^(os|path|crypto|child_process|worker_threads|events|readline)$/.test(f),
+);
 if (nodeBuiltins.length) throw new Error(`the browser bundle pulls Node built-ins: ${nodeBuiltins.join(', ')}`);
 console.log(`${path.relative(root, outfile)}: ${(js.length / 1e6).toFixed(2)} MB`);

@@ -27,7 +27,9 @@ function main(): void {
     const bytes = encodePortable({ config: a.config, meta: a.meta, source: a.hash, tensors: a.tensors });
     const file = path.join(outDir, `${name}.safetensors`);
     fs.writeFileSync(file, bytes);
-    console.log(`${path.relative(ROOT, file)}: ${(bytes.length / 1e6).toFixed(2)} MB (from ${src}.safetensors, sha256 ${a.hash.slice(0, 12)}…)`);
+    console.log(
+      `${path.relative(ROOT, file)}: ${(bytes.length / 1e6).toFixed(2)} MB (from ${src}.safetensors, sha256 ${a.hash.slice(0, 12)}…)`,
+    );
   }
 }
 

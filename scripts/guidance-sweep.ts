@@ -26,7 +26,13 @@ new Command('guidance-sweep')
     const configs: UncondConfig[] = lists.map((spec) => {
       const [weights, latentSteps] = spec.split('|');
       const guidance = weights.split(',').map(Number);
-      return { name: `[${guidance.join(', ')}]${latentSteps ? ` latent steps ${latentSteps}` : ''}`, model, guidance, steps: o.steps, latentSteps: latentSteps ? Number(latentSteps) : o.steps };
+      return {
+        name: `[${guidance.join(', ')}]${latentSteps ? ` latent steps ${latentSteps}` : ''}`,
+        model,
+        guidance,
+        steps: o.steps,
+        latentSteps: latentSteps ? Number(latentSteps) : o.steps,
+      };
     });
     const report = await runUnconditionalEval({ configs, n: o.n, seeds: [o.seed], out: o.out });
     console.log(unconditionalMarkdown(report));

@@ -24,7 +24,15 @@ import { identity } from '../sdk/metrics/identity';
 
 const PX = 1024;
 
-interface Row { group: string; classes: number[]; n: number; rms: number; psnr: number; identity: number; recognised: number }
+interface Row {
+  group: string;
+  classes: number[];
+  n: number;
+  rms: number;
+  psnr: number;
+  identity: number;
+  recognised: number;
+}
 
 new Command('hypdae-recon')
   .option('--checkpoints <dir>', 'folder holding stage1.{json,safetensors}', assetPath('hypdae'))
@@ -43,8 +51,15 @@ new Command('hypdae-recon')
       return out;
     };
     const rows: Row[] = [];
-    for (const [group, classes] of [['unseen (few-shot inputs)', [...UNSEEN_CLASSES]], ['seen (T images)', [...SEEN_CLASSES]]] as const) {
-      let se = 0, count = 0, idSum = 0, rec = 0, psnrSum = 0;
+    for (const [group, classes] of [
+      ['unseen (few-shot inputs)', [...UNSEEN_CLASSES]],
+      ['seen (T images)', [...SEEN_CLASSES]],
+    ] as const) {
+      let se = 0,
+        count = 0,
+        idSum = 0,
+        rec = 0,
+        psnrSum = 0;
       for (const c of classes) {
         const x = firstOf(c);
         const xt = tf.tensor4d(x, [16, 32, 32, 1]);
@@ -54,21 +69,43 @@ new Command('hypdae-recon')
         for (let i = 0; i < 16; i++) {
           let s = 0;
           for (let j = 0; j < PX; j++) s += (yd[i * PX + j] - x[i * PX + j]) ** 2;
-          se += s; psnrSum += 10 * Math.log10(4 / (s / PX));
+          se += s;
+          psnrSum += 10 * Math.log10(4 / (s / PX));
         }
         count += 16;
         idSum += identity(ev.embed(yd), ev.embed(x)) * 16;
         rec += Array.from(ev.classify(yd)).filter((k) => k === c).length;
       }
-      rows.push({ group, classes: [...classes], n: count, rms: Math.sqrt(se / (count * PX)), psnr: psnrSum / count, identity: idSum / count, recognised: rec / count });
+      rows.push({
+        group,
+        classes: [...classes],
+        n: count,
+        rms: Math.sqrt(se / (count * PX)),
+        psnr: psnrSum / count,
+        identity: idSum / count,
+        recognised: rec / count,
+      });
     }
     ev.dispose();
-    const report = { commit: gitCommit(), checkpoints: o.checkpoints, stage1Step: (meta as { step?: number }).step, steps: o.steps, wallSeconds: (Date.now() - t0) / 1000, rows };
+    const report = {
+      commit: gitCommit(),
+      checkpoints: o.checkpoints,
+      stage1Step: (meta as { step?: number }).step,
+      steps: o.steps,
+      wallSeconds: (Date.now() - t0) / 1000,
+      rows,
+    };
     const md = [
-      '# HypDAE stage I: reconstruction', '',
-      `commit \`${report.commit}\` · checkpoint ${o.checkpoints} (step ${report.stage1Step}) · DDIM ${o.steps} steps, inversion then decoding, no guidance · wall ${report.wallSeconds.toFixed(0)} s`, '',
-      '| images | n | pixel RMS ↓ | PSNR (dB) ↑ | identity ↑ | recognised ↑ |', '|---|---:|---:|---:|---:|---:|',
-      ...rows.map((r) => `| ${r.group}: ${r.classes.map((c) => CLASS_NAMES[c]).join(', ')} | ${r.n} | ${r.rms.toFixed(3)} | ${r.psnr.toFixed(1)} | ${r.identity.toFixed(3)} | ${r.recognised.toFixed(3)} |`),
+      '# HypDAE stage I: reconstruction',
+      '',
+      `commit \`${report.commit}\` · checkpoint ${o.checkpoints} (step ${report.stage1Step}) · DDIM ${o.steps} steps, inversion then decoding, no guidance · wall ${report.wallSeconds.toFixed(0)} s`,
+      '',
+      '| images | n | pixel RMS ↓ | PSNR (dB) ↑ | identity ↑ | recognised ↑ |',
+      '|---|---:|---:|---:|---:|---:|',
+      ...rows.map(
+        (r) =>
+          `| ${r.group}: ${r.classes.map((c) => CLASS_NAMES[c]).join(', ')} | ${r.n} | ${r.rms.toFixed(3)} | ${r.psnr.toFixed(1)} | ${r.identity.toFixed(3)} | ${r.recognised.toFixed(3)} |`,
+      ),
       '',
     ].join('\n');
     fs.mkdirSync(path.dirname(path.resolve(o.out)), { recursive: true });
@@ -77,4 +114,6 @@ new Command('hypdae-recon')
     console.log(md);
   })
   .parseAsync(process.argv)
-  .catch((e: unknown) => { process.exitCode = reportError(e); });
+  .catch((e: unknown) => {
+    process.exitCode = reportError(e);
+  });

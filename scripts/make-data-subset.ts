@@ -30,7 +30,12 @@ const out = path.join(__dirname, '..', 'assets', 'data', 'fashion-mnist-subset')
 
 const parts = {
   t10k: { ranges: [[0, nT]] as [number, number][] },
-  train: { ranges: [[0, nG], [30000, 30000 + nE]].filter(([a, b]) => b > a) as [number, number][] },
+  train: {
+    ranges: [
+      [0, nG],
+      [30000, 30000 + nE],
+    ].filter(([a, b]) => b > a) as [number, number][],
+  },
 };
 
 fs.mkdirSync(out, { recursive: true });
@@ -55,7 +60,8 @@ for (const [part, { ranges }] of Object.entries(parts) as ['train' | 't10k', { r
 }
 
 writeJsonAtomicSync(path.join(out, 'subset.json'), {
-  description: 'Fashion-MNIST subset shipped with hypnest (used with { fallback: "embedded" }). Ranges are half-open [start, end) of original file indices.',
+  description:
+    'Fashion-MNIST subset shipped with hypnest (used with { fallback: "embedded" }). Ranges are half-open [start, end) of original file indices.',
   source: `${dir} (Debian dataset-fashion-mnist)`,
   madeBy: 'npx tsx scripts/make-data-subset.ts',
   license: 'Fashion-MNIST © Zalando SE, MIT license',

@@ -21,6 +21,14 @@ const program = new Command('make-glyph-data')
   .parse();
 
 const o = program.opts<{ out: string; seen?: string; unseen?: string; perSeen: string; perUnseen: string; seed: string }>();
-makeGlyphData(o.out, { seen: o.seen, unseen: o.unseen, perSeenClass: Number(o.perSeen), perUnseenClass: Number(o.perUnseen), seed: Number(o.seed) })
-  .then((m) => console.log(`wrote ${m.seen.length} seen and ${m.unseen.length} unseen classes (${m.families.length} font families) to ${o.out}`))
+makeGlyphData(o.out, {
+  seen: o.seen,
+  unseen: o.unseen,
+  perSeenClass: Number(o.perSeen),
+  perUnseenClass: Number(o.perUnseen),
+  seed: Number(o.seed),
+})
+  .then((m) =>
+    console.log(`wrote ${m.seen.length} seen and ${m.unseen.length} unseen classes (${m.families.length} font families) to ${o.out}`),
+  )
   .catch((e) => process.exit(reportError(e)));

@@ -13,7 +13,8 @@ import { unconditionalMarkdown, type UncondReport } from '../sdk/pipelines/eval/
 
 async function main(): Promise<void> {
   const [kind, out, ...inputs] = process.argv.slice(2);
-  if (!['fewshot', 'nested'].includes(kind) || !out || !inputs.length) throw new Error('usage: merge-reports.ts fewshot|nested <out-base> <in.json>...');
+  if (!['fewshot', 'nested'].includes(kind) || !out || !inputs.length)
+    throw new Error('usage: merge-reports.ts fewshot|nested <out-base> <in.json>...');
   const reports = inputs.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
   const merged = { ...reports[0], wallSeconds: reports.reduce((s, r) => s + r.wallSeconds, 0) };
   if (kind === 'fewshot') Object.assign(merged, mergeFewShotMethods(reports as FewShotReport[]));
@@ -25,4 +26,7 @@ async function main(): Promise<void> {
   await writeFileAtomic(out + '.md', kind === 'fewshot' ? fewShotMarkdown(merged) : unconditionalMarkdown(merged));
   console.log(`written ${out}.json, ${out}.md`);
 }
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -20,19 +20,32 @@ let failed = 0;
 let skipped = 0;
 
 function run(cmd, cmdArgs, capture, extraEnv = {}) {
-  const r = spawnSync(cmd, cmdArgs, { cwd: root, env: { ...env, ...extraEnv }, stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8', maxBuffer: 256 << 20 });
+  const r = spawnSync(cmd, cmdArgs, {
+    cwd: root,
+    env: { ...env, ...extraEnv },
+    stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+  });
   if (capture && r.stdout) process.stdout.write(r.stdout);
   return r;
 }
 
 // Debian packages the suite needs (the browser test's Chromium, the data set): installed when missing and root.
-const debNeeds = [['/usr/bin/chromium', 'chromium'], ['/usr/share/datasets/fashion-mnist', 'dataset-fashion-mnist'], ['/usr/lib/python3/dist-packages/jupyter_kernel_test', 'python3-jupyter-kernel-test']];
+const debNeeds = [
+  ['/usr/bin/chromium', 'chromium'],
+  ['/usr/share/datasets/fashion-mnist', 'dataset-fashion-mnist'],
+  ['/usr/lib/python3/dist-packages/jupyter_kernel_test', 'python3-jupyter-kernel-test'],
+];
 const debMissing = debNeeds.filter(([p]) => !existsSync(p)).map(([, pkg]) => pkg);
 if (debMissing.length) {
   if (process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
     console.log(`installing Debian packages: ${debMissing.join(' ')}`);
     spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    spawnSync('apt-get', ['install', '-y', '-qq', ...debMissing], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    spawnSync('apt-get', ['install', '-y', '-qq', ...debMissing], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   } else console.log(`missing Debian packages (install them as root): apt-get install ${debMissing.join(' ')}`);
 }
 
@@ -56,7 +69,7 @@ if (!unitOnly && build.status === 0) {
   const r = run(process.execPath, ['scripts/tutorials.mjs', '--no-build']);
   if (existsSync(summaryFile)) {
     const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
-    for (const nb of summary.notebooks ?? []) (nb.ok ? passed++ : failed++);
+    for (const nb of summary.notebooks ?? []) nb.ok ? passed++ : failed++;
     if (r.status !== 0 && (summary.notebooks ?? []).every((nb) => nb.ok)) failed++;
   } else if (r.status !== 0) failed++;
 }

@@ -41,21 +41,35 @@ function parseArgs(argv) {
 
 /** The tutorials, as scripts/tutorials.mjs lists them. */
 function notebookNames() {
-  return readdirSync(join(root, 'notebooks')).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort().map((f) => f.replace(/\.ipynb$/, ''));
+  return readdirSync(join(root, 'notebooks'))
+    .filter((f) => /^\d\d-.*\.ipynb$/.test(f))
+    .sort()
+    .map((f) => f.replace(/\.ipynb$/, ''));
 }
 
 function firstScreenshot(dir, name) {
   if (!existsSync(dir)) return undefined;
   for (const f of [`${name}.png`, `live-${name}.png`]) if (existsSync(join(dir, f))) return join(dir, f);
-  const live = readdirSync(dir).filter((f) => f.startsWith(`live-${name}`) && f.endsWith('.png')).sort();
+  const live = readdirSync(dir)
+    .filter((f) => f.startsWith(`live-${name}`) && f.endsWith('.png'))
+    .sort();
   return live.length ? join(dir, live[0]) : undefined;
 }
 
 /** "Title — section · section · …" from the notebook's markdown headings. */
 export function describeNotebook(file) {
   const nb = JSON.parse(readFileSync(file, 'utf8'));
-  const text = nb.cells.filter((c) => c.cell_type === 'markdown').map((c) => [c.source].flat().join('')).join('\n');
-  const clean = (s) => s.replace(/^\d+\s*·\s*/, '').replace(/\$([^$]*)\$/g, '$1').replace(/[*`]/g, '').replace(/\|/g, '\\|').trim();
+  const text = nb.cells
+    .filter((c) => c.cell_type === 'markdown')
+    .map((c) => [c.source].flat().join(''))
+    .join('\n');
+  const clean = (s) =>
+    s
+      .replace(/^\d+\s*·\s*/, '')
+      .replace(/\$([^$]*)\$/g, '$1')
+      .replace(/[*`]/g, '')
+      .replace(/\|/g, '\\|')
+      .trim();
   const title = (/^#\s+(.+)$/m.exec(text) ?? [])[1];
   const sections = [...text.matchAll(/^##\s+(.+)$/gm)].map((m) => clean(m[1]));
   return [title ? clean(title) : undefined, sections.join(' · ')].filter(Boolean).join(' — ');
@@ -80,7 +94,9 @@ export function pictureRuns({ data, width, height, channels }) {
     if (y < height) {
       for (let x = x0; x < x1; x++) {
         const i = (y * width + x) * channels;
-        const r = data[i], g = data[i + 1], b = data[i + 2];
+        const r = data[i],
+          g = data[i + 1],
+          b = data[i + 2];
         const lum = 0.299 * r + 0.587 * g + 0.114 * b;
         const chroma = Math.max(r, g, b) - Math.min(r, g, b);
         if (chroma <= 2 && lum >= 240 && lum <= 250) code++;
@@ -106,7 +122,9 @@ function inkColumns({ data, width, channels }, a, b) {
   for (let y = a; y < b; y++) {
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * channels;
-      const r = data[i], g = data[i + 1], bl = data[i + 2];
+      const r = data[i],
+        g = data[i + 1],
+        bl = data[i + 2];
       const lum = 0.299 * r + 0.587 * g + 0.114 * bl;
       if (lum < 200 || Math.max(r, g, bl) - Math.min(r, g, bl) > 50) {
         if (x < left) left = x;
@@ -168,13 +186,17 @@ async function main() {
     const shot = firstScreenshot(o.from, name);
     if (!shot) {
       missing++;
-      console.error(`thumbnails: no screenshot of ${name} in ${relative(root, o.from)} (run the browser test: npx uvu -r tsx/cjs test/notebooks browser)`);
+      console.error(
+        `thumbnails: no screenshot of ${name} in ${relative(root, o.from)} (run the browser test: npx uvu -r tsx/cjs test/notebooks browser)`,
+      );
       rows.push(`| \`${name}\` | (no screenshot) | ${what} |`);
       continue;
     }
     const target = join(o.out, `${name}.png`);
     const t = await thumbnail(shot, target, o);
-    console.error(`thumbnails: ${relative(root, shot)} [${t.box.width}×${t.box.height} at ${t.box.left},${t.box.top}] → ${relative(root, target)} (${(t.bytes / 1024).toFixed(1)} KiB)`);
+    console.error(
+      `thumbnails: ${relative(root, shot)} [${t.box.width}×${t.box.height} at ${t.box.left},${t.box.top}] → ${relative(root, target)} (${(t.bytes / 1024).toFixed(1)} KiB)`,
+    );
     rows.push(`| \`${name}\` | ![${name}](${relative(root, target)}) | ${what} |`);
   }
   console.log(['| notebook | thumbnail | what it shows |', '|---|---|---|', ...rows].join('\n'));

@@ -35,7 +35,12 @@ function parseArgs(argv) {
   const opts = { only: [], build: true, timeout: Number(process.env.HYPNEST_CELL_TIMEOUT ?? 600), keepGoing: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--only') opts.only.push(...String(argv[++i] ?? '').split(',').filter(Boolean));
+    if (a === '--only')
+      opts.only.push(
+        ...String(argv[++i] ?? '')
+          .split(',')
+          .filter(Boolean),
+      );
     else if (a.startsWith('--only=')) opts.only.push(...a.slice(7).split(',').filter(Boolean));
     else if (a === '--no-build') opts.build = false;
     else if (a === '--timeout') opts.timeout = Number(argv[++i]);
@@ -63,7 +68,10 @@ function step(label, cmd, args) {
 }
 
 function indent(text, prefix = '    ') {
-  return String(text).split('\n').map((l) => prefix + l).join('\n');
+  return String(text)
+    .split('\n')
+    .map((l) => prefix + l)
+    .join('\n');
 }
 
 /** Runs one notebook; returns its summary entry. */
@@ -74,8 +82,17 @@ function runNotebook(file, timeout) {
   const t0 = Date.now();
   const r = spawnSync(
     PY,
-    [join(root, 'kernels-setup', 'execute.py'), file, join(outDir, `${name}.ipynb`), join(outDir, `${name}.html`), resultFile,
-      '--kernel', KERNEL, '--timeout', String(timeout)],
+    [
+      join(root, 'kernels-setup', 'execute.py'),
+      file,
+      join(outDir, `${name}.ipynb`),
+      join(outDir, `${name}.html`),
+      resultFile,
+      '--kernel',
+      KERNEL,
+      '--timeout',
+      String(timeout),
+    ],
     { cwd: root, encoding: 'utf8', env: { ...process.env, JUPYTER_PATH: jupyterPath }, maxBuffer: 64 << 20 },
   );
   const seconds = Math.round((Date.now() - t0) / 100) / 10;
@@ -85,7 +102,15 @@ function runNotebook(file, timeout) {
   }
   const res = JSON.parse(readFileSync(resultFile, 'utf8'));
   rmSync(resultFile, { force: true });
-  const entry = { name, ok: res.ok, seconds, cells: res.cells, executed: res.executed, output: `out/tutorials/${name}.ipynb`, html: `out/tutorials/${name}.html` };
+  const entry = {
+    name,
+    ok: res.ok,
+    seconds,
+    cells: res.cells,
+    executed: res.executed,
+    output: `out/tutorials/${name}.ipynb`,
+    html: `out/tutorials/${name}.html`,
+  };
   if (!res.ok) Object.assign(entry, { failedCell: res.failed_cell, source: res.source, error: res.error });
   if (res.html_error) entry.htmlError = res.html_error;
   return entry;
@@ -111,8 +136,10 @@ export function runTutorials({ only = [], build = true, timeout = 600, keepGoing
   rmSync(summaryFile, { force: true });
   const t0 = Date.now();
   // The native kernel addon (never fails: without it the SDK uses its wasm kernels).
-  if (build) process.stdout.write(step('native kernels (scripts/build-native.mjs)', process.execPath, [join(root, 'scripts', 'build-native.mjs')]));
-  if (build) step('build (tsc -p tsconfig.json)', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
+  if (build)
+    process.stdout.write(step('native kernels (scripts/build-native.mjs)', process.execPath, [join(root, 'scripts', 'build-native.mjs')]));
+  if (build)
+    step('build (tsc -p tsconfig.json)', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
   step('kernel setup (kernels-setup/setup.sh)', 'bash', [join(root, 'kernels-setup', 'setup.sh')]);
   const files = listNotebooks(only);
   if (files.length === 0) throw new Error(`no notebooks match ${only.length ? only.join(', ') : 'notebooks/*.ipynb'}`);

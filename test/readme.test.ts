@@ -31,11 +31,15 @@ test('the README has ts examples, and each runs as a script against the built SD
       const file = path.join(dir, `example-${i + 1}.mts`);
       fs.writeFileSync(file, code.replace(/from '\.\/build\/sdk'/g, `from ${JSON.stringify(built)}`));
       const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), file], {
-        cwd: dir, encoding: 'utf8', env: { ...process.env, HYPNEST_PROGRESS: '0' }, timeout: 600_000,
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, HYPNEST_PROGRESS: '0' },
+        timeout: 600_000,
       });
       assert.is(r.status, 0, `README example ${i + 1} failed:\n${r.stderr}\n${r.stdout}`);
       if (code.includes('viz.show(')) assert.match(r.stdout, /ImageBatch\(/, 'viz.show prints an ImageBatch outside a notebook');
-      if (code.includes(".save('variants.png')")) assert.ok(fs.existsSync(path.join(dir, 'variants.png')), 'the example wrote variants.png');
+      if (code.includes(".save('variants.png')"))
+        assert.ok(fs.existsSync(path.join(dir, 'variants.png')), 'the example wrote variants.png');
     });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -51,7 +55,14 @@ test('every `npm run X` in the README is a package.json script', () => {
 
 test('user-facing text points nowhere outside the repository', () => {
   const outside = /\.\.\/shared|\/work\/|shared\/reference/;
-  for (const f of ['README.md', 'LICENSE', ...fs.readdirSync(path.join(root, 'docs'), { recursive: true }).map((d) => path.join('docs', String(d))).filter((f) => /\.(md|txt|html)$/.test(f))]) {
+  for (const f of [
+    'README.md',
+    'LICENSE',
+    ...fs
+      .readdirSync(path.join(root, 'docs'), { recursive: true })
+      .map((d) => path.join('docs', String(d)))
+      .filter((f) => /\.(md|txt|html)$/.test(f)),
+  ]) {
     assert.not.match(fs.readFileSync(path.join(root, f), 'utf8'), outside, f);
   }
   for (const args of [['--help'], ['eval', '--help'], ['eval', 'fewshot', '--help'], ['train', '--help']]) {

@@ -14,7 +14,10 @@ export interface PageGpu {
   readonly registered: readonly string[];
 }
 
-export interface BackendChoice { readonly backend: PageBackend; readonly reason: string }
+export interface BackendChoice {
+  readonly backend: PageBackend;
+  readonly reason: string;
+}
 
 /** Renderer strings of software rasterisers (Chromium without a GPU: SwiftShader; Mesa: llvmpipe, softpipe). */
 export const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render driver|mesa offscreen/i;

@@ -47,7 +47,16 @@ export async function fileToPixels(file: Blob): Promise<Float32Array> {
   ctx.drawImage(bmp, (SIDE - w) / 2, (SIDE - h) / 2, w, h);
   const d = ctx.getImageData(0, 0, SIDE, SIDE).data;
   const g = Float32Array.from({ length: SIDE * SIDE }, (_, i) => (0.299 * d[4 * i] + 0.587 * d[4 * i + 1] + 0.114 * d[4 * i + 2]) / 255);
-  const inner = g.filter((_, i) => { const x = i % SIDE; const y = Math.floor(i / SIDE); return x >= 2 && x < 30 && y >= 2 && y < 30; });
+  const inner = g.filter((_, i) => {
+    const x = i % SIDE;
+    const y = Math.floor(i / SIDE);
+    return x >= 2 && x < 30 && y >= 2 && y < 30;
+  });
   const invert = inner.reduce((a, b) => a + b, 0) / inner.length > 0.5;
-  return g.map((v, i) => { const x = i % SIDE; const y = Math.floor(i / SIDE); const inside = x >= 2 && x < 30 && y >= 2 && y < 30; return inside ? (invert ? 1 - v : v) * 2 - 1 : -1; });
+  return g.map((v, i) => {
+    const x = i % SIDE;
+    const y = Math.floor(i / SIDE);
+    const inside = x >= 2 && x < 30 && y >= 2 && y < 30;
+    return inside ? (invert ? 1 - v : v) * 2 - 1 : -1;
+  });
 }

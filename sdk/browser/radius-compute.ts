@@ -17,7 +17,11 @@ import { Stage2, fromBall, toBall } from '../models/hypdae/stage2';
 import { codeRadii, perturbCodesAuto, rescaleCodes } from '../models/hypdae/edits';
 import { decodeCodes, stochasticCode } from '../models/hypdae/generate';
 
-export interface RadiusModels { stage1: Stage1; ball: Stage2; twin: Stage2 }
+export interface RadiusModels {
+  stage1: Stage1;
+  ball: Stage2;
+  twin: Stage2;
+}
 
 export interface RadiusSettings {
   /** DDIM steps of the cached inversion and of every decode. */
@@ -65,7 +69,12 @@ function checkImage(where: string, x: Float32Array): void {
 }
 
 /** Codes, cached inversion and disk planes of `image`; `other` (a second image) fixes the plane's second axis. */
-export function prepareInput(m: RadiusModels, image: Float32Array, other: Float32Array, s: RadiusSettings = RADIUS_DEFAULTS): PreparedInput {
+export function prepareInput(
+  m: RadiusModels,
+  image: Float32Array,
+  other: Float32Array,
+  s: RadiusSettings = RADIUS_DEFAULTS,
+): PreparedInput {
   checkImage('prepareInput(image)', image);
   checkImage('prepareInput(other)', other);
   return tf.tidy(() => {
@@ -77,7 +86,10 @@ export function prepareInput(m: RadiusModels, image: Float32Array, other: Float3
     const ht = toBall(m.twin, zs);
     const ball = tf.slice(hb, [0, 0], [1, -1]) as tf.Tensor2D;
     const twin = tf.slice(ht, [0, 0], [1, -1]) as tf.Tensor2D;
-    const planes = { ball: plane(ball, tf.slice(hb, [1, 0], [1, -1]) as tf.Tensor2D), twin: plane(twin, tf.slice(ht, [1, 0], [1, -1]) as tf.Tensor2D) };
+    const planes = {
+      ball: plane(ball, tf.slice(hb, [1, 0], [1, -1]) as tf.Tensor2D),
+      twin: plane(twin, tf.slice(ht, [1, 0], [1, -1]) as tf.Tensor2D),
+    };
     const radius = { ball: codeRadii(m.ball, ball).dataSync()[0], twin: codeRadii(m.twin, twin).dataSync()[0] };
     return { noise, ball, twin, planes, radius };
   });
@@ -92,7 +104,13 @@ function direction(planeRows: tf.Tensor2D, angle: number): tf.Tensor2D {
   return tf.matMul(tf.tensor2d([[Math.cos(angle), Math.sin(angle)]]), planeRows) as tf.Tensor2D;
 }
 
-function editCodes(s: Stage2, h: tf.Tensor2D, planeRows: tf.Tensor2D, R: number, angle: number): { codes: tf.Tensor2D; target: tf.Tensor2D } {
+function editCodes(
+  s: Stage2,
+  h: tf.Tensor2D,
+  planeRows: tf.Tensor2D,
+  R: number,
+  angle: number,
+): { codes: tf.Tensor2D; target: tf.Tensor2D } {
   const target = rescaleCodes(s, tf.mul(direction(planeRows, angle), 0.5), R);
   const atR = rescaleCodes(s, h, R);
   const moved = perturbCodesAuto(s, h, { radius: R, seed: 0, toward: target });
@@ -101,20 +119,30 @@ function editCodes(s: Stage2, h: tf.Tensor2D, planeRows: tf.Tensor2D, R: number,
 
 /** The codes of one update (ball at R, ball edited, twin at R, twin edited) and the disk coordinates. */
 export function radiusCodes(m: RadiusModels, p: PreparedInput, R: number, angle: number): { z: tf.Tensor2D; disk: RadiusUpdate['disk'] } {
-  if (!Number.isFinite(angle)) throw new ValueError('radiusCodes(angle)', { expected: 'a finite angle in radians', received: describe(angle) });
+  if (!Number.isFinite(angle))
+    throw new ValueError('radiusCodes(angle)', { expected: 'a finite angle in radians', received: describe(angle) });
   return tf.tidy(() => {
     const b = editCodes(m.ball, p.ball, p.planes.ball, R, angle);
     const t = editCodes(m.twin, p.twin, p.planes.twin, R, angle);
     const z = tf.concat([fromBall(m.ball, b.codes), fromBall(m.twin, t.codes)]) as tf.Tensor2D;
-    const coords = (codes: tf.Tensor2D, target: tf.Tensor2D, pl: tf.Tensor2D) => tf.matMul(tf.concat([codes, target]), pl, false, true).arraySync() as number[][];
+    const coords = (codes: tf.Tensor2D, target: tf.Tensor2D, pl: tf.Tensor2D) =>
+      tf.matMul(tf.concat([codes, target]), pl, false, true).arraySync() as number[][];
     return { z, disk: { ball: coords(b.codes, b.target, p.planes.ball), twin: coords(t.codes, t.target, p.planes.twin) } };
   });
 }
 
 /** One update: the four decoded images at radius R with the target at angle φ. */
-export async function radiusUpdate(m: RadiusModels, p: PreparedInput, R: number, angle: number, s: RadiusSettings = RADIUS_DEFAULTS): Promise<RadiusUpdate> {
+export async function radiusUpdate(
+  m: RadiusModels,
+  p: PreparedInput,
+  R: number,
+  angle: number,
+  s: RadiusSettings = RADIUS_DEFAULTS,
+): Promise<RadiusUpdate> {
   const { z, disk } = radiusCodes(m, p, R, angle);
-  const out = tf.tidy(() => decodeCodes(m.stage1, z, { noise: tf.tile(p.noise, [4, 1, 1, 1]), steps: s.steps, guidance: s.guidance, eta: 0 }));
+  const out = tf.tidy(() =>
+    decodeCodes(m.stage1, z, { noise: tf.tile(p.noise, [4, 1, 1, 1]), steps: s.steps, guidance: s.guidance, eta: 0 }),
+  );
   z.dispose();
   try {
     return { images: (await out.data()) as Float32Array, disk };

@@ -25,7 +25,11 @@ export interface RadiusWidgetSpec {
 const DISK = 220;
 const PAD = 10;
 
-interface Space { key: 'ball' | 'twin'; title: string; scale: (r: number) => number }
+interface Space {
+  key: 'ball' | 'twin';
+  title: string;
+  scale: (r: number) => number;
+}
 
 export async function mountRadius(root: HTMLElement, spec: RadiusWidgetSpec): Promise<void> {
   const settings: RadiusSettings = { ...RADIUS_DEFAULTS, ...spec.settings };
@@ -38,7 +42,13 @@ export async function mountRadius(root: HTMLElement, spec: RadiusWidgetSpec): Pr
   const label = el(controls, 'label');
   label.textContent = 'R ';
   const slider = el(label, 'input') as HTMLInputElement;
-  Object.assign(slider, { type: 'range', min: String(spec.radius.min), max: String(spec.radius.max), step: '0.05', value: String(spec.radius.initial) });
+  Object.assign(slider, {
+    type: 'range',
+    min: String(spec.radius.min),
+    max: String(spec.radius.max),
+    step: '0.05',
+    value: String(spec.radius.initial),
+  });
   slider.className = 'hx-radius';
   const rText = el(label, 'span', 'hx-radius-value');
   const panes = el(root, 'div', 'hx-panes');
@@ -62,17 +72,31 @@ export async function mountRadius(root: HTMLElement, spec: RadiusWidgetSpec): Pr
     const svg = select(pane).append('svg').attr('width', DISK).attr('height', DISK).attr('class', `hx-disk hx-disk-${sp.key}`);
     const c = DISK / 2;
     const px = (p: number[]): [number, number] => [c + sp.scale(p[0]) * (c - PAD), c - sp.scale(p[1]) * (c - PAD)];
-    svg.append('circle').attr('cx', c).attr('cy', c).attr('r', c - PAD).attr('fill', '#f7f7fb').attr('stroke', '#333');
-    const ring = svg.append('circle').attr('cx', c).attr('cy', c).attr('fill', 'none').attr('stroke', '#999').attr('stroke-dasharray', '3,3');
+    svg
+      .append('circle')
+      .attr('cx', c)
+      .attr('cy', c)
+      .attr('r', c - PAD)
+      .attr('fill', '#f7f7fb')
+      .attr('stroke', '#333');
+    const ring = svg
+      .append('circle')
+      .attr('cx', c)
+      .attr('cy', c)
+      .attr('fill', 'none')
+      .attr('stroke', '#999')
+      .attr('stroke-dasharray', '3,3');
     const path = svg.append('path').attr('fill', 'none').attr('stroke', '#d62728').attr('stroke-width', 1.5);
     const input = svg.append('circle').attr('r', 5).attr('fill', '#1f77b4');
     const edited = svg.append('circle').attr('r', 5).attr('fill', '#d62728');
     const target = svg.append('circle').attr('r', 8).attr('fill', '#ff7f0e').attr('class', 'hx-target').style('cursor', 'grab');
-    target.call(drag<SVGCircleElement, unknown>().on('drag', (ev: { x: number; y: number }) => {
-      angle = Math.atan2(-(ev.y - c), ev.x - c);
-      redrawTargets();
-      request();
-    }));
+    target.call(
+      drag<SVGCircleElement, unknown>().on('drag', (ev: { x: number; y: number }) => {
+        angle = Math.atan2(-(ev.y - c), ev.x - c);
+        redrawTargets();
+        request();
+      }),
+    );
     const imgs = el(pane, 'div', 'hx-outputs');
     const outs = ['at R', 'toward the target'].map((t) => {
       const fig = el(imgs, 'figure');
@@ -107,7 +131,11 @@ export async function mountRadius(root: HTMLElement, spec: RadiusWidgetSpec): Pr
     const img = el(picker, 'img', 'hx-input') as HTMLImageElement;
     img.src = pixelsToDataUrl(bytesToPixels(inp.pixels), 0, 2);
     img.title = inp.label;
-    img.onclick = () => { index = i; pixels = bytesToPixels(inp.pixels); reprepare(); };
+    img.onclick = () => {
+      index = i;
+      pixels = bytesToPixels(inp.pixels);
+      reprepare();
+    };
   });
   const drop = el(picker, 'span', 'hx-drop');
   drop.textContent = 'or drop an image here';
@@ -115,9 +143,18 @@ export async function mountRadius(root: HTMLElement, spec: RadiusWidgetSpec): Pr
   root.addEventListener('drop', (e) => {
     e.preventDefault();
     const f = e.dataTransfer?.files?.[0];
-    if (f) void fileToPixels(f).then((p) => { index = -1; pixels = p; reprepare(); });
+    if (f)
+      void fileToPixels(f).then((p) => {
+        index = -1;
+        pixels = p;
+        reprepare();
+      });
   });
-  slider.addEventListener('input', () => { rText.textContent = Number(slider.value).toFixed(2); redrawTargets(); request(); });
+  slider.addEventListener('input', () => {
+    rText.textContent = Number(slider.value).toFixed(2);
+    redrawTargets();
+    request();
+  });
   rText.textContent = Number(slider.value).toFixed(2);
 
   function reprepare(): void {
@@ -147,7 +184,9 @@ export async function mountRadius(root: HTMLElement, spec: RadiusWidgetSpec): Pr
         const R = Number(slider.value);
         const u = await radiusUpdate(models, prepared, R, angle, settings);
         views.forEach((v, i) => {
-          v.outs.forEach((img, j) => { img.src = pixelsToDataUrl(u.images, (2 * i + j) * 1024); });
+          v.outs.forEach((img, j) => {
+            img.src = pixelsToDataUrl(u.images, (2 * i + j) * 1024);
+          });
           v.draw(u.disk[v.sp.key]);
         });
         latestDisk = u.disk;
@@ -156,7 +195,11 @@ export async function mountRadius(root: HTMLElement, spec: RadiusWidgetSpec): Pr
         Object.assign(root, { hypnestLast: { images: u.images, radius: R, angle, input: index, disk: latestDisk } });
         root.dataset.updates = String(state.updates);
         root.dataset.lastMs = String(Math.round(state.lastMs));
-        status.textContent = statusLine(info, state, `4 decodes · ${settings.steps} DDIM steps from a cached DDIM inversion of the input · guidance ${settings.guidance}`);
+        status.textContent = statusLine(
+          info,
+          state,
+          `4 decodes · ${settings.steps} DDIM steps from a cached DDIM inversion of the input · guidance ${settings.guidance}`,
+        );
       }
     } catch (e) {
       status.textContent = `error: ${(e as Error).message}`;

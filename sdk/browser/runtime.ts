@@ -14,7 +14,9 @@ import { BackendError } from '../core/errors';
 import { registerWasmKernels } from '../core/grad/wasm-kernels';
 import { BackendChoice, PageGpu, chooseBackend } from './backend-choice';
 
-export interface RuntimeInfo extends BackendChoice { readonly started: string }
+export interface RuntimeInfo extends BackendChoice {
+  readonly started: string;
+}
 
 const blobUrl = (bytes: Uint8Array): string => URL.createObjectURL(new Blob([bytes], { type: 'application/wasm' }));
 
@@ -40,11 +42,14 @@ let started: Promise<RuntimeInfo> | undefined;
 /** Starts the backend once per page. */
 export function startRuntime(): Promise<RuntimeInfo> {
   started ??= (async () => {
-    setWasmPaths({ 'tfjs-backend-wasm.wasm': blobUrl(plain), 'tfjs-backend-wasm-simd.wasm': blobUrl(simd), 'tfjs-backend-wasm-threaded-simd.wasm': blobUrl(threaded) });
+    setWasmPaths({
+      'tfjs-backend-wasm.wasm': blobUrl(plain),
+      'tfjs-backend-wasm-simd.wasm': blobUrl(simd),
+      'tfjs-backend-wasm-threaded-simd.wasm': blobUrl(threaded),
+    });
     const forced = new URLSearchParams(globalThis.location?.search ?? '').get('backend');
-    const choice: BackendChoice = forced === 'wasm' || forced === 'webgl'
-      ? { backend: forced, reason: `forced by ?backend=${forced}` }
-      : chooseBackend(probeGpu());
+    const choice: BackendChoice =
+      forced === 'wasm' || forced === 'webgl' ? { backend: forced, reason: `forced by ?backend=${forced}` } : chooseBackend(probeGpu());
     const info: RuntimeInfo = (await tf.setBackend(choice.backend))
       ? { ...choice, started: choice.backend }
       : { backend: 'wasm', reason: `${choice.backend} failed to start`, started: 'wasm' };

@@ -34,9 +34,19 @@ export function hasWeights(key: string): boolean {
 export async function weightBytes(key: string): Promise<Uint8Array> {
   const got = bytesByKey.get(key);
   if (got) return got;
-  if (!base) throw new CheckpointError(`weights(${key})`, { expected: 'weights registered by a notebook output or a site with weights/', received: 'neither', hint: 'Run the cell that shows the first widget again (it carries the weights).' });
+  if (!base)
+    throw new CheckpointError(`weights(${key})`, {
+      expected: 'weights registered by a notebook output or a site with weights/',
+      received: 'neither',
+      hint: 'Run the cell that shows the first widget again (it carries the weights).',
+    });
   const r = await fetch(`${base}${key}.safetensors`);
-  if (!r.ok) throw new CheckpointError(`weights(${key})`, { expected: `${base}${key}.safetensors`, received: `HTTP ${r.status}`, hint: 'Rebuild the site: npm run explorer.' });
+  if (!r.ok)
+    throw new CheckpointError(`weights(${key})`, {
+      expected: `${base}${key}.safetensors`,
+      received: `HTTP ${r.status}`,
+      hint: 'Rebuild the site: npm run explorer.',
+    });
   const bytes = new Uint8Array(await r.arrayBuffer());
   bytesByKey.set(key, bytes);
   return bytes;

@@ -2,7 +2,11 @@
 /** Small DOM helpers shared by the widgets, and the status line every widget shows (backend, time per update). */
 import type { RuntimeInfo } from './runtime';
 
-export interface WidgetState { updates: number; lastMs: number; busy: boolean }
+export interface WidgetState {
+  updates: number;
+  lastMs: number;
+  busy: boolean;
+}
 
 export function el<K extends keyof HTMLElementTagNameMap>(parent: HTMLElement, tag: K, cls?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);

@@ -24,7 +24,8 @@ function version(pkg: string): string {
 
 function jupyterCheck(): DoctorCheck {
   const py = '/usr/bin/python3';
-  if (!fs.existsSync(py)) return { name: 'jupyter', ok: false, detail: `${py} missing: run \`npm run kernel\` (installs Debian's jupyter packages)` };
+  if (!fs.existsSync(py))
+    return { name: 'jupyter', ok: false, detail: `${py} missing: run \`npm run kernel\` (installs Debian's jupyter packages)` };
   const r = spawnSync(py, ['-c', 'import nbconvert, jupyter_client, notebook; print(nbconvert.__version__)'], { encoding: 'utf8' });
   return r.status === 0
     ? { name: 'jupyter', ok: true, detail: `nbconvert ${r.stdout.trim()} (Debian, ${py})` }
@@ -46,7 +47,11 @@ function dataCheck(): DoctorCheck[] {
   const embedded = path.join(packageRoot(), 'assets', 'data');
   return [
     missing.length
-      ? { name: 'fashion-mnist', ok: false, detail: `missing in ${dir}: ${missing.join(', ')} — apt-get install dataset-fashion-mnist (the embedded subset is used meanwhile)` }
+      ? {
+          name: 'fashion-mnist',
+          ok: false,
+          detail: `missing in ${dir}: ${missing.join(', ')} — apt-get install dataset-fashion-mnist (the embedded subset is used meanwhile)`,
+        }
       : { name: 'fashion-mnist', ok: true, detail: dir },
     { name: 'embedded subset', ok: fs.existsSync(embedded), detail: embedded },
   ];
@@ -58,7 +63,9 @@ export async function doctor(): Promise<{ checks: DoctorCheck[]; ok: boolean }> 
     const r = await ready();
     const skipped = r.skipped.map((s) => `\n      skipped ${s.backend}: ${s.reason}`).join('');
     const kernels = r.native
-      ? r.native.available ? ` + native kernels: ${r.native.detail}` : ` (wasm kernels; native kernels unavailable: ${r.native.detail})`
+      ? r.native.available
+        ? ` + native kernels: ${r.native.detail}`
+        : ` (wasm kernels; native kernels unavailable: ${r.native.detail})`
       : '';
     checks.push({ name: 'backend', ok: true, detail: `${r.chosen}${kernels} (${r.source})${skipped}` });
   } catch (e) {

@@ -19,81 +19,126 @@ export function evalNestedCommand(): Command {
     .description('unconditional run of nested diffusion: FD/KID vs all of T and sampling cost for each configuration')
     .option('--n <n>', 'samples per configuration and seed', (v) => positiveInt('--n', v, '2000'), 2000)
     .option('--seeds <list>', 'comma-separated seeds', '0')
-    .option('--steps <n>', 'DDIM steps of every level (default: the checkpoint\'s, 20)', (v) => positiveInt('--steps', v))
-    .option('--eta <η>', 'η of the pixel level\'s DDIM (default: the checkpoint\'s, 1 = ancestral; 0 = deterministic)', (v) => nonNegative('--eta', v))
-    .option('--latent-eta <η>', 'η of the latent levels\' DDIM (default: the checkpoint\'s, 1 = ancestral; 0 = deterministic)', (v) => nonNegative('--latent-eta', v))
+    .option('--steps <n>', "DDIM steps of every level (default: the checkpoint's, 20)", (v) => positiveInt('--steps', v))
+    .option('--eta <η>', "η of the pixel level's DDIM (default: the checkpoint's, 1 = ancestral; 0 = deterministic)", (v) =>
+      nonNegative('--eta', v),
+    )
+    .option('--latent-eta <η>', "η of the latent levels' DDIM (default: the checkpoint's, 1 = ancestral; 0 = deterministic)", (v) =>
+      nonNegative('--latent-eta', v),
+    )
     .option('--only <names>', 'comma-separated configuration names (default: all)')
     .option('--root <dir>', 'folder of the nested checkpoints', 'assets/nested')
-    .option('--sigma-search', 'also run the greedy per-level σ search at L = 5 on L5-blur, whose pixel level was trained on blurred latents (--n samples per candidate; the tuned guidance scales [3, 2.5, 2, 1.5, 1]; --only none to run just the search)')
+    .option(
+      '--sigma-search',
+      'also run the greedy per-level σ search at L = 5 on L5-blur, whose pixel level was trained on blurred latents (--n samples per candidate; the tuned guidance scales [3, 2.5, 2, 1.5, 1]; --only none to run just the search)',
+    )
     .option('--out <base>', 'report base path (writes .json and .md)', 'out/eval/nested')
-    .action(async (o: { n: number; steps?: number; eta?: number; latentEta?: number; seeds: string; only?: string; root: string; sigmaSearch?: boolean; out: string }) => {
-      const { ready } = await import('../core/backend');
-      await ready();
-      const { loadNested } = await import('../models/nested/checkpoint');
-      const { runUnconditionalEval, unconditionalMarkdown } = await import('../pipelines/eval/unconditional');
-      const { sigmaSearch } = await import('../pipelines/eval/sigma-search');
-      const { writeJsonAtomic } = await import('../core/atomic');
-      const has = (run: string) => fs.existsSync(path.join(o.root, run, 'nested.json'));
-      // Every configuration names the run (checkpoint folder) it samples; only the chosen runs are loaded.
-      type Planned = { name: string; run: string; guidance?: number[]; sigma2?: number[]; realLatents?: boolean; latentStepsFactor?: number; classes?: boolean };
-      const plan: Planned[] = [];
-      /** Decaying latent guidance ×4 of the default, none at the pixels: the best of a sweep at n = 500 (assets/nested/sweeps/guidance.md). */
-      const TUNED = [3, 2.5, 2, 1.5, 1]; // guidance scales (1 = plain conditional, sdk/diffusion/guidance.ts)
-      for (const L of [1, 2, 3, 5]) plan.push({ name: `L=${L}`, run: `L${L}` });
-      // guidance off at the pixel level: one U-Net call per step instead of two (the cost of L = 1 plus the latent MLPs)
-      plan.push({ name: 'L=3 no pixel guidance', run: 'L3', guidance: [1.5, 1.3, 1] });
-      plan.push({ name: 'L=5 no pixel guidance', run: 'L5', guidance: [1.5, 1.4, 1.3, 1.2, 1] });
-      // stronger latent guidance, none at the pixels (the cost of L = 1 plus the MLPs): tuned at n = 500, decaying and constant
-      plan.push({ name: 'L=5 tuned guidance', run: 'L5', guidance: TUNED });
-      plan.push({ name: 'L=5 constant guidance 2 (none at the pixels)', run: 'L5', guidance: [2, 2, 2, 2, 1] });
-      // the same with twice as many DDIM steps at the latent levels (the MLPs are cheap beside the U-Net)
-      plan.push({ name: 'L=5 tuned guidance 2× latent steps', run: 'L5', guidance: TUNED, latentStepsFactor: 2 });
-      plan.push({ name: 'L=5 constant guidance 2 2× latent steps', run: 'L5', guidance: [2, 2, 2, 2, 1], latentStepsFactor: 2 });
-      plan.push({ name: 'L=5 constant guidance', run: 'L5', guidance: [1.3, 1.3, 1.3, 1.3, 1.3] });
-      // the pixel level trained on blurred latents (`--pixel-sigma2 0,0.25,0.5,1`): the σ² ablation lives here
-      for (const s of [0, 0.5, 1]) plan.push({ name: `L=5 blur σ²=${s}`, run: 'L5-blur', sigma2: [s, s, s, s], guidance: TUNED });
-      // L5-markov: Markov conditioning, pixel level trained on blurred latents (like L5-blur, not like L5)
-      plan.push({ name: 'L=5 blur Markov', run: 'L5-markov', guidance: TUNED });
-      // the pixel level given its latents only as a vector (no spatial lift; `train nested --no-pixel-spatial`)
-      for (const L of [3, 5]) plan.push({ name: `L=${L} vector-only`, run: `L${L}-vector` });
-      // diagnostic: the pixel level given real latents (of T images) instead of sampled ones
-      plan.push({ name: 'L=5 real latents', run: 'L5', realLatents: true, guidance: TUNED });
-      plan.push({ name: 'L=5 blur real latents', run: 'L5-blur', realLatents: true, sigma2: [0, 0, 0, 0], guidance: TUNED });
-      // class-conditional generation (`train nested --classes`): sample i asks for class i mod 10; w_1 guides the class
-      plan.push({ name: 'L=1 conditional', run: 'L1-cond', classes: true, guidance: [2] });
-      plan.push({ name: 'L=5 conditional', run: 'L5-cond', classes: true, guidance: [2, 1.4, 1.3, 1.2, 1.1] });
-      plan.push({ name: 'L=5 conditional tuned guidance', run: 'L5-cond', classes: true, guidance: [3, 2.5, 2, 1.5, 1] });
-      const only = o.only?.split(',').map((s) => s.trim());
-      const unknown = (only ?? []).filter((name) => name !== 'none' && !plan.some((x) => x.name === name));
-      if (unknown.length) {
-        throw new ConfigError('eval nested --only', { expected: `names among ${plan.map((x) => `'${x.name}'`).join(', ')} (or 'none')`, received: unknown.map((u) => JSON.stringify(u)).join(', '), hint: nearestHint(unknown[0], plan.map((x) => x.name)) });
-      }
-      const models = new Map<string, Promise<NestedModel>>();
-      const load = (run: string) => {
-        if (!models.has(run)) models.set(run, loadNested(path.join(o.root, run, 'nested')).then((r) => r.model));
-        return models.get(run)!;
-      };
-      const chosen = [];
-      for (const p of plan.filter((x) => has(x.run) && (!only || only.includes(x.name)))) {
-        const { run, latentStepsFactor, ...rest } = p;
-        const model = await load(run);
-        const steps = o.steps ?? model.config.sample.steps;
-        const latentSteps = (o.steps ?? model.config.sample.latentSteps) * (latentStepsFactor ?? 1);
-        chosen.push({ ...rest, model, steps, latentSteps, ...(o.latentEta !== undefined ? { latentEta: o.latentEta } : {}), ...(o.eta !== undefined ? { eta: o.eta } : {}) });
-      }
-      const L5 = o.sigmaSearch && has('L5-blur') ? await load('L5-blur') : undefined;
-      const seeds = intList('--seeds', o.seeds);
-      if (chosen.length) {
-        const report = await runUnconditionalEval({ configs: chosen, n: o.n, seeds, out: o.out });
-        console.log(unconditionalMarkdown(report));
-      }
-      if (L5) {
-        const s = await sigmaSearch(L5, { n: o.n, steps: o.steps, guidance: TUNED });
-        await writeJsonAtomic(o.out + '-sigma-search.json', s);
-        console.log(`σ search (n ${s.n}): best σ² [${s.best.join(', ')}] FD ${s.bestFd.toFixed(2)}`);
-        for (const t of s.trials) console.log(`  level ${t.level}: σ² [${t.sigma2.join(', ')}] FD ${t.fd.toFixed(2)}`);
-      }
-    });
+    .action(
+      async (o: {
+        n: number;
+        steps?: number;
+        eta?: number;
+        latentEta?: number;
+        seeds: string;
+        only?: string;
+        root: string;
+        sigmaSearch?: boolean;
+        out: string;
+      }) => {
+        const { ready } = await import('../core/backend');
+        await ready();
+        const { loadNested } = await import('../models/nested/checkpoint');
+        const { runUnconditionalEval, unconditionalMarkdown } = await import('../pipelines/eval/unconditional');
+        const { sigmaSearch } = await import('../pipelines/eval/sigma-search');
+        const { writeJsonAtomic } = await import('../core/atomic');
+        const has = (run: string) => fs.existsSync(path.join(o.root, run, 'nested.json'));
+        // Every configuration names the run (checkpoint folder) it samples; only the chosen runs are loaded.
+        type Planned = {
+          name: string;
+          run: string;
+          guidance?: number[];
+          sigma2?: number[];
+          realLatents?: boolean;
+          latentStepsFactor?: number;
+          classes?: boolean;
+        };
+        const plan: Planned[] = [];
+        /** Decaying latent guidance ×4 of the default, none at the pixels: the best of a sweep at n = 500 (assets/nested/sweeps/guidance.md). */
+        const TUNED = [3, 2.5, 2, 1.5, 1]; // guidance scales (1 = plain conditional, sdk/diffusion/guidance.ts)
+        for (const L of [1, 2, 3, 5]) plan.push({ name: `L=${L}`, run: `L${L}` });
+        // guidance off at the pixel level: one U-Net call per step instead of two (the cost of L = 1 plus the latent MLPs)
+        plan.push({ name: 'L=3 no pixel guidance', run: 'L3', guidance: [1.5, 1.3, 1] });
+        plan.push({ name: 'L=5 no pixel guidance', run: 'L5', guidance: [1.5, 1.4, 1.3, 1.2, 1] });
+        // stronger latent guidance, none at the pixels (the cost of L = 1 plus the MLPs): tuned at n = 500, decaying and constant
+        plan.push({ name: 'L=5 tuned guidance', run: 'L5', guidance: TUNED });
+        plan.push({ name: 'L=5 constant guidance 2 (none at the pixels)', run: 'L5', guidance: [2, 2, 2, 2, 1] });
+        // the same with twice as many DDIM steps at the latent levels (the MLPs are cheap beside the U-Net)
+        plan.push({ name: 'L=5 tuned guidance 2× latent steps', run: 'L5', guidance: TUNED, latentStepsFactor: 2 });
+        plan.push({ name: 'L=5 constant guidance 2 2× latent steps', run: 'L5', guidance: [2, 2, 2, 2, 1], latentStepsFactor: 2 });
+        plan.push({ name: 'L=5 constant guidance', run: 'L5', guidance: [1.3, 1.3, 1.3, 1.3, 1.3] });
+        // the pixel level trained on blurred latents (`--pixel-sigma2 0,0.25,0.5,1`): the σ² ablation lives here
+        for (const s of [0, 0.5, 1]) plan.push({ name: `L=5 blur σ²=${s}`, run: 'L5-blur', sigma2: [s, s, s, s], guidance: TUNED });
+        // L5-markov: Markov conditioning, pixel level trained on blurred latents (like L5-blur, not like L5)
+        plan.push({ name: 'L=5 blur Markov', run: 'L5-markov', guidance: TUNED });
+        // the pixel level given its latents only as a vector (no spatial lift; `train nested --no-pixel-spatial`)
+        for (const L of [3, 5]) plan.push({ name: `L=${L} vector-only`, run: `L${L}-vector` });
+        // diagnostic: the pixel level given real latents (of T images) instead of sampled ones
+        plan.push({ name: 'L=5 real latents', run: 'L5', realLatents: true, guidance: TUNED });
+        plan.push({ name: 'L=5 blur real latents', run: 'L5-blur', realLatents: true, sigma2: [0, 0, 0, 0], guidance: TUNED });
+        // class-conditional generation (`train nested --classes`): sample i asks for class i mod 10; w_1 guides the class
+        plan.push({ name: 'L=1 conditional', run: 'L1-cond', classes: true, guidance: [2] });
+        plan.push({ name: 'L=5 conditional', run: 'L5-cond', classes: true, guidance: [2, 1.4, 1.3, 1.2, 1.1] });
+        plan.push({ name: 'L=5 conditional tuned guidance', run: 'L5-cond', classes: true, guidance: [3, 2.5, 2, 1.5, 1] });
+        const only = o.only?.split(',').map((s) => s.trim());
+        const unknown = (only ?? []).filter((name) => name !== 'none' && !plan.some((x) => x.name === name));
+        if (unknown.length) {
+          throw new ConfigError('eval nested --only', {
+            expected: `names among ${plan.map((x) => `'${x.name}'`).join(', ')} (or 'none')`,
+            received: unknown.map((u) => JSON.stringify(u)).join(', '),
+            hint: nearestHint(
+              unknown[0],
+              plan.map((x) => x.name),
+            ),
+          });
+        }
+        const models = new Map<string, Promise<NestedModel>>();
+        const load = (run: string) => {
+          if (!models.has(run))
+            models.set(
+              run,
+              loadNested(path.join(o.root, run, 'nested')).then((r) => r.model),
+            );
+          return models.get(run)!;
+        };
+        const chosen = [];
+        for (const p of plan.filter((x) => has(x.run) && (!only || only.includes(x.name)))) {
+          const { run, latentStepsFactor, ...rest } = p;
+          const model = await load(run);
+          const steps = o.steps ?? model.config.sample.steps;
+          const latentSteps = (o.steps ?? model.config.sample.latentSteps) * (latentStepsFactor ?? 1);
+          chosen.push({
+            ...rest,
+            model,
+            steps,
+            latentSteps,
+            ...(o.latentEta !== undefined ? { latentEta: o.latentEta } : {}),
+            ...(o.eta !== undefined ? { eta: o.eta } : {}),
+          });
+        }
+        const L5 = o.sigmaSearch && has('L5-blur') ? await load('L5-blur') : undefined;
+        const seeds = intList('--seeds', o.seeds);
+        if (chosen.length) {
+          const report = await runUnconditionalEval({ configs: chosen, n: o.n, seeds, out: o.out });
+          console.log(unconditionalMarkdown(report));
+        }
+        if (L5) {
+          const s = await sigmaSearch(L5, { n: o.n, steps: o.steps, guidance: TUNED });
+          await writeJsonAtomic(o.out + '-sigma-search.json', s);
+          console.log(`σ search (n ${s.n}): best σ² [${s.best.join(', ')}] FD ${s.bestFd.toFixed(2)}`);
+          for (const t of s.trials) console.log(`  level ${t.level}: σ² [${t.sigma2.join(', ')}] FD ${t.fd.toFixed(2)}`);
+        }
+      },
+    );
 }
 
 function nearestHint(name: string, known: string[]): string {

@@ -40,38 +40,81 @@ const evaluate = program.command('eval').description('run the evaluation protoco
 evaluate
   .command('fewshot')
   .description('few-shot run: 3 unseen classes × 16 inputs × 8 outputs; FD, KID, diversity, identity, recognisability, copy distance')
-  .option('--method <names>', 'comma-separated methods (copy, augment, stochastic[@s], hyperbolic[@R], hyperbolic-real[@R], euclidean[@R])', 'copy,augment')
+  .option(
+    '--method <names>',
+    'comma-separated methods (copy, augment, stochastic[@s], hyperbolic[@R], hyperbolic-real[@R], euclidean[@R])',
+    'copy,augment',
+  )
   .option('--seeds <list>', 'comma-separated seeds', '0,1')
   .option('--inputs <k>', 'inputs per class (the protocol: 16)', (v) => positiveInt('--inputs', v, '16'), 16)
-  .option('--steps <n>', 'DDIM steps of the HypDAE methods (default: the checkpoint\'s, 20)', (v) => positiveInt('--steps', v))
-  .option('--eta <η>', 'DDIM η of the HypDAE methods\' decoding (default: the checkpoint\'s)', (v) => nonNegative('--eta', v))
-  .option('--guidance <w>', 'guidance scale of the HypDAE methods (1 = plain conditional; default: the checkpoint\'s)', (v) => finiteNumber('--guidance', v))
-  .option('--strength <s>', "stochastic code of the perturbation methods: a fresh stochastic encoding of the input at strength s ∈ (0, 1] per output (default: the input's DDIM inversion)", (v) => unitStrength('--strength', v))
-  .option('--targets <kind>', "targets of the perturbation methods: 'seen' (codes of real images of split G's seen classes, default) or 'random' (random codes at R)", (v) => oneOfWords('--targets', v, ['random', 'seen'] as const))
+  .option('--steps <n>', "DDIM steps of the HypDAE methods (default: the checkpoint's, 20)", (v) => positiveInt('--steps', v))
+  .option('--eta <η>', "DDIM η of the HypDAE methods' decoding (default: the checkpoint's)", (v) => nonNegative('--eta', v))
+  .option('--guidance <w>', "guidance scale of the HypDAE methods (1 = plain conditional; default: the checkpoint's)", (v) =>
+    finiteNumber('--guidance', v),
+  )
+  .option(
+    '--strength <s>',
+    "stochastic code of the perturbation methods: a fresh stochastic encoding of the input at strength s ∈ (0, 1] per output (default: the input's DDIM inversion)",
+    (v) => unitStrength('--strength', v),
+  )
+  .option(
+    '--targets <kind>',
+    "targets of the perturbation methods: 'seen' (codes of real images of split G's seen classes, default) or 'random' (random codes at R)",
+    (v) => oneOfWords('--targets', v, ['random', 'seen'] as const),
+  )
   .option('--checkpoints <dir>', 'HypDAE checkpoint folder (stage1.* and stage2-*.*; default: the shipped assets/hypdae)')
-  .option('--unseen <dir>', 'your own unseen classes, one folder of images per class (inputs: the first --inputs images of each; reference: the images after the 16th); default: Fashion-MNIST\'s')
-  .option('--train-evaluator <seenDir>', 'score with an evaluator trained on this class-per-folder data (e.g. the seen classes the checkpoints were trained on) instead of the shipped Fashion-MNIST one')
+  .option(
+    '--unseen <dir>',
+    "your own unseen classes, one folder of images per class (inputs: the first --inputs images of each; reference: the images after the 16th); default: Fashion-MNIST's",
+  )
+  .option(
+    '--train-evaluator <seenDir>',
+    'score with an evaluator trained on this class-per-folder data (e.g. the seen classes the checkpoints were trained on) instead of the shipped Fashion-MNIST one',
+  )
   .option('--evaluator-epochs <n>', 'epochs of --train-evaluator', (v) => positiveInt('--evaluator-epochs', v), 8)
   .option('--out <base>', 'report base path (writes .json and .md)', 'out/eval/fewshot')
-  .action(async (o: { method: string; seeds: string; inputs: number; steps?: number; eta?: number; guidance?: number; strength?: number; targets?: 'random' | 'seen'; checkpoints?: string; unseen?: string; trainEvaluator?: string; evaluatorEpochs: number; out: string }) => {
-    const { ready } = await import('../core/backend');
-    await ready();
-    const { runFewShotEval, fewShotMarkdown } = await import('../pipelines/eval');
-    const { registerHypdaeMethods } = await import('../pipelines/eval/hypdae-methods');
-    const methods = o.method.split(',').map((m) => m.trim());
-    registerHypdaeMethods(o.checkpoints, { steps: o.steps, eta: o.eta, guidance: o.guidance, strength: o.strength, targets: o.targets, extra: methods });
-    const seeds = intList('--seeds', o.seeds);
-    const { folderEvaluation } = await import('../pipelines/eval/folder-eval');
-    const own = await folderEvaluation({ unseen: o.unseen, trainEvaluator: o.trainEvaluator, epochs: o.evaluatorEpochs });
-    let report;
-    try {
-      report = await runFewShotEval({ methods, seeds, out: o.out, inputsPerClass: o.inputs, ...own.options });
-    } finally {
-      own.dispose();
-    }
-    console.log(fewShotMarkdown(report));
-    console.log(`\nwritten: ${o.out}.json, ${o.out}.md`);
-  });
+  .action(
+    async (o: {
+      method: string;
+      seeds: string;
+      inputs: number;
+      steps?: number;
+      eta?: number;
+      guidance?: number;
+      strength?: number;
+      targets?: 'random' | 'seen';
+      checkpoints?: string;
+      unseen?: string;
+      trainEvaluator?: string;
+      evaluatorEpochs: number;
+      out: string;
+    }) => {
+      const { ready } = await import('../core/backend');
+      await ready();
+      const { runFewShotEval, fewShotMarkdown } = await import('../pipelines/eval');
+      const { registerHypdaeMethods } = await import('../pipelines/eval/hypdae-methods');
+      const methods = o.method.split(',').map((m) => m.trim());
+      registerHypdaeMethods(o.checkpoints, {
+        steps: o.steps,
+        eta: o.eta,
+        guidance: o.guidance,
+        strength: o.strength,
+        targets: o.targets,
+        extra: methods,
+      });
+      const seeds = intList('--seeds', o.seeds);
+      const { folderEvaluation } = await import('../pipelines/eval/folder-eval');
+      const own = await folderEvaluation({ unseen: o.unseen, trainEvaluator: o.trainEvaluator, epochs: o.evaluatorEpochs });
+      let report;
+      try {
+        report = await runFewShotEval({ methods, seeds, out: o.out, inputsPerClass: o.inputs, ...own.options });
+      } finally {
+        own.dispose();
+      }
+      console.log(fewShotMarkdown(report));
+      console.log(`\nwritten: ${o.out}.json, ${o.out}.md`);
+    },
+  );
 
 evaluate.addCommand(evalNestedCommand());
 

@@ -61,8 +61,17 @@ export function writeFileAtomicSync(target: string, data: string | Uint8Array): 
     fd = undefined;
     fs.renameSync(tmp, target);
   } catch (e) {
-    if (fd !== undefined) try { fs.closeSync(fd); } catch { /* already closed */ }
-    try { fs.unlinkSync(tmp); } catch { /* never created */ }
+    if (fd !== undefined)
+      try {
+        fs.closeSync(fd);
+      } catch {
+        /* already closed */
+      }
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      /* never created */
+    }
     throw e;
   }
 }

@@ -35,7 +35,9 @@ function cudaPresent(): string | undefined {
 }
 
 function firstLine(e: unknown): string {
-  return String((e as Error)?.message ?? e).split('\n')[0].slice(0, 160);
+  return String((e as Error)?.message ?? e)
+    .split('\n')[0]
+    .slice(0, 160);
 }
 
 async function tryNative(pkg: string): Promise<string | undefined> {

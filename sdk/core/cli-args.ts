@@ -68,6 +68,7 @@ export function intList(flag: string, value: string): number[] {
 /** A comma-separated list of finite numbers ≥ 0 (variances). */
 export function nonNegativeList(flag: string, value: string): number[] {
   const parts = value.split(',').map((s) => s.trim());
-  if (parts.some((s) => s === '' || !Number.isFinite(Number(s)) || Number(s) < 0)) throw bad(flag, 'a comma-separated list of finite numbers ≥ 0', value, '0,0.05');
+  if (parts.some((s) => s === '' || !Number.isFinite(Number(s)) || Number(s) < 0))
+    throw bad(flag, 'a comma-separated list of finite numbers ≥ 0', value, '0,0.05');
   return parts.map(Number);
 }

@@ -73,7 +73,10 @@ export function nearest(name: string, known: readonly string[]): string | undefi
   let bestD = Infinity;
   for (const k of known) {
     const d = editDistance(name.toLowerCase(), k.toLowerCase());
-    if (d < bestD) { bestD = d; best = k; }
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
   }
   return best !== undefined && bestD <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
 }
@@ -82,7 +85,14 @@ export function nearest(name: string, known: readonly string[]): string | undefi
 export function checkOptions(where: string, options: object | undefined, known: readonly string[]): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ConfigError(where, { expected: `an options object ({ ${known.slice(0, 3).map((k) => `${k}: …`).join(', ')} }) or nothing`, received: describe(options), hint: 'Leave the argument out to use the defaults.' });
+    throw new ConfigError(where, {
+      expected: `an options object ({ ${known
+        .slice(0, 3)
+        .map((k) => `${k}: …`)
+        .join(', ')} }) or nothing`,
+      received: describe(options),
+      hint: 'Leave the argument out to use the defaults.',
+    });
   }
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;

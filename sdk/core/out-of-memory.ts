@@ -6,7 +6,8 @@
  */
 import { BackendError, HypnestError } from './errors';
 
-const OOM = /memory access out of bounds|Cannot enlarge memory|Aborted\(OOM\)|Out of memory|Array buffer allocation failed|Invalid typed array length/i;
+const OOM =
+  /memory access out of bounds|Cannot enlarge memory|Aborted\(OOM\)|Out of memory|Array buffer allocation failed|Invalid typed array length/i;
 
 /** Is `e` the wasm heap (or the JS heap) running out of memory? */
 export function isOutOfMemory(e: unknown): boolean {
@@ -17,5 +18,11 @@ export function isOutOfMemory(e: unknown): boolean {
 /** `e` itself, or a BackendError naming `where` when `e` is an out-of-memory trap (throw the result). */
 export function outOfMemory(where: string, e: unknown, hint: string): unknown {
   if (!isOutOfMemory(e)) return e;
-  return new BackendError(where, { expected: 'enough memory for one batch', received: `an out-of-memory error from the tensor backend (${String((e as Error).message).split('\n')[0].slice(0, 120)})`, hint });
+  return new BackendError(where, {
+    expected: 'enough memory for one batch',
+    received: `an out-of-memory error from the tensor backend (${String((e as Error).message)
+      .split('\n')[0]
+      .slice(0, 120)})`,
+    hint,
+  });
 }

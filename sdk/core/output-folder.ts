@@ -14,7 +14,12 @@ import { packageRoot } from './paths';
 
 export const LOCK_FILE = '.hypnest.lock';
 
-interface LockInfo { pid: number; started: string; host: string; command: string }
+interface LockInfo {
+  pid: number;
+  started: string;
+  host: string;
+  command: string;
+}
 
 export interface OutputFolder {
   readonly dir: string;
@@ -86,11 +91,28 @@ export function claimOutputFolder(dir: string, o: ClaimOptions = {}): OutputFold
     fs.mkdirSync(dir, { recursive: true });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new CheckpointError(flag, { expected: 'a folder that can be created', received: `${JSON.stringify(dir)} (${err.code ?? err.message})`, hint: err.code === 'ENOTDIR' || err.code === 'EEXIST' ? 'A part of the path is a file, not a folder: choose another folder.' : 'Choose a folder you can write to.' });
+    throw new CheckpointError(flag, {
+      expected: 'a folder that can be created',
+      received: `${JSON.stringify(dir)} (${err.code ?? err.message})`,
+      hint:
+        err.code === 'ENOTDIR' || err.code === 'EEXIST'
+          ? 'A part of the path is a file, not a folder: choose another folder.'
+          : 'Choose a folder you can write to.',
+    });
   }
-  if (!fs.statSync(dir).isDirectory()) throw new CheckpointError(flag, { expected: 'a folder', received: `${JSON.stringify(dir)}, which is a file`, hint: 'Choose another folder.' });
+  if (!fs.statSync(dir).isDirectory())
+    throw new CheckpointError(flag, {
+      expected: 'a folder',
+      received: `${JSON.stringify(dir)}, which is a file`,
+      hint: 'Choose another folder.',
+    });
   const file = path.join(dir, LOCK_FILE);
-  const mine: LockInfo = { pid: process.pid, started: new Date().toISOString(), host: os.hostname(), command: process.argv.slice(1).join(' ').slice(0, 300) };
+  const mine: LockInfo = {
+    pid: process.pid,
+    started: new Date().toISOString(),
+    host: os.hostname(),
+    command: process.argv.slice(1).join(' ').slice(0, 300),
+  };
   for (let attempt = 0; ; attempt++) {
     try {
       fs.writeFileSync(file, JSON.stringify(mine) + '\n', { flag: 'wx' });
@@ -98,7 +120,11 @@ export function claimOutputFolder(dir: string, o: ClaimOptions = {}): OutputFold
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       if (err.code !== 'EEXIST') {
-        throw new CheckpointError(flag, { expected: 'a writable folder', received: `${JSON.stringify(dir)} (${err.code ?? err.message} writing ${LOCK_FILE})`, hint: 'Choose a folder you can write to (checkpoints would fail the same way).' });
+        throw new CheckpointError(flag, {
+          expected: 'a writable folder',
+          received: `${JSON.stringify(dir)} (${err.code ?? err.message} writing ${LOCK_FILE})`,
+          hint: 'Choose a folder you can write to (checkpoints would fail the same way).',
+        });
       }
       const held = readLock(file);
       const stale = !held || (held.host === os.hostname() && !alive(held.pid));
@@ -109,7 +135,9 @@ export function claimOutputFolder(dir: string, o: ClaimOptions = {}): OutputFold
           hint: `Wait for that run to finish, stop it, or choose another --out. If no such run exists, delete ${path.join(dir, LOCK_FILE)}.`,
         });
       }
-      o.log?.(`notice: taking over the lock of ${dir} from pid ${held ? `${held.pid} (started ${held.started})` : '? (unreadable lock file)'}, which is no longer running`);
+      o.log?.(
+        `notice: taking over the lock of ${dir} from pid ${held ? `${held.pid} (started ${held.started})` : '? (unreadable lock file)'}, which is no longer running`,
+      );
       fs.rmSync(file, { force: true });
     }
   }

@@ -24,7 +24,14 @@ let sink: ProgressSink | undefined;
 /** Installs a sink (the notebook display bridge does this); undefined restores the default. */
 export function setProgressSink(s: ProgressSink | undefined): void {
   if (s !== undefined && (s === null || typeof s !== 'object' || typeof (s as Partial<ProgressSink>).start !== 'function')) {
-    throw new ConfigError('setProgressSink(sink)', { expected: 'undefined or an object with a start(label, total) method returning { tick, done }', received: describe(s), hint: typeof s === 'function' ? 'Wrap the function: setProgressSink({ start: (label, total) => ({ tick() {}, done() {} }) }).' : 'Pass undefined to restore the default bar.' });
+    throw new ConfigError('setProgressSink(sink)', {
+      expected: 'undefined or an object with a start(label, total) method returning { tick, done }',
+      received: describe(s),
+      hint:
+        typeof s === 'function'
+          ? 'Wrap the function: setProgressSink({ start: (label, total) => ({ tick() {}, done() {} }) }).'
+          : 'Pass undefined to restore the default bar.',
+    });
   }
   sink = s;
 }

@@ -33,6 +33,6 @@ export function reportError(e: unknown): number {
     return 1;
   }
   console.error('Unexpected error (please report it with the command you ran):');
-  console.error(e instanceof Error ? e.stack ?? String(e) : String(e));
+  console.error(e instanceof Error ? (e.stack ?? String(e)) : String(e));
   return 1;
 }

@@ -100,7 +100,11 @@ export const MAX_SEED = 2 ** 31 - 1;
 /** A seed as given by a user: a whole number in [0, 2³¹ − 1], else a ValueError (never wrapped modulo 2³²). */
 export function checkSeed(where: string, s: unknown): number {
   if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s > MAX_SEED) {
-    throw new ValueError(where, { expected: `a whole number in [0, ${MAX_SEED}] (2³¹ − 1)`, received: describe(s), hint: 'Seeds are 31-bit; pick a smaller one (e.g. 0, 1, 2).' });
+    throw new ValueError(where, {
+      expected: `a whole number in [0, ${MAX_SEED}] (2³¹ − 1)`,
+      received: describe(s),
+      hint: 'Seeds are 31-bit; pick a smaller one (e.g. 0, 1, 2).',
+    });
   }
   return s;
 }

@@ -40,6 +40,8 @@ export function catchStopSignals(say: (line: string) => void = (l) => process.st
 export function exitIfStopped(): void {
   const sig = requested;
   if (!sig) return;
-  process.stderr.write(`Stopped by ${sig}; the checkpoint is written. Resume with the same command: hypnest ${process.argv.slice(2).join(' ')}\n`);
+  process.stderr.write(
+    `Stopped by ${sig}; the checkpoint is written. Resume with the same command: hypnest ${process.argv.slice(2).join(' ')}\n`,
+  );
   process.exitCode = stopExitCode(sig);
 }

@@ -1,6 +1,15 @@
 /** Fashion-MNIST class names (label → name) and the protocol's seen / unseen split of classes. */
 export const CLASS_NAMES = [
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
 ] as const;
 
 /** Classes no few-shot generator is trained on: 2 Pullover, 6 Shirt, 7 Sneaker. */

@@ -29,10 +29,16 @@ export const imageSize = (ds: Pick<Dataset, 'height' | 'width' | 'channels'>): n
  */
 export function datasetFromBytes(
   src: { images: Uint8Array; labels: Uint8Array | Int32Array; indices: Int32Array; rows: number; cols: number },
-  positions: number[], size: number, name: string, classNames: readonly string[],
+  positions: number[],
+  size: number,
+  name: string,
+  classNames: readonly string[],
 ): Dataset {
   if (!Number.isInteger(size) || size < Math.max(src.rows, src.cols)) {
-    throw new ValueError('dataset option size', { expected: `an integer ≥ ${Math.max(src.rows, src.cols)} (images are padded, never cropped)`, received: describe(size) });
+    throw new ValueError('dataset option size', {
+      expected: `an integer ≥ ${Math.max(src.rows, src.cols)} (images are padded, never cropped)`,
+      received: describe(size),
+    });
   }
   const top = Math.floor((size - src.rows) / 2);
   const left = Math.floor((size - src.cols) / 2);
@@ -92,7 +98,10 @@ export function toTensor(ds: Dataset, rows?: ArrayLike<number>): tf.Tensor4D {
 export function labelsTensor(ds: Dataset, rows?: ArrayLike<number>): tf.Tensor1D {
   if (!rows) return tf.tensor1d(ds.labels, 'int32');
   checkRows(ds, rows, 'labelsTensor(rows)');
-  return tf.tensor1d(Int32Array.from(rows as ArrayLike<number>, (r) => ds.labels[r]), 'int32');
+  return tf.tensor1d(
+    Int32Array.from(rows as ArrayLike<number>, (r) => ds.labels[r]),
+    'int32',
+  );
 }
 
 /** One image (row `row`) as a Float32Array of H × W × C values (a view, not a copy). */

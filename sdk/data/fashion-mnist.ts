@@ -62,7 +62,8 @@ function subsetIndices(dir: string, part: Part, n: number): Int32Array | undefin
     throw new DataError(`fashion-mnist subset (${file})`, { expected: `parts.${part}.ranges`, received: (e as Error).message });
   }
   const idx = ranges.flatMap(([a, b]) => Array.from({ length: b - a }, (_, i) => a + i));
-  if (idx.length !== n) throw new DataError(`fashion-mnist subset (${file})`, { expected: `${n} indices for ${part}`, received: `${idx.length}` });
+  if (idx.length !== n)
+    throw new DataError(`fashion-mnist subset (${file})`, { expected: `${n} indices for ${part}`, received: `${idx.length}` });
   return Int32Array.from(idx);
 }
 
@@ -76,17 +77,29 @@ export function readPart(dir: string, part: Part): RawPart {
   const imgFile = fileOf(dir, part, 'images-idx3');
   const lblFile = fileOf(dir, part, 'labels-idx1');
   if (!imgFile || !lblFile) {
-    throw new DataError(`Fashion-MNIST (${part})`, { expected: `${part}-images-idx3-ubyte.gz and ${part}-labels-idx1-ubyte.gz in ${dir}`, received: 'missing files', hint: 'Run `apt-get install dataset-fashion-mnist`, set HYPNEST_FASHION_MNIST, or pass { fallback: \'embedded\' }.' });
+    throw new DataError(`Fashion-MNIST (${part})`, {
+      expected: `${part}-images-idx3-ubyte.gz and ${part}-labels-idx1-ubyte.gz in ${dir}`,
+      received: 'missing files',
+      hint: "Run `apt-get install dataset-fashion-mnist`, set HYPNEST_FASHION_MNIST, or pass { fallback: 'embedded' }.",
+    });
   }
   const img = readIdxImages(imgFile);
   const lbl = readIdxLabels(lblFile);
-  if (img.n !== lbl.n) throw new DataError(`Fashion-MNIST (${dir})`, { expected: `as many labels as images (${img.n})`, received: `${lbl.n} labels` });
+  if (img.n !== lbl.n)
+    throw new DataError(`Fashion-MNIST (${dir})`, { expected: `as many labels as images (${img.n})`, received: `${lbl.n} labels` });
   const bad = lbl.labels.findIndex((l) => l >= NUM_CLASSES);
-  if (bad >= 0) throw new DataError(lblFile, { expected: `labels in 0..${NUM_CLASSES - 1}`, received: `${lbl.labels[bad]} at index ${bad}` });
+  if (bad >= 0)
+    throw new DataError(lblFile, { expected: `labels in 0..${NUM_CLASSES - 1}`, received: `${lbl.labels[bad]} at index ${bad}` });
   const sub = subsetIndices(dir, part, img.n);
   const raw: RawPart = {
-    images: img.images, labels: lbl.labels, indices: sub ?? Int32Array.from({ length: img.n }, (_, i) => i),
-    n: img.n, rows: img.rows, cols: img.cols, origin: sub ? 'embedded' : 'full', dir,
+    images: img.images,
+    labels: lbl.labels,
+    indices: sub ?? Int32Array.from({ length: img.n }, (_, i) => i),
+    n: img.n,
+    rows: img.rows,
+    cols: img.cols,
+    origin: sub ? 'embedded' : 'full',
+    dir,
   };
   cache.set(key, raw);
   return raw;
@@ -104,7 +117,7 @@ export function fashionMnistPart(part: Part, opts: SourceOptions = {}): RawPart 
   throw new DataError('Fashion-MNIST', {
     expected: `the IDX files (train-images-idx3-ubyte.gz, …) in ${dir}`,
     received: 'missing files',
-    hint: 'Run `apt-get install dataset-fashion-mnist`, point HYPNEST_FASHION_MNIST (or the dir option) at a copy, or pass { fallback: \'embedded\' } to use the small shipped subset.',
+    hint: "Run `apt-get install dataset-fashion-mnist`, point HYPNEST_FASHION_MNIST (or the dir option) at a copy, or pass { fallback: 'embedded' } to use the small shipped subset.",
   });
 }
 

@@ -20,10 +20,26 @@ import { Rng } from '../core/rng';
 /** Text families tried, in this order; the ones fontconfig has are used (fonts-dejavu-core, fonts-liberation2,
  *  fonts-urw-base35 and fonts-freefont-ttf add to it). Symbol and script faces are left out on purpose. */
 export const GLYPH_FAMILIES = [
-  'DejaVu Sans', 'DejaVu Sans Mono', 'DejaVu Serif', 'DejaVu Sans Condensed', 'DejaVu Serif Condensed', 'DejaVu Sans Light',
-  'Liberation Sans', 'Liberation Serif', 'Liberation Mono', 'Liberation Sans Narrow',
-  'Nimbus Sans', 'Nimbus Roman', 'Nimbus Mono PS', 'URW Bookman', 'URW Gothic', 'C059', 'P052',
-  'FreeSans', 'FreeSerif', 'FreeMono',
+  'DejaVu Sans',
+  'DejaVu Sans Mono',
+  'DejaVu Serif',
+  'DejaVu Sans Condensed',
+  'DejaVu Serif Condensed',
+  'DejaVu Sans Light',
+  'Liberation Sans',
+  'Liberation Serif',
+  'Liberation Mono',
+  'Liberation Sans Narrow',
+  'Nimbus Sans',
+  'Nimbus Roman',
+  'Nimbus Mono PS',
+  'URW Bookman',
+  'URW Gothic',
+  'C059',
+  'P052',
+  'FreeSans',
+  'FreeSerif',
+  'FreeMono',
 ] as const;
 
 export interface GlyphDataOptions {
@@ -61,7 +77,12 @@ export function installedFamilies(candidates: readonly string[] = GLYPH_FAMILIES
   } catch {
     return [];
   }
-  const names = new Set(listed.split('\n').flatMap((l) => l.split(',').map((s) => s.trim())).filter(Boolean));
+  const names = new Set(
+    listed
+      .split('\n')
+      .flatMap((l) => l.split(',').map((s) => s.trim()))
+      .filter(Boolean),
+  );
   return candidates.filter((f) => names.has(f));
 }
 
@@ -119,7 +140,11 @@ export function glyphSvg(ch: string, st: GlyphStyle): string {
 export async function renderGlyph(ch: string, st: GlyphStyle, size: number): Promise<{ png: Buffer; mean: number }> {
   let ink: Buffer;
   try {
-    ink = await sharp(Buffer.from(glyphSvg(ch, st))).greyscale().trim({ background: '#000000', threshold: 10 }).png().toBuffer();
+    ink = await sharp(Buffer.from(glyphSvg(ch, st)))
+      .greyscale()
+      .trim({ background: '#000000', threshold: 10 })
+      .png()
+      .toBuffer();
   } catch {
     return { png: Buffer.alloc(0), mean: 0 }; // nothing to trim: a blank render
   }
@@ -138,14 +163,20 @@ export async function renderGlyph(ch: string, st: GlyphStyle, size: number): Pro
       sum += v;
     }
   }
-  const png = await sharp(Buffer.from(data), { raw: { width: size, height: size, channels: 1 } }).png({ compressionLevel: 9 }).toBuffer();
+  const png = await sharp(Buffer.from(data), { raw: { width: size, height: size, channels: 1 } })
+    .png({ compressionLevel: 9 })
+    .toBuffer();
   return { png, mean: sum / (size * size) };
 }
 
 function checkChars(where: string, name: string, chars: string): string[] {
   const list = [...chars];
   if (list.length === 0 || new Set(list).size !== list.length || list.some((c) => /\s/.test(c))) {
-    throw new ConfigError(where, { expected: `${name}: distinct non-space characters`, received: describe(chars), hint: "For example 'ABCDEF'." });
+    throw new ConfigError(where, {
+      expected: `${name}: distinct non-space characters`,
+      received: describe(chars),
+      hint: "For example 'ABCDEF'.",
+    });
   }
   return list;
 }
@@ -163,7 +194,8 @@ export function glyphManifest(opts: GlyphDataOptions = {}): GlyphDataManifest {
   const seen = checkChars(where, 'seen', opts.seen ?? 'ABCDEFGHKMNPRTUVWY');
   const unseen = checkChars(where, 'unseen', opts.unseen ?? [...'JLQSXZ'].filter((c) => !seen.includes(c)).join(''));
   const both = seen.filter((c) => unseen.includes(c));
-  if (both.length) throw new ConfigError(where, { expected: 'seen and unseen characters to be disjoint', received: `both hold ${both.join('')}` });
+  if (both.length)
+    throw new ConfigError(where, { expected: 'seen and unseen characters to be disjoint', received: `both hold ${both.join('')}` });
   const { perSeenClass = 600, perUnseenClass = 200, seed = 0, size = 28 } = opts;
   checkCount(where, 'perSeenClass', perSeenClass, 100_000);
   checkCount(where, 'perUnseenClass', perUnseenClass, 100_000);
@@ -202,13 +234,20 @@ async function visibleGlyph(ch: string, m: GlyphDataManifest, rng: Rng): Promise
 export async function makeGlyphData(out: string, opts: GlyphDataOptions = {}): Promise<GlyphDataManifest> {
   const m = glyphManifest(opts);
   if (fs.existsSync(out) && fs.readdirSync(out).length > 0 && !fs.existsSync(path.join(out, 'glyphs.json'))) {
-    throw new DataError('makeGlyphData', { expected: `an empty folder or an earlier glyph data set at ${out}`, received: 'a folder with other files', hint: 'Pass a new --out folder.' });
+    throw new DataError('makeGlyphData', {
+      expected: `an empty folder or an earlier glyph data set at ${out}`,
+      received: 'a folder with other files',
+      hint: 'Pass a new --out folder.',
+    });
   }
   const jobs = [
     ...[...m.seen].map((ch) => ({ split: 'seen', ch, n: m.perSeenClass })),
     ...[...m.unseen].map((ch) => ({ split: 'unseen', ch, n: m.perUnseenClass })),
   ];
-  const bar = progress('glyphs', jobs.reduce((a, j) => a + j.n, 0));
+  const bar = progress(
+    'glyphs',
+    jobs.reduce((a, j) => a + j.n, 0),
+  );
   try {
     for (const { split, ch, n } of jobs) {
       // One stream per class: adding a class or changing a count leaves the other classes' images unchanged.

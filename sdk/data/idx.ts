@@ -20,7 +20,11 @@ export function maybeGunzip(buf: Uint8Array, where: string): Uint8Array {
   try {
     return zlib.gunzipSync(buf);
   } catch (e) {
-    throw new DataError(where, { expected: 'a complete gzip stream', received: `a corrupt or truncated one (${(e as Error).message})`, hint: 'Download or reinstall the file.' });
+    throw new DataError(where, {
+      expected: 'a complete gzip stream',
+      received: `a corrupt or truncated one (${(e as Error).message})`,
+      hint: 'Download or reinstall the file.',
+    });
   }
 }
 
@@ -29,9 +33,14 @@ export function decodeIdx(bytes: Uint8Array, where = 'decodeIdx'): IdxArray {
   const buf = maybeGunzip(bytes, where);
   const hint = 'The file is truncated or not an IDX file; download or reinstall it.';
   if (buf.length < 4 || buf[0] !== 0 || buf[1] !== 0) {
-    throw new DataError(where, { expected: 'the IDX magic number 0x0000 0x08 ndims', received: `bytes ${Array.from(buf.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ')}`, hint });
+    throw new DataError(where, {
+      expected: 'the IDX magic number 0x0000 0x08 ndims',
+      received: `bytes ${Array.from(buf.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ')}`,
+      hint,
+    });
   }
-  if (buf[2] !== UBYTE) throw new DataError(where, { expected: 'IDX type 0x08 (unsigned byte)', received: `type 0x${buf[2].toString(16)}`, hint });
+  if (buf[2] !== UBYTE)
+    throw new DataError(where, { expected: 'IDX type 0x08 (unsigned byte)', received: `type 0x${buf[2].toString(16)}`, hint });
   const ndims = buf[3];
   if (ndims < 1 || buf.length < 4 + 4 * ndims) {
     throw new DataError(where, { expected: `a header with ${ndims} dimension sizes (ndims ≥ 1)`, received: `${buf.length} bytes`, hint });
@@ -41,7 +50,11 @@ export function decodeIdx(bytes: Uint8Array, where = 'decodeIdx'): IdxArray {
   const start = 4 + 4 * ndims;
   const want = dims.reduce((a, b) => a * b, 1);
   if (buf.length - start !== want) {
-    throw new DataError(where, { expected: `${want} data bytes for dims [${dims}]`, received: `${buf.length - start} bytes (${buf.length - start < want ? 'truncated' : 'trailing data'})`, hint });
+    throw new DataError(where, {
+      expected: `${want} data bytes for dims [${dims}]`,
+      received: `${buf.length - start} bytes (${buf.length - start < want ? 'truncated' : 'trailing data'})`,
+      hint,
+    });
   }
   return { dims, data: buf.subarray(start) };
 }

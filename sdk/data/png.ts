@@ -41,15 +41,24 @@ function checkChannels(c: number, where: string): void {
 
 /** One H × W × C image in [-1, 1] → PNG bytes. A tensor's shape ([H, W] or [H, W, C]) is used if no shape is given. */
 export async function encodePng(x: Float32Array | tf.Tensor, shape?: ImageShape): Promise<Buffer> {
-  const s: ImageShape | undefined = shape ?? (x instanceof tf.Tensor && (x.rank === 2 || x.rank === 3)
-    ? { height: x.shape[0], width: x.shape[1] as number, channels: x.rank === 3 ? (x.shape[2] as number) : 1 } : undefined);
-  if (!s) throw new ShapeError('encodePng(shape)', { expected: 'a shape {height, width, channels} or a [H, W(, C)] tensor', received: describe(x) });
+  const s: ImageShape | undefined =
+    shape ??
+    (x instanceof tf.Tensor && (x.rank === 2 || x.rank === 3)
+      ? { height: x.shape[0], width: x.shape[1] as number, channels: x.rank === 3 ? (x.shape[2] as number) : 1 }
+      : undefined);
+  if (!s)
+    throw new ShapeError('encodePng(shape)', {
+      expected: 'a shape {height, width, channels} or a [H, W(, C)] tensor',
+      received: describe(x),
+    });
   checkChannels(s.channels, 'encodePng(channels)');
   const data = await pixels(x);
   if (data.length !== s.height * s.width * s.channels) {
     throw new ShapeError('encodePng(x)', { expected: `${s.height}×${s.width}×${s.channels} values`, received: describe(data) });
   }
-  return sharp(Buffer.from(toBytes(data)), { raw: { width: s.width, height: s.height, channels: s.channels as 1 | 3 | 4 } }).png().toBuffer();
+  return sharp(Buffer.from(toBytes(data)), { raw: { width: s.width, height: s.height, channels: s.channels as 1 | 3 | 4 } })
+    .png()
+    .toBuffer();
 }
 
 /** Writes one image as a PNG file (atomically). */
@@ -61,10 +70,15 @@ export async function saveImagePng(file: string, x: Float32Array | tf.Tensor, sh
 export function gridPixels(x: Float32Array, o: GridOptions): { data: Float32Array } & ImageShape {
   const { height: h, width: w, channels: c, pad = 2, padValue = 1 } = o;
   const per = h * w * c;
-  if (per === 0 || x.length % per !== 0) throw new ShapeError('imagesToPngGrid(images)', { expected: `a multiple of ${h}×${w}×${c} values`, received: describe(x) });
+  if (per === 0 || x.length % per !== 0)
+    throw new ShapeError('imagesToPngGrid(images)', { expected: `a multiple of ${h}×${w}×${c} values`, received: describe(x) });
   const n = x.length / per;
   const cols = Math.max(1, Math.min(n, o.cols ?? Math.ceil(Math.sqrt(n))));
-  if (!Number.isInteger(cols) || !Number.isInteger(pad) || pad < 0) throw new ValueError('imagesToPngGrid', { expected: 'integer cols ≥ 1 and pad ≥ 0', received: `cols ${describe(o.cols)}, pad ${describe(pad)}` });
+  if (!Number.isInteger(cols) || !Number.isInteger(pad) || pad < 0)
+    throw new ValueError('imagesToPngGrid', {
+      expected: 'integer cols ≥ 1 and pad ≥ 0',
+      received: `cols ${describe(o.cols)}, pad ${describe(pad)}`,
+    });
   const rows = Math.max(1, Math.ceil(n / cols));
   const H = rows * h + (rows + 1) * pad;
   const W = cols * w + (cols + 1) * pad;
@@ -81,7 +95,8 @@ export function gridPixels(x: Float32Array, o: GridOptions): { data: Float32Arra
 export async function imagesToPngGrid(x: Float32Array | tf.Tensor, o?: Partial<GridOptions>): Promise<Buffer> {
   const shape = x instanceof tf.Tensor && x.rank === 4 ? { height: x.shape[1], width: x.shape[2], channels: x.shape[3] } : {};
   const opts = { ...shape, ...o } as GridOptions;
-  if (!opts.height || !opts.width || !opts.channels) throw new ShapeError('imagesToPngGrid(options)', { expected: 'height, width and channels (or a 4-D tensor)', received: describe(o) });
+  if (!opts.height || !opts.width || !opts.channels)
+    throw new ShapeError('imagesToPngGrid(options)', { expected: 'height, width and channels (or a 4-D tensor)', received: describe(o) });
   checkChannels(opts.channels, 'imagesToPngGrid(channels)');
   const g = gridPixels(await pixels(x), opts);
   return encodePng(g.data, g);

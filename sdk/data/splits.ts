@@ -66,7 +66,11 @@ export function splitT(opts: SplitOptions = {}): Dataset {
 
 function checkUnseen(where: string, cls: number): void {
   if (!UNSEEN_CLASSES.includes(cls)) {
-    throw new ValueError(`${where}(cls)`, { expected: `an unseen class (${UNSEEN_CLASSES.join(', ')})`, received: describe(cls), hint: `Few-shot inputs come only from unseen classes; ${describe(cls)} is ${SEEN_CLASSES.includes(cls) ? 'a seen class' : 'not a class'}.` });
+    throw new ValueError(`${where}(cls)`, {
+      expected: `an unseen class (${UNSEEN_CLASSES.join(', ')})`,
+      received: describe(cls),
+      hint: `Few-shot inputs come only from unseen classes; ${describe(cls)} is ${SEEN_CLASSES.includes(cls) ? 'a seen class' : 'not a class'}.`,
+    });
   }
 }
 
@@ -84,8 +88,15 @@ export function fewShotInputs(cls: number, k = 1, opts: Omit<SplitOptions, 'clas
   if (!Number.isInteger(k) || k < 1 || k > FEW_SHOT_INPUTS) {
     throw new ValueError('fewShotInputs(k)', { expected: `an integer in 1..${FEW_SHOT_INPUTS}`, received: describe(k) });
   }
-  const ds = build('fewShotInputs', 't10k', undefined, { ...opts, classes: [cls], limit: FEW_SHOT_INPUTS }, `T few-shot inputs of class ${cls}`);
-  if (ds.n < FEW_SHOT_INPUTS) throw new ValueError('fewShotInputs', { expected: `${FEW_SHOT_INPUTS} images of class ${cls}`, received: `${ds.n}` });
+  const ds = build(
+    'fewShotInputs',
+    't10k',
+    undefined,
+    { ...opts, classes: [cls], limit: FEW_SHOT_INPUTS },
+    `T few-shot inputs of class ${cls}`,
+  );
+  if (ds.n < FEW_SHOT_INPUTS)
+    throw new ValueError('fewShotInputs', { expected: `${FEW_SHOT_INPUTS} images of class ${cls}`, received: `${ds.n}` });
   const groups = Array.from({ length: Math.floor(FEW_SHOT_INPUTS / k) }, (_, g) => Array.from({ length: k }, (_, j) => g * k + j));
   return { ...ds, k, groups };
 }
@@ -99,4 +110,3 @@ export function referenceSet(cls: number, opts: Omit<SplitOptions, 'classes'> = 
   const rows = Array.from({ length: Math.max(0, Math.min(all.n - FEW_SHOT_INPUTS, limit)) }, (_, i) => i + FEW_SHOT_INPUTS);
   return subset(all, rows);
 }
-

@@ -36,7 +36,10 @@ function nullBatch(nullCond: tf.Tensor, cond: tf.Tensor): tf.Tensor {
 /** Throws unless `w` is a guidance scale: a finite number (1 = plain conditional). The one check of every guidance option. */
 export function checkGuidanceScale(where: string, w: unknown): number {
   if (typeof w !== 'number' || !Number.isFinite(w)) {
-    throw new ValueError(where, { expected: "a finite guidance scale (diffusers' guidance_scale: 1 = plain conditional, 0 = unconditional)", received: describe(w) });
+    throw new ValueError(where, {
+      expected: "a finite guidance scale (diffusers' guidance_scale: 1 = plain conditional, 0 = unconditional)",
+      received: describe(w),
+    });
   }
   return w;
 }
@@ -45,8 +48,10 @@ export function checkGuidanceScale(where: string, w: unknown): number {
 export function guided(denoiser: Denoiser, options: GuidanceOptions): Denoiser {
   checkOptions('guided(options)', options, ['weight', 'nullCond']);
   const { weight: w, nullCond } = options ?? ({} as GuidanceOptions);
-  if (typeof w !== 'number' || !Number.isFinite(w)) throw new ConfigError('guided(options.weight)', { expected: 'a finite number', received: describe(w) });
-  if (!(nullCond instanceof tf.Tensor)) throw new ConfigError('guided(options.nullCond)', { expected: 'a tensor (the learned null condition)', received: describe(nullCond) });
+  if (typeof w !== 'number' || !Number.isFinite(w))
+    throw new ConfigError('guided(options.weight)', { expected: 'a finite number', received: describe(w) });
+  if (!(nullCond instanceof tf.Tensor))
+    throw new ConfigError('guided(options.nullCond)', { expected: 'a tensor (the learned null condition)', received: describe(nullCond) });
   return (x, t, cond) =>
     tf.tidy(() => {
       if (cond === undefined) {

@@ -24,10 +24,16 @@ export interface InversionOptions extends Omit<SamplerOptions, 'seed' | 'rng' | 
 const KEYS = ['steps', 'offset', 'prediction', 'cond', 'progress', 'refine'];
 
 /** Generator variant: yields {t, index, x, x0} for index = 0 … steps−1 (tensors valid until the next iteration). */
-export function ddimInversionSteps(denoiser: Denoiser, x0: tf.Tensor, schedule: Schedule, options: InversionOptions = {}): Generator<SamplerStep> {
+export function ddimInversionSteps(
+  denoiser: Denoiser,
+  x0: tf.Tensor,
+  schedule: Schedule,
+  options: InversionOptions = {},
+): Generator<SamplerStep> {
   const r = resolveSampler('ddimInvert', x0, schedule, { ...options, seed: 0 }, [...KEYS, 'seed'], 50);
   const refine = options.refine ?? 2;
-  if (!Number.isInteger(refine) || refine < 0) throw new ValueError('ddimInvert(options.refine)', { expected: 'an integer ≥ 0', received: describe(refine) });
+  if (!Number.isInteger(refine) || refine < 0)
+    throw new ValueError('ddimInvert(options.refine)', { expected: 'an integer ≥ 0', received: describe(refine) });
   return inversionLoop(denoiser, x0, r, refine);
 }
 
@@ -68,4 +74,3 @@ export function ddimInvert(denoiser: Denoiser, x0: tf.Tensor, schedule: Schedule
   const gen = ddimInversionSteps(denoiser, x0, schedule, options);
   return runSteps(gen, 'DDIM inversion', options.steps ?? Math.min(50, schedule.T), options.progress);
 }
-

@@ -44,7 +44,10 @@ export function diffusionLoss(denoiser: Denoiser, x0: tf.Tensor, options: LossOp
     const ab = alphaBarAt(schedule, ts, B, x0.rank);
     const eps = options.noise ?? normalTensor(x0.shape, rng);
     if (!tf.util.arraysEqual(eps.shape, x0.shape)) {
-      throw new ConfigError('diffusionLoss(options.noise)', { expected: `a tensor of shape [${x0.shape.join(', ')}]`, received: describe(eps) });
+      throw new ConfigError('diffusionLoss(options.noise)', {
+        expected: `a tensor of shape [${x0.shape.join(', ')}]`,
+        received: describe(eps),
+      });
     }
     const xt = tf.add(tf.mul(x0, tf.sqrt(ab)), tf.mul(eps, tf.sqrt(tf.sub(1, ab))));
     const tTensor = typeof ts === 'number' ? ts : ts instanceof tf.Tensor ? tf.cast(ts, 'int32') : tf.tensor1d([...ts], 'int32');

@@ -36,7 +36,10 @@ export function alphaBarAt(schedule: Schedule, t: Timesteps, batch: number, rank
 export function qSample(x0: tf.Tensor, t: Timesteps, noise: tf.Tensor, schedule: Schedule): tf.Tensor {
   checkBatch('qSample(x0)', x0);
   if (!(noise instanceof tf.Tensor) || !tf.util.arraysEqual(noise.shape, x0.shape)) {
-    throw new ShapeError('qSample(noise)', { expected: `a tensor of the shape of x0, [${x0.shape.join(', ')}]`, received: describe(noise) });
+    throw new ShapeError('qSample(noise)', {
+      expected: `a tensor of the shape of x0, [${x0.shape.join(', ')}]`,
+      received: describe(noise),
+    });
   }
   return tf.tidy(() => {
     const ab = alphaBarAt(schedule, t, x0.shape[0], x0.rank);

@@ -53,10 +53,22 @@ export interface Resolved {
 }
 
 /** Validates x, the option keys and the shared options; builds the respacing. */
-export function resolveSampler(where: string, x: tf.Tensor, schedule: Schedule, options: SamplerOptions, known: readonly string[], defaultSteps: number): Resolved {
+export function resolveSampler(
+  where: string,
+  x: tf.Tensor,
+  schedule: Schedule,
+  options: SamplerOptions,
+  known: readonly string[],
+  defaultSteps: number,
+): Resolved {
   checkBatch(`${where}(x)`, x);
   checkOptions(`${where}(options)`, options, known);
-  assertFinite(`${where}(x)`, x, 'a finite starting image or noise', 'Draw x_T from tf.randomNormal (or an inversion) and check it for NaN first.');
+  assertFinite(
+    `${where}(x)`,
+    x,
+    'a finite starting image or noise',
+    'Draw x_T from tf.randomNormal (or an inversion) and check it for NaN first.',
+  );
   if (!schedule || !(schedule.alphasCumprod instanceof Float64Array)) {
     throw new ConfigError(`${where}(schedule)`, { expected: 'a Schedule (makeSchedule)', received: describe(schedule) });
   }

@@ -83,8 +83,20 @@ export function resolveScheduleConfig(config: ScheduleConfig): Required<Schedule
   };
   if (kind !== 'cosine') {
     const { betaStart, betaEnd } = full;
-    if (!(betaStart > 0 && betaStart < 1)) fail('betaStart', 'a number in (0, 1)', betaStart, T < 20 ? 'The default scales as 1000/T; pass betaStart/betaEnd for T < 20.' : undefined);
-    if (!(betaEnd > 0 && betaEnd < 1)) fail('betaEnd', 'a number in (0, 1)', betaEnd, T < 51 ? 'The default scales as 1000/T; pass betaEnd explicitly for small T.' : undefined);
+    if (!(betaStart > 0 && betaStart < 1))
+      fail(
+        'betaStart',
+        'a number in (0, 1)',
+        betaStart,
+        T < 20 ? 'The default scales as 1000/T; pass betaStart/betaEnd for T < 20.' : undefined,
+      );
+    if (!(betaEnd > 0 && betaEnd < 1))
+      fail(
+        'betaEnd',
+        'a number in (0, 1)',
+        betaEnd,
+        T < 51 ? 'The default scales as 1000/T; pass betaEnd explicitly for small T.' : undefined,
+      );
     if (betaEnd < betaStart) fail('betaEnd', `a number ≥ betaStart (${betaStart})`, betaEnd);
   }
   if (!(full.cosineOffset >= 0 && Number.isFinite(full.cosineOffset))) fail('cosineOffset', 'a finite number ≥ 0', full.cosineOffset);

@@ -19,7 +19,11 @@ export function explorerBundle(): string {
   if (bundle) return bundle;
   const file = path.join(packageRoot(), 'build', 'browser', BUNDLE_FILE);
   if (!fs.existsSync(file)) {
-    throw new ConfigError('explorer bundle', { expected: `the browser bundle ${path.relative(packageRoot(), file)}`, received: 'no such file', hint: 'Build it: npm run build.' });
+    throw new ConfigError('explorer bundle', {
+      expected: `the browser bundle ${path.relative(packageRoot(), file)}`,
+      received: 'no such file',
+      hint: 'Build it: npm run build.',
+    });
   }
   return (bundle = fs.readFileSync(file, 'utf8'));
 }
@@ -28,12 +32,19 @@ export function explorerBundle(): string {
 export function portableWeights(key: string): Uint8Array {
   const file = assetPath('browser', `${key}.safetensors`);
   if (!fs.existsSync(file)) {
-    throw new ConfigError(`explorer weights(${key})`, { expected: `assets/browser/${key}.safetensors`, received: 'no such file', hint: 'Export them: npx tsx scripts/export-browser-weights.ts.' });
+    throw new ConfigError(`explorer weights(${key})`, {
+      expected: `assets/browser/${key}.safetensors`,
+      received: 'no such file',
+      hint: 'Export them: npx tsx scripts/export-browser-weights.ts.',
+    });
   }
   return new Uint8Array(fs.readFileSync(file));
 }
 
-export interface InputImage { readonly label: string; readonly pixels: string }
+export interface InputImage {
+  readonly label: string;
+  readonly pixels: string;
+}
 
 /** The first `perClass` few-shot inputs of each unseen class, 32 × 32 bytes in base64. */
 export function fewShotPictures(perClass = 2): InputImage[] {
@@ -43,7 +54,10 @@ export function fewShotPictures(perClass = 2): InputImage[] {
     for (let i = 0; i < perClass; i++) {
       const px = ds.images.subarray(i * 1024, (i + 1) * 1024);
       const bytes = Uint8Array.from(px, (v) => Math.round((v + 1) * 127.5));
-      out.push({ label: `${CLASS_NAMES[cls]} (unseen class ${cls}, few-shot input ${i + 1})`, pixels: Buffer.from(bytes).toString('base64') });
+      out.push({
+        label: `${CLASS_NAMES[cls]} (unseen class ${cls}, few-shot input ${i + 1})`,
+        pixels: Buffer.from(bytes).toString('base64'),
+      });
     }
   }
   return out;

@@ -8,7 +8,10 @@ import * as path from 'path';
 import { BUNDLE_FILE, explorerBundle, portableWeights } from './assets';
 import { ExplorerWidget, mountHtml, radiusExplorer } from './widgets';
 
-export interface SiteFile { readonly type: string; readonly body: string | Uint8Array }
+export interface SiteFile {
+  readonly type: string;
+  readonly body: string | Uint8Array;
+}
 
 const page = (title: string, body: string): string => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title}</title>
@@ -21,7 +24,12 @@ ${body}
 `;
 
 const PAGES: { file: string; make: () => ExplorerWidget; about: string }[] = [
-  { file: 'radius.html', make: () => radiusExplorer(), about: 'HypDAE: one few-shot input, its code on the Poincaré disk, a radius slider and a draggable target; the hyperbolic ball and its Euclidean twin decode side by side at the same R.' },
+  {
+    file: 'radius.html',
+    make: () => radiusExplorer(),
+    about:
+      'HypDAE: one few-shot input, its code on the Poincaré disk, a radius slider and a draggable target; the hyperbolic ball and its Euclidean twin decode side by side at the same R.',
+  },
 ];
 
 /** Every file of the site, by relative path. */
@@ -31,12 +39,20 @@ export function explorerSite(): Map<string, SiteFile> {
   const links: string[] = [];
   for (const p of PAGES) {
     const w = p.make();
-    for (const key of w.weights) if (!files.has(`weights/${key}.safetensors`)) files.set(`weights/${key}.safetensors`, { type: 'application/octet-stream', body: portableWeights(key) });
+    for (const key of w.weights)
+      if (!files.has(`weights/${key}.safetensors`))
+        files.set(`weights/${key}.safetensors`, { type: 'application/octet-stream', body: portableWeights(key) });
     const body = `<p><a href="index.html">hypnest explorer</a></p>\n<h1>${w.title}</h1>\n<p>${p.about}</p>\n<script src="${BUNDLE_FILE}"></script>\n<script>hypnest.setWeightsBase('weights/');</script>\n${mountHtml(w)}`;
     files.set(p.file, { type: 'text/html', body: page(w.title, body) });
     links.push(`<li><a href="${p.file}">${w.title}</a>: ${p.about}</li>`);
   }
-  files.set('index.html', { type: 'text/html', body: page('hypnest explorer', `<h1>hypnest explorer</h1>\n<p>The shipped models run in this page (TensorFlow.js: WebGPU/WebGL on a GPU, WebAssembly otherwise); every slider and drag really generates.</p>\n<ul>\n${links.join('\n')}\n</ul>`) });
+  files.set('index.html', {
+    type: 'text/html',
+    body: page(
+      'hypnest explorer',
+      `<h1>hypnest explorer</h1>\n<p>The shipped models run in this page (TensorFlow.js: WebGPU/WebGL on a GPU, WebAssembly otherwise); every slider and drag really generates.</p>\n<ul>\n${links.join('\n')}\n</ul>`,
+    ),
+  });
   return files;
 }
 

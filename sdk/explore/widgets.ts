@@ -52,8 +52,14 @@ export function mountHtml(w: ExplorerWidget): string {
 
 function widget(kind: WidgetKind, title: string, spec: object, weights: readonly string[]): ExplorerWidget {
   const w: ExplorerWidget = {
-    kind, title, spec, weights,
-    toMimeBundle: () => ({ 'text/html': `${embedScripts(w)}\n${mountHtml(w)}`, 'text/plain': `<hypnest ${kind} widget: ${title} (needs JavaScript)>` }),
+    kind,
+    title,
+    spec,
+    weights,
+    toMimeBundle: () => ({
+      'text/html': `${embedScripts(w)}\n${mountHtml(w)}`,
+      'text/plain': `<hypnest ${kind} widget: ${title} (needs JavaScript)>`,
+    }),
   };
   return Object.freeze(w);
 }
@@ -74,10 +80,17 @@ export function radiusExplorer(o: RadiusExplorerOptions = {}): ExplorerWidget {
   checkOptions('radiusExplorer', o, ['radius', 'perClass', 'steps', 'guidance']);
   const max = Math.floor(maxRadius(1) * 20) / 20;
   const radius = o.radius ?? 5.5;
-  if (!(radius >= 1 && radius <= max)) throw new ValueError('radiusExplorer(radius)', { expected: `a radius in [1, ${max}]`, received: describe(radius) });
+  if (!(radius >= 1 && radius <= max))
+    throw new ValueError('radiusExplorer(radius)', { expected: `a radius in [1, ${max}]`, received: describe(radius) });
   const steps = o.steps ?? RADIUS_DEFAULTS.steps;
-  if (!Number.isInteger(steps) || steps < 1 || steps > 100) throw new ValueError('radiusExplorer(steps)', { expected: 'an integer in 1..100', received: describe(steps) });
+  if (!Number.isInteger(steps) || steps < 1 || steps > 100)
+    throw new ValueError('radiusExplorer(steps)', { expected: 'an integer in 1..100', received: describe(steps) });
   const settings: RadiusSettings = { steps, guidance: o.guidance ?? RADIUS_DEFAULTS.guidance };
-  const spec: RadiusWidgetSpec = { inputs: fewShotPictures(o.perClass ?? 2), radius: { min: 1, max, initial: radius }, angle: 1.2, settings };
+  const spec: RadiusWidgetSpec = {
+    inputs: fewShotPictures(o.perClass ?? 2),
+    radius: { min: 1, max, initial: radius },
+    angle: 1.2,
+    settings,
+  };
   return widget('radius', 'HypDAE radius explorer', spec, ['hypdae-stage1', 'hypdae-stage2-hyperbolic', 'hypdae-stage2-euclidean']);
 }

@@ -38,7 +38,10 @@ function pca2(vs: number[][]): { points: number[][]; explained: number } {
   const M = Matrix.zeros(d, d);
   for (const v of vs) for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) M.set(i, j, M.get(i, j) + v[i] * v[j]);
   const evd = new EigenvalueDecomposition(M, { assumeSymmetric: true });
-  const order = evd.realEigenvalues.map((l, i) => [l, i]).sort((a, b) => b[0] - a[0]).map((p) => p[1]);
+  const order = evd.realEigenvalues
+    .map((l, i) => [l, i])
+    .sort((a, b) => b[0] - a[0])
+    .map((p) => p[1]);
   const e = [evd.eigenvectorMatrix.getColumn(order[0]), evd.eigenvectorMatrix.getColumn(order[1])];
   let total = 0;
   let kept = 0;
@@ -64,7 +67,12 @@ export function embedding(s2: Stage2, codes: Codes, n: number): Embedding {
   const { space, c } = s2.config.stage2;
   const proj = space === 'hyperbolic' ? projectionInfo(ball, 'pca', c) : pca2(ball);
   return {
-    space, c, coords: proj.points, radius, ball, explained: proj.explained,
+    space,
+    c,
+    coords: proj.points,
+    radius,
+    ball,
+    explained: proj.explained,
     kind: ball.map((_, i) => (i < G ? 'input' : 'output')),
     group: ball.map((_, i) => (i < G ? i : Math.floor((i - G) / n))),
   };

@@ -12,8 +12,20 @@ import type { Stage1 } from '../models/hypdae/stage1';
 import type { ImageSource } from './input';
 
 export type Edit =
-  | { readonly kind: 'perturb'; readonly radius: number; readonly distance: number | 'auto'; readonly toward: PerturbTargets | 'auto'; readonly seed?: number }
-  | { readonly kind: 'interpolate'; readonly other: ImageSource; readonly otherShots: number; readonly t: number; readonly radius?: number };
+  | {
+      readonly kind: 'perturb';
+      readonly radius: number;
+      readonly distance: number | 'auto';
+      readonly toward: PerturbTargets | 'auto';
+      readonly seed?: number;
+    }
+  | {
+      readonly kind: 'interpolate';
+      readonly other: ImageSource;
+      readonly otherShots: number;
+      readonly t: number;
+      readonly radius?: number;
+    };
 
 /**
  * Everything a builder holds (frozen plain data; the pixels stay inside the sources): the pipeline's settings
@@ -27,7 +39,11 @@ export interface HypPlan extends Pick<HypRequest, 'shots' | 'strength'>, Partial
   readonly seed: number;
 }
 
-export interface SampleSettings { steps: number; guidance: number; eta: number }
+export interface SampleSettings {
+  steps: number;
+  guidance: number;
+  eta: number;
+}
 
 export function sampleSettings(s1: Stage1, p: HypPlan): SampleSettings {
   return { steps: p.steps ?? s1.config.sample.steps, guidance: p.guidance ?? s1.config.sample.guidance, eta: s1.config.sample.eta };
@@ -41,7 +57,8 @@ function resolveTargets(toward: PerturbTargets | 'auto', data: unknown, ownPool:
   const fits = poolFitsData(data, ownPool);
   if (toward === 'seen' && !fits) {
     throw new ConfigError('hyp.perturb(options.toward)', {
-      expected: "toward 'seen' only with checkpoints trained on Fashion-MNIST, or with the target pool stage-II training writes beside them",
+      expected:
+        "toward 'seen' only with checkpoints trained on Fashion-MNIST, or with the target pool stage-II training writes beside them",
       received: `checkpoints trained on ${String(data)}, no target-pool file beside them`,
       hint: "Retrain stage II (it writes the pool), leave toward at 'auto', or pass { toward: 'random' } to step toward random points.",
     });
@@ -53,10 +70,24 @@ function resolveTargets(toward: PerturbTargets | 'auto', data: unknown, ownPool:
  * The pipeline's request for n outputs per group of a plan, on checkpoints trained on `data.data` (stage I's meta.data),
  * given the loaded pixels of the source and of every interpolate edit's other images.
  */
-export function pipelineRequest(s1: Stage1, p: HypPlan, data: { data: unknown; ownPool: boolean }, n: number, pixels: Float32Array, others: Float32Array[], batch: number): HypRequest {
+export function pipelineRequest(
+  s1: Stage1,
+  p: HypPlan,
+  data: { data: unknown; ownPool: boolean },
+  n: number,
+  pixels: Float32Array,
+  others: Float32Array[],
+  batch: number,
+): HypRequest {
   const edits = p.edits.map((e, i): PipelineEdit => {
     if (e.kind === 'interpolate') return { kind: 'interpolate', other: others[i], otherShots: e.otherShots, t: e.t, radius: e.radius };
-    return { kind: 'perturb', radius: e.radius, distance: e.distance, toward: resolveTargets(e.toward, data.data, data.ownPool), seed: e.seed ?? mixSeed(p.seed, 1 + i) };
+    return {
+      kind: 'perturb',
+      radius: e.radius,
+      distance: e.distance,
+      toward: resolveTargets(e.toward, data.data, data.ownPool),
+      seed: e.seed ?? mixSeed(p.seed, 1 + i),
+    };
   });
   // decode noise per row (RowRng): an output's image does not depend on how the outputs are batched
   const seeds = { noise: mixSeed(p.seed, 0), decode: (from: number, count: number) => new RowRng(p.seed, from, count) };

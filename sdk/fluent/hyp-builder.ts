@@ -52,11 +52,13 @@ function positive(where: string, v: unknown, what = 'a number > 0'): number {
 }
 
 function integer(where: string, v: unknown, lo: number, hi: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw new ValueError(where, { expected: `an integer in [${lo}, ${hi}]`, received: describe(v) });
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
+    throw new ValueError(where, { expected: `an integer in [${lo}, ${hi}]`, received: describe(v) });
   return v;
 }
 
-const RADIUS = 'a radius 0 < R ≤ maxRadius(c) (ln 499 ≈ 6.2126 for c = 1, the float32 limit; checked against the checkpoint at the terminal call)';
+const RADIUS =
+  'a radius 0 < R ≤ maxRadius(c) (ln 499 ≈ 6.2126 for c = 1, the float32 limit; checked against the checkpoint at the terminal call)';
 
 export class HypBuilder {
   /** The frozen plan (printable; the pixels stay private inside the source). */
@@ -84,9 +86,18 @@ export class HypBuilder {
     if (options.seed !== undefined) integer('perturb(options.seed)', options.seed, 0, 2 ** 31 - 1);
     const toward = options.toward ?? 'auto';
     if (toward !== 'auto' && !PERTURB_TARGETS.includes(toward)) {
-      throw new ValueError('perturb(options.toward)', { expected: `one of ${[...PERTURB_TARGETS, 'auto'].map((t) => `'${t}'`).join(', ')}`, received: describe(toward) });
+      throw new ValueError('perturb(options.toward)', {
+        expected: `one of ${[...PERTURB_TARGETS, 'auto'].map((t) => `'${t}'`).join(', ')}`,
+        received: describe(toward),
+      });
     }
-    const edit: Edit = Object.freeze({ kind: 'perturb', radius, distance, toward, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+    const edit: Edit = Object.freeze({
+      kind: 'perturb',
+      radius,
+      distance,
+      toward,
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    });
     return this.with({ edits: [...this.plan.edits, edit] });
   }
 
@@ -96,28 +107,46 @@ export class HypBuilder {
    */
   interpolate(other: HypBuilder | ImageLike, t: number, options: InterpolateOptions = {}): HypBuilder {
     checkOptions('interpolate(options)', options, ['radius']);
-    if (typeof t !== 'number' || !Number.isFinite(t)) throw new ValueError('interpolate(t)', { expected: 'a finite fraction (0 = this code, 1 = the other)', received: describe(t) });
+    if (typeof t !== 'number' || !Number.isFinite(t))
+      throw new ValueError('interpolate(t)', { expected: 'a finite fraction (0 = this code, 1 = the other)', received: describe(t) });
     if (options.radius !== undefined) positive('interpolate(options.radius)', options.radius, RADIUS);
     let src: ImageSource;
     let shots = 1;
     if (other instanceof HypBuilder) {
-      if (other.runner.key !== this.runner.key) throw new ConfigError('interpolate(other)', { expected: 'a builder of the same hyp (same checkpoints)', received: `one of ${other.runner.label}` });
-      if (other.plan.edits.length) throw new ConfigError('interpolate(other)', { expected: 'an unedited encoding', received: `one with ${other.plan.edits.length} edit(s)`, hint: 'Interpolate toward hyp.encode(img) itself.' });
+      if (other.runner.key !== this.runner.key)
+        throw new ConfigError('interpolate(other)', {
+          expected: 'a builder of the same hyp (same checkpoints)',
+          received: `one of ${other.runner.label}`,
+        });
+      if (other.plan.edits.length)
+        throw new ConfigError('interpolate(other)', {
+          expected: 'an unedited encoding',
+          received: `one with ${other.plan.edits.length} edit(s)`,
+          hint: 'Interpolate toward hyp.encode(img) itself.',
+        });
       const groups = other.plan.source.count / other.plan.shots;
       const mine = this.plan.source.count / this.plan.shots;
-      if (groups !== 1 && groups !== mine) throw new ConfigError('interpolate(other)', { expected: `1 or ${mine} groups (as this builder)`, received: `${groups} groups` });
+      if (groups !== 1 && groups !== mine)
+        throw new ConfigError('interpolate(other)', { expected: `1 or ${mine} groups (as this builder)`, received: `${groups} groups` });
       src = other.plan.source;
       shots = other.plan.shots;
     } else {
       src = this.runner.source('interpolate(other)', other);
     }
-    const edit: Edit = Object.freeze({ kind: 'interpolate', other: src, otherShots: shots, t, ...(options.radius !== undefined ? { radius: options.radius } : {}) });
+    const edit: Edit = Object.freeze({
+      kind: 'interpolate',
+      other: src,
+      otherShots: shots,
+      t,
+      ...(options.radius !== undefined ? { radius: options.radius } : {}),
+    });
     return this.with({ edits: [...this.plan.edits, edit] });
   }
 
   /** Stochastic encoding at strength s ∈ (0, 1] (fresh noise per output; 1 = almost pure noise) instead of DDIM inversion. */
   strength(s: number): HypBuilder {
-    if (typeof s !== 'number' || !(s > 0 && s <= 1)) throw new ValueError('strength(s)', { expected: 'a strength in (0, 1]', received: describe(s) });
+    if (typeof s !== 'number' || !(s > 0 && s <= 1))
+      throw new ValueError('strength(s)', { expected: 'a strength in (0, 1]', received: describe(s) });
     return this.with({ strength: s });
   }
 
@@ -148,12 +177,23 @@ export class HypBuilder {
 
   toString(): string {
     const p = this.plan;
-    const edits = p.edits.map((e) => (e.kind === 'perturb'
-      ? `.perturb(${e.radius}, distance ${e.distance}, toward ${e.toward}${e.seed !== undefined ? `, seed ${e.seed}` : ''})`
-      : `.interpolate(${e.other.label}, ${e.t}${e.radius !== undefined ? `, radius ${e.radius}` : ''})`)).join('');
-    const opts = [p.strength !== undefined ? `.strength(${p.strength})` : '', p.steps !== undefined ? `.steps(${p.steps})` : '',
-      p.guidance !== undefined ? `.guidance(${p.guidance})` : '', p.seed !== 0 ? `.seed(${p.seed})` : ''].join('');
-    const head = p.shots === 1 && p.source.count === 1 ? `encode(${p.source.label})` : `fewShot(${p.source.label}, shots ${p.shots}, perOutput ${p.perOutput})`;
+    const edits = p.edits
+      .map((e) =>
+        e.kind === 'perturb'
+          ? `.perturb(${e.radius}, distance ${e.distance}, toward ${e.toward}${e.seed !== undefined ? `, seed ${e.seed}` : ''})`
+          : `.interpolate(${e.other.label}, ${e.t}${e.radius !== undefined ? `, radius ${e.radius}` : ''})`,
+      )
+      .join('');
+    const opts = [
+      p.strength !== undefined ? `.strength(${p.strength})` : '',
+      p.steps !== undefined ? `.steps(${p.steps})` : '',
+      p.guidance !== undefined ? `.guidance(${p.guidance})` : '',
+      p.seed !== 0 ? `.seed(${p.seed})` : '',
+    ].join('');
+    const head =
+      p.shots === 1 && p.source.count === 1
+        ? `encode(${p.source.label})`
+        : `fewShot(${p.source.label}, shots ${p.shots}, perOutput ${p.perOutput})`;
     return `${this.runner.label}.${head}${edits}${opts}`;
   }
 

@@ -49,7 +49,9 @@ export class Hyp implements HypRunner {
   get label(): string {
     const s = this.spec;
     const where = s.dir ? `dir ${JSON.stringify(s.dir)}, ` : '';
-    return s.dir || s.space !== 'hyperbolic' || s.labels !== 'pseudo' || s.stage1 || s.stage2 ? `hyp.from({ ${where}space '${s.space}', labels '${s.labels}' })` : 'hyp';
+    return s.dir || s.space !== 'hyperbolic' || s.labels !== 'pseudo' || s.stage1 || s.stage2
+      ? `hyp.from({ ${where}space '${s.space}', labels '${s.labels}' })`
+      : 'hyp';
   }
 
   /** The same API bound to other checkpoints (options on top of this hyp's). */
@@ -78,9 +80,13 @@ export class Hyp implements HypRunner {
     const { shots = 1, perOutput = 8 } = options;
     const source = imagesSource('hyp.fewShot(images)', images);
     if (!Number.isInteger(shots) || shots < 1 || source.count % shots !== 0) {
-      throw new ShapeError('hyp.fewShot(shots)', { expected: `an integer ≥ 1 dividing the ${source.count} images`, received: describe(shots) });
+      throw new ShapeError('hyp.fewShot(shots)', {
+        expected: `an integer ≥ 1 dividing the ${source.count} images`,
+        received: describe(shots),
+      });
     }
-    if (!Number.isInteger(perOutput) || perOutput < 1 || perOutput > 4096) throw new ConfigError('hyp.fewShot(perOutput)', { expected: 'an integer in [1, 4096]', received: describe(perOutput) });
+    if (!Number.isInteger(perOutput) || perOutput < 1 || perOutput > 4096)
+      throw new ConfigError('hyp.fewShot(perOutput)', { expected: 'an integer in [1, 4096]', received: describe(perOutput) });
     return this.builder({ source, shots, perOutput, edits: [], seed: 0 });
   }
 
@@ -121,10 +127,19 @@ export class Hyp implements HypRunner {
     try {
       data = generateImages(m, r);
     } catch (e) {
-      throw outOfMemory('hyp.sample(n)', e, `Use a smaller batchSize in hyp.from({ batchSize }) (now ${this.spec.batchSize}) or fewer outputs.`);
+      throw outOfMemory(
+        'hyp.sample(n)',
+        e,
+        `Use a smaller batchSize in hyp.from({ batchSize }) (now ${this.spec.batchSize}) or fewer outputs.`,
+      );
     }
     const groups = plan.source.count / plan.shots;
-    const settings = { ...sampleSettings(m.s1, plan), strength: plan.strength ?? 'DDIM inversion', seed: plan.seed, checkpoints: path.dirname(checkpointPaths(this.spec).stage1) };
+    const settings = {
+      ...sampleSettings(m.s1, plan),
+      strength: plan.strength ?? 'DDIM inversion',
+      seed: plan.seed,
+      checkpoints: path.dirname(checkpointPaths(this.spec).stage1),
+    };
     return ImageBatch.create(data, { groups, perGroup: n, seconds: (Date.now() - t0) / 1000, settings });
   }
 

@@ -44,7 +44,10 @@ export class ImageBatch implements ImageArray {
   /** Builds the batch and encodes its grid (cells 3× the image size, groups as rows). */
   static async create(data: Float32Array, info: ImageBatchInfo): Promise<ImageBatch> {
     if (data.length !== info.groups * info.perGroup * SIDE * SIDE) {
-      throw new ShapeError('ImageBatch', { expected: `${info.groups}×${info.perGroup} images of ${SIDE}×${SIDE}`, received: describe(data) });
+      throw new ShapeError('ImageBatch', {
+        expected: `${info.groups}×${info.perGroup} images of ${SIDE}×${SIDE}`,
+        received: describe(data),
+      });
     }
     const shape = [data.length / (SIDE * SIDE), SIDE, SIDE, 1];
     const png = await imageGrid({ data, shape, range: '[-1,1]' }, { cols: Math.min(info.perGroup, 16) });
@@ -57,14 +60,16 @@ export class ImageBatch implements ImageArray {
 
   /** Image i as an image array (a view of the pixels). */
   image(i: number): ImageArray {
-    if (!Number.isInteger(i) || i < 0 || i >= this.count) throw new ValueError('ImageBatch.image(i)', { expected: `an index in [0, ${this.count})`, received: describe(i) });
+    if (!Number.isInteger(i) || i < 0 || i >= this.count)
+      throw new ValueError('ImageBatch.image(i)', { expected: `an index in [0, ${this.count})`, received: describe(i) });
     return { data: this.data.subarray(i * SIDE * SIDE, (i + 1) * SIDE * SIDE), shape: [SIDE, SIDE, 1], range: this.range };
   }
 
   /** The images of group g (the n outputs of one input or k-shot group, in order), as image arrays (views). */
   group(g: number): ImageArray[] {
     const { groups, perGroup } = this.info;
-    if (!Number.isInteger(g) || g < 0 || g >= groups) throw new ValueError('ImageBatch.group(g)', { expected: `a group index in [0, ${groups})`, received: describe(g) });
+    if (!Number.isInteger(g) || g < 0 || g >= groups)
+      throw new ValueError('ImageBatch.group(g)', { expected: `a group index in [0, ${groups})`, received: describe(g) });
     return Array.from({ length: perGroup }, (_, j) => this.image(g * perGroup + j));
   }
 

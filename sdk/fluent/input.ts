@@ -19,9 +19,23 @@ export const SIDE = 32;
 const SMALL = 28;
 const PX = SIDE * SIDE;
 
-export interface ImageArrayLike { readonly data: ArrayLike<number>; readonly shape: readonly number[]; readonly range?: string }
-export interface DatasetLike { readonly images: Float32Array; readonly n: number; readonly height: number; readonly width?: number; readonly channels?: number }
-export interface ImageSetLike { readonly images: Float32Array; readonly count: number; readonly side: number }
+export interface ImageArrayLike {
+  readonly data: ArrayLike<number>;
+  readonly shape: readonly number[];
+  readonly range?: string;
+}
+export interface DatasetLike {
+  readonly images: Float32Array;
+  readonly n: number;
+  readonly height: number;
+  readonly width?: number;
+  readonly channels?: number;
+}
+export interface ImageSetLike {
+  readonly images: Float32Array;
+  readonly count: number;
+  readonly side: number;
+}
 
 /** One image: a path, a tensor, pixels, or an image array. */
 export type ImageLike = string | tf.Tensor | Float32Array | ImageArrayLike;
@@ -51,7 +65,8 @@ export function checkPixels(where: string, px: ArrayLike<number>): void {
   let hi = -Infinity;
   for (let i = 0; i < px.length; i++) {
     const v = px[i];
-    if (!Number.isFinite(v)) throw new ValueError(where, { expected: 'finite pixel values in [−1, 1]', received: `${describe(v)} at index ${i}` });
+    if (!Number.isFinite(v))
+      throw new ValueError(where, { expected: 'finite pixel values in [−1, 1]', received: `${describe(v)} at index ${i}` });
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
@@ -73,7 +88,7 @@ function fromPixels(where: string, px: ArrayLike<number>, count: number, side: n
 
 function sizeError(where: string, received: string, channels = 1): ShapeError {
   return new ShapeError(where, {
-    expected: 'grayscale images of 32×32 (the model\'s size) or 28×28 (padded to 32), one channel',
+    expected: "grayscale images of 32×32 (the model's size) or 28×28 (padded to 32), one channel",
     received,
     hint: channels > 1 ? CHANNEL_HINT : 'Pass a file path to have any size fitted into 28×28 and padded.',
   });
@@ -102,7 +117,13 @@ function parseFlat(where: string, length: number): { count: number; side: number
 
 function isImageArray(x: unknown): x is ImageArrayLike {
   const a = x as ImageArrayLike;
-  return typeof x === 'object' && x !== null && Array.isArray(a.shape) && a.data !== undefined && typeof (a.data as ArrayLike<number>).length === 'number';
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    Array.isArray(a.shape) &&
+    a.data !== undefined &&
+    typeof (a.data as ArrayLike<number>).length === 'number'
+  );
 }
 
 /** Pixels (copied, checked, padded to 32) of any non-file input. */
@@ -118,10 +139,18 @@ function arrayPixels(where: string, x: unknown): { pixels: Float32Array; count: 
   }
   if (isImageArray(x)) {
     if (x.range !== undefined && x.range !== '[-1,1]') {
-      throw new ValueError(where, { expected: "an image array with range '[-1,1]'", received: `range ${describe(x.range)}`, hint: 'Map bytes b to b / 127.5 − 1 first.' });
+      throw new ValueError(where, {
+        expected: "an image array with range '[-1,1]'",
+        received: `range ${describe(x.range)}`,
+        hint: 'Map bytes b to b / 127.5 − 1 first.',
+      });
     }
     const { count, side } = parseShape(where, x.shape);
-    if (x.data.length !== count * side * side) throw new ShapeError(where, { expected: `${count * side * side} values for shape [${x.shape.join(', ')}]`, received: describe(x.data) });
+    if (x.data.length !== count * side * side)
+      throw new ShapeError(where, {
+        expected: `${count * side * side} values for shape [${x.shape.join(', ')}]`,
+        received: describe(x.data),
+      });
     return { pixels: fromPixels(where, x.data, count, side), count, kind: 'image array' };
   }
   const d = x as Partial<DatasetLike & ImageSetLike>;
@@ -129,7 +158,12 @@ function arrayPixels(where: string, x: unknown): { pixels: Float32Array; count: 
     const count = d.count ?? d.n;
     const side = d.side ?? d.height;
     if (d.channels !== undefined && d.channels !== 1) throw sizeError(where, `a data set with ${d.channels} channels`, d.channels);
-    if (typeof count !== 'number' || typeof side !== 'number' || d.images.length < count * side * side || (side !== SIDE && side !== SMALL)) {
+    if (
+      typeof count !== 'number' ||
+      typeof side !== 'number' ||
+      d.images.length < count * side * side ||
+      (side !== SIDE && side !== SMALL)
+    ) {
       throw sizeError(where, `a data set of ${describe(count)} images of side ${describe(side)}`);
     }
     return { pixels: fromPixels(where, d.images.subarray(0, count * side * side), count, side), count, kind: 'data set' };
@@ -165,7 +199,12 @@ export function imageSource(where: string, x: ImageLike): ImageSource {
     return frozenSource(1, `file ${JSON.stringify(x)}`, () => filePixels(x));
   }
   const { pixels, count, kind } = arrayPixels(where, x);
-  if (count !== 1) throw new ShapeError(where, { expected: 'one image', received: `${count} images (${kind})`, hint: 'Use hyp.fewShot(images, …) for several.' });
+  if (count !== 1)
+    throw new ShapeError(where, {
+      expected: 'one image',
+      received: `${count} images (${kind})`,
+      hint: 'Use hyp.fewShot(images, …) for several.',
+    });
   return frozenSource(1, `1 image (${kind})`, async () => pixels.slice());
 }
 

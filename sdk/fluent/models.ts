@@ -38,12 +38,16 @@ const KEYS = ['dir', 'space', 'labels', 'stage1', 'stage2', 'batchSize'];
 export function modelSpec(o: HypFromOptions, base?: ModelSpec): ModelSpec {
   checkOptions('hyp.from(options)', o, KEYS);
   const s = { space: 'hyperbolic', labels: 'pseudo', batchSize: 32, ...base, ...o } as ModelSpec;
-  if (!['hyperbolic', 'euclidean'].includes(s.space)) throw new ConfigError('hyp.from(space)', { expected: "'hyperbolic' or 'euclidean'", received: describe(s.space) });
-  if (!['pseudo', 'real'].includes(s.labels)) throw new ConfigError('hyp.from(labels)', { expected: "'pseudo' or 'real'", received: describe(s.labels) });
+  if (!['hyperbolic', 'euclidean'].includes(s.space))
+    throw new ConfigError('hyp.from(space)', { expected: "'hyperbolic' or 'euclidean'", received: describe(s.space) });
+  if (!['pseudo', 'real'].includes(s.labels))
+    throw new ConfigError('hyp.from(labels)', { expected: "'pseudo' or 'real'", received: describe(s.labels) });
   for (const k of ['dir', 'stage1', 'stage2'] as const) {
-    if (s[k] !== undefined && (typeof s[k] !== 'string' || s[k] === '')) throw new ConfigError(`hyp.from(${k})`, { expected: 'a path', received: describe(s[k]) });
+    if (s[k] !== undefined && (typeof s[k] !== 'string' || s[k] === ''))
+      throw new ConfigError(`hyp.from(${k})`, { expected: 'a path', received: describe(s[k]) });
   }
-  if (!Number.isInteger(s.batchSize) || s.batchSize < 1 || s.batchSize > 1024) throw new ConfigError('hyp.from(batchSize)', { expected: 'an integer in 1..1024', received: describe(s.batchSize) });
+  if (!Number.isInteger(s.batchSize) || s.batchSize < 1 || s.batchSize > 1024)
+    throw new ConfigError('hyp.from(batchSize)', { expected: 'an integer in 1..1024', received: describe(s.batchSize) });
   return Object.freeze({ ...s });
 }
 
@@ -53,8 +57,10 @@ export function checkpointPaths(s: ModelSpec): load.CheckpointPaths {
 }
 
 const context = (s: ModelSpec): load.LoadContext => ({
-  where: 'hyp', kind: s,
-  hint: (stage) => (stage === 1 ? ', or point hyp.from({ dir }) at a folder that has it.' : ', or choose another with hyp.from({ space, labels }).'),
+  where: 'hyp',
+  kind: s,
+  hint: (stage) =>
+    stage === 1 ? ', or point hyp.from({ dir }) at a folder that has it.' : ', or choose another with hyp.from({ space, labels }).',
 });
 
 export type { Loaded1, Loaded2 } from '../models/hypdae/load';

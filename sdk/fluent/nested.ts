@@ -70,7 +70,8 @@ function checkpointOf(p: NestedPlan): string {
 }
 
 function posInt(where: string, v: unknown, max: number, hint?: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) throw new ValueError(where, { expected: `a positive integer (at most ${max})`, received: describe(v), hint });
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max)
+    throw new ValueError(where, { expected: `a positive integer (at most ${max})`, received: describe(v), hint });
   return v;
 }
 
@@ -91,7 +92,8 @@ export class NestedBuilder {
 
   /** Number of levels L (1, 2, 3 or 5 are shipped). */
   levels(L: number): NestedBuilder {
-    if (!Number.isInteger(L) || L < 1 || L > 5) throw new ValueError('nested.levels(L)', { expected: 'an integer number of levels in 1…5', received: describe(L) });
+    if (!Number.isInteger(L) || L < 1 || L > 5)
+      throw new ValueError('nested.levels(L)', { expected: 'an integer number of levels in 1…5', received: describe(L) });
     return this.with({ levels: L, fixed: this.plan.fixed.filter((f) => f.level < L) });
   }
 
@@ -102,12 +104,19 @@ export class NestedBuilder {
    */
   classes(list: readonly (number | string)[]): NestedBuilder {
     if (!Array.isArray(list) || list.length === 0) {
-      throw new ValueError('nested.classes(list)', { expected: 'a non-empty array of class ids or names', received: describe(list), hint: "e.g. .classes([7, 'Bag'])" });
+      throw new ValueError('nested.classes(list)', {
+        expected: 'a non-empty array of class ids or names',
+        received: describe(list),
+        hint: "e.g. .classes([7, 'Bag'])",
+      });
     }
     const ids = list.map((c) => {
       const id = typeof c === 'string' ? CLASS_NAMES.indexOf(c as (typeof CLASS_NAMES)[number]) : c;
       if (!Number.isInteger(id) || id < 0 || id >= CLASS_NAMES.length) {
-        throw new ValueError('nested.classes(list)', { expected: `class ids 0…${CLASS_NAMES.length - 1} or names (${CLASS_NAMES.join(', ')})`, received: describe(c) });
+        throw new ValueError('nested.classes(list)', {
+          expected: `class ids 0…${CLASS_NAMES.length - 1} or names (${CLASS_NAMES.join(', ')})`,
+          received: describe(c),
+        });
       }
       return id;
     });
@@ -120,7 +129,8 @@ export class NestedBuilder {
    * scale is not used (the result's settings list it in `unusedScales`).
    */
   cfg(scales: readonly number[]): NestedBuilder {
-    if (!Array.isArray(scales)) throw new ValueError('nested.cfg(scales)', { expected: 'an array of guidance scales, one per level', received: describe(scales) });
+    if (!Array.isArray(scales))
+      throw new ValueError('nested.cfg(scales)', { expected: 'an array of guidance scales, one per level', received: describe(scales) });
     scales.forEach((w) => checkGuidanceScale('nested.cfg(scales)', w));
     return this.with({ cfg: Object.freeze([...scales]) });
   }
@@ -136,7 +146,19 @@ export class NestedBuilder {
 
   /** DDIM steps of the pixel level (and, optionally, of the latent levels). */
   steps(n: number, latentSteps?: number): NestedBuilder {
-    return this.with({ steps: posInt('nested.steps(n)', n, MAX_STEPS, 'DDIM cannot take more steps than the schedule has (1,000).'), ...(latentSteps !== undefined ? { latentSteps: posInt('nested.steps(latentSteps)', latentSteps, MAX_STEPS, 'DDIM cannot take more steps than the schedule has (1,000).') } : {}) });
+    return this.with({
+      steps: posInt('nested.steps(n)', n, MAX_STEPS, 'DDIM cannot take more steps than the schedule has (1,000).'),
+      ...(latentSteps !== undefined
+        ? {
+            latentSteps: posInt(
+              'nested.steps(latentSteps)',
+              latentSteps,
+              MAX_STEPS,
+              'DDIM cannot take more steps than the schedule has (1,000).',
+            ),
+          }
+        : {}),
+    });
   }
 
   seed(s: number): NestedBuilder {
@@ -157,12 +179,16 @@ export class NestedBuilder {
   /** Hold latent level `level` (1 … L−1) at the latent of an image, or at a given latent vector. */
   fix(level: number, value: ImageLike | readonly number[]): NestedBuilder {
     if (!Number.isInteger(level) || level < 1 || level >= this.plan.levels) {
-      throw new ValueError('nested.fix(level)', { expected: `a latent level 1…${this.plan.levels - 1} (level ${this.plan.levels} is the pixels)`, received: describe(level) });
+      throw new ValueError('nested.fix(level)', {
+        expected: `a latent level 1…${this.plan.levels - 1} (level ${this.plan.levels} is the pixels)`,
+        received: describe(level),
+      });
     }
     const v: FixValue = Array.isArray(value)
       ? { kind: 'latent', values: Float32Array.from(value as number[]) }
       : { kind: 'image', source: imageSource('nested.fix(value)', value as ImageLike) };
-    if (v.kind === 'latent' && v.values.some((x) => !Number.isFinite(x))) throw new ValueError('nested.fix(value)', { expected: 'finite latent values', received: describe(value) });
+    if (v.kind === 'latent' && v.values.some((x) => !Number.isFinite(x)))
+      throw new ValueError('nested.fix(value)', { expected: 'finite latent values', received: describe(value) });
     return this.with({ fixed: Object.freeze([...this.plan.fixed.filter((f) => f.level !== level), { level, value: v }]) });
   }
 
@@ -208,14 +234,26 @@ export class NestedBuilder {
     const c = m.config;
     const L = c.levels;
     if (p.classes && p.classes.some((y) => y >= c.classes)) {
-      throw new ConfigError('nested.classes(list)', { expected: `class ids below ${c.classes} (the checkpoint's classes)`, received: `[${p.classes.join(', ')}]` });
+      throw new ConfigError('nested.classes(list)', {
+        expected: `class ids below ${c.classes} (the checkpoint's classes)`,
+        received: `[${p.classes.join(', ')}]`,
+      });
     }
     const guidance = p.cfg ? [...p.cfg] : p.classes ? defaultClassGuidance(L) : defaultGuidance(L);
     if (guidance.length !== L) {
-      throw new ConfigError('nested.cfg(scales)', { expected: `${L} guidance scales (one per level, coarse to fine) for L = ${L}`, received: `${guidance.length}: [${guidance.join(', ')}]`, hint: `e.g. .cfg([${defaultGuidance(L).join(', ')}]) — the default decays from coarse to fine.` });
+      throw new ConfigError('nested.cfg(scales)', {
+        expected: `${L} guidance scales (one per level, coarse to fine) for L = ${L}`,
+        received: `${guidance.length}: [${guidance.join(', ')}]`,
+        hint: `e.g. .cfg([${defaultGuidance(L).join(', ')}]) — the default decays from coarse to fine.`,
+      });
     }
-    const sigma2 = p.sigma === undefined ? Array(L - 1).fill(c.sample.sigma2) : typeof p.sigma === 'number' ? Array(L - 1).fill(p.sigma) : [...p.sigma];
-    if (sigma2.length !== L - 1) throw new ConfigError('nested.sigma(σ²)', { expected: `one σ² or ${L - 1} (one per latent level)`, received: `[${sigma2.join(', ')}]` });
+    const sigma2 =
+      p.sigma === undefined ? Array(L - 1).fill(c.sample.sigma2) : typeof p.sigma === 'number' ? Array(L - 1).fill(p.sigma) : [...p.sigma];
+    if (sigma2.length !== L - 1)
+      throw new ConfigError('nested.sigma(σ²)', {
+        expected: `one σ² or ${L - 1} (one per latent level)`,
+        received: `[${sigma2.join(', ')}]`,
+      });
     const fixed = await this.fixedLatents(m);
     const t0 = Date.now();
     const steps = p.steps ?? c.sample.steps;
@@ -223,18 +261,46 @@ export class NestedBuilder {
     let g;
     try {
       const labels = p.classes ? Array.from({ length: n }, (_, i) => p.classes![i % p.classes!.length]) : undefined;
-      g = generateNested(m, { n, guidance, sigma2, steps, latentSteps, seed: p.seed, fixed, progress: true, ...(labels ? { labels } : {}) });
+      g = generateNested(m, {
+        n,
+        guidance,
+        sigma2,
+        steps,
+        latentSteps,
+        seed: p.seed,
+        fixed,
+        progress: true,
+        ...(labels ? { labels } : {}),
+      });
     } finally {
       tf.dispose(fixed.filter((t): t is tf.Tensor2D => t !== undefined));
     }
     const pixels = g.images.dataSync() as Float32Array;
-    const levels: NestedLevelTrace[] = g.latents.map((z, i) => ({ level: i + 1, kind: 'latent' as const, dim: z.shape[1], values: z.dataSync() as Float32Array, evaluations: g.cost[i].evaluations, ms: g.cost[i].ms }));
+    const levels: NestedLevelTrace[] = g.latents.map((z, i) => ({
+      level: i + 1,
+      kind: 'latent' as const,
+      dim: z.shape[1],
+      values: z.dataSync() as Float32Array,
+      evaluations: g.cost[i].evaluations,
+      ms: g.cost[i].ms,
+    }));
     const last: LevelCost = g.cost[L - 1];
     levels.push({ level: L, kind: 'pixels', dim: 32 * 32, values: pixels, evaluations: last.evaluations, ms: last.ms });
     tf.dispose([g.images, ...g.latents]);
     // An unconditional model's level 1 has no condition: its scale is not used (said here, not silently dropped).
     const unusedScales = c.classes === 0 && L > 1 ? [1] : [];
-    const settings = { levels: L, markov: p.markov, cfg: guidance, unusedScales, ...(p.classes ? { classes: [...p.classes] } : {}), sigma2, steps, latentSteps, seed: p.seed, fixed: p.fixed.map((f) => f.level) };
+    const settings = {
+      levels: L,
+      markov: p.markov,
+      cfg: guidance,
+      unusedScales,
+      ...(p.classes ? { classes: [...p.classes] } : {}),
+      sigma2,
+      steps,
+      latentSteps,
+      seed: p.seed,
+      fixed: p.fixed.map((f) => f.level),
+    };
     const images = await ImageBatch.create(pixels, { groups: 1, perGroup: n, seconds: (Date.now() - t0) / 1000, settings });
     return { levels, images, settings };
   }
@@ -246,7 +312,10 @@ export class NestedBuilder {
       if (f.value.kind === 'latent') {
         if (f.value.values.length !== d) {
           tf.dispose(out.filter((t): t is tf.Tensor2D => t !== undefined));
-          throw new ShapeError(`nested.fix(${f.level}, latent)`, { expected: `${d} values (level ${f.level}'s latent width)`, received: `${f.value.values.length} values` });
+          throw new ShapeError(`nested.fix(${f.level}, latent)`, {
+            expected: `${d} values (level ${f.level}'s latent width)`,
+            received: `${f.value.values.length} values`,
+          });
         }
         out[f.level - 1] = tf.tensor2d(f.value.values, [1, d]);
       } else {

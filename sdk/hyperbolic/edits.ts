@@ -40,9 +40,10 @@ export function perturb(code: PointLike, distance: number, radius: number, c: nu
     const s = toPoint('perturb(code)', code);
     checkFinite('perturb(code)', s);
     const dim = s.shape[s.rank - 1];
-    const e = options.toward !== undefined
-      ? toPoint('perturb(toward)', options.toward)
-      : randomAtRadius(s.shape.slice(0, -1), dim, radius, c, options.seed as number | Rng);
+    const e =
+      options.toward !== undefined
+        ? toPoint('perturb(toward)', options.toward)
+        : randomAtRadius(s.shape.slice(0, -1), dim, radius, c, options.seed as number | Rng);
     if (options.toward !== undefined) checkFinite('perturb(toward)', e);
     const sc = Math.sqrt(c);
     const dse = tf.mul(2 / sc, artanh(tf.mul(sc, norm(mobiusAddRaw(tf.neg(s), e, c)))));

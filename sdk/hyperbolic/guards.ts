@@ -50,7 +50,12 @@ export function toPoint(where: string, x: PointLike): tf.Tensor {
     return x.dtype === 'float32' ? x : tf.cast(x, 'float32');
   }
   if (!Array.isArray(x)) throw new ShapeError(where, { expected: 'a tf.Tensor or a nested number array', received: describe(x) });
-  if (hasNaN(x)) throw new ValueError(where, { expected: 'finite coordinates', received: 'an array containing NaN or ±Infinity', hint: 'Check the upstream computation.' });
+  if (hasNaN(x))
+    throw new ValueError(where, {
+      expected: 'finite coordinates',
+      received: 'an array containing NaN or ±Infinity',
+      hint: 'Check the upstream computation.',
+    });
   return tf.tensor(x as number[], undefined, 'float32');
 }
 

@@ -16,10 +16,12 @@ export function gyromidpoint(xs: PointLike, c: number, weights?: number[] | tf.T
   checkCurvature('gyromidpoint', c);
   return tf.tidy(() => {
     const p = toPoint('gyromidpoint(xs)', xs);
-    if (p.rank < 2) throw new ShapeError('gyromidpoint(xs)', { expected: 'points [..., k, d] (the k points along axis −2)', received: describe(p) });
+    if (p.rank < 2)
+      throw new ShapeError('gyromidpoint(xs)', { expected: 'points [..., k, d] (the k points along axis −2)', received: describe(p) });
     const k = p.shape[p.rank - 2];
     const w = weights === undefined ? tf.ones([k, 1]) : tf.reshape(weights instanceof tf.Tensor ? weights : tf.tensor1d(weights), [-1, 1]);
-    if (w.shape[0] !== k) throw new ShapeError('gyromidpoint(weights)', { expected: `${k} weights (one per point)`, received: describe(weights) });
+    if (w.shape[0] !== k)
+      throw new ShapeError('gyromidpoint(weights)', { expected: `${k} weights (one per point)`, received: describe(weights) });
     const lam = lambdaXRaw(p, c); // [..., k, 1]
     const num = tf.sum(tf.mul(tf.mul(w, lam), p), -2);
     const den = tf.sum(tf.mul(w, tf.sub(lam, 1)), -2);

@@ -16,7 +16,10 @@ function rngOf(seed: number | Rng): Rng {
 export function randomUnitTangent(lead: number | number[], dim: number, seed: number | Rng): tf.Tensor {
   const shape = typeof lead === 'number' ? [lead] : lead;
   if (!Number.isInteger(dim) || dim < 1 || shape.some((s) => !Number.isInteger(s) || s < 0)) {
-    throw new ShapeError('randomUnitTangent', { expected: 'non-negative integer leading dims and dim ≥ 1', received: `lead ${describe(lead)}, dim ${describe(dim)}` });
+    throw new ShapeError('randomUnitTangent', {
+      expected: 'non-negative integer leading dims and dim ≥ 1',
+      received: `lead ${describe(lead)}, dim ${describe(dim)}`,
+    });
   }
   const rng = rngOf(seed);
   const count = shape.reduce((a, b) => a * b, 1);

@@ -60,7 +60,8 @@ export function meanPairDistance(dist: Float64Array, n: number): number {
  * Identical images give 0; the value grows as the images differ.
  */
 export function diversity(layers: tf.Tensor[]): number {
-  if (!layers.length) throw new ShapeError('diversity(layers)', { expected: 'at least one layer of activations', received: 'an empty list' });
+  if (!layers.length)
+    throw new ShapeError('diversity(layers)', { expected: 'at least one layer of activations', received: 'an empty list' });
   const n = layers[0].shape[0];
   let total = 0;
   for (const [i, layer] of layers.entries()) {

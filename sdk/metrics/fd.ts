@@ -28,7 +28,10 @@ export function gaussianStats(features: FeaturesLike): GaussianStats {
 export function frechetFromStats(a: Pick<GaussianStats, 'mu' | 'sigma'>, b: Pick<GaussianStats, 'mu' | 'sigma'>): number {
   const d = a.mu.length;
   if (b.mu.length !== d || a.sigma.length !== d * d || b.sigma.length !== d * d) {
-    throw new ShapeError('frechetFromStats(a, b)', { expected: `means of length d and d × d covariances (d = ${d})`, received: `μ₂ of length ${b.mu.length}, Σ sizes ${a.sigma.length} and ${b.sigma.length}` });
+    throw new ShapeError('frechetFromStats(a, b)', {
+      expected: `means of length d and d × d covariances (d = ${d})`,
+      received: `μ₂ of length ${b.mu.length}, Σ sizes ${a.sigma.length} and ${b.sigma.length}`,
+    });
   }
   let meanTerm = 0;
   for (let i = 0; i < d; i++) meanTerm += (a.mu[i] - b.mu[i]) ** 2;
@@ -47,7 +50,10 @@ export function frechetDistance(a: FeaturesLike, b: FeaturesLike): number {
   const mb = toFeatureMatrix(b, 'frechetDistance(b)');
   checkCompatible('frechetDistance(a, b)', ma, mb);
   if (ma.rows < 2 || mb.rows < 2) {
-    throw new ShapeError('frechetDistance(a, b)', { expected: 'at least 2 samples per set (a covariance needs them)', received: `${ma.rows} and ${mb.rows}` });
+    throw new ShapeError('frechetDistance(a, b)', {
+      expected: 'at least 2 samples per set (a covariance needs them)',
+      received: `${ma.rows} and ${mb.rows}`,
+    });
   }
   return frechetFromStats(gaussianStats(ma), gaussianStats(mb));
 }

@@ -13,10 +13,7 @@ export interface FeatureMatrix {
   data: Float64Array;
 }
 
-export type FeaturesLike =
-  | tf.Tensor
-  | number[][]
-  | { rows: number; cols: number; data: ArrayLike<number> };
+export type FeaturesLike = tf.Tensor | number[][] | { rows: number; cols: number; data: ArrayLike<number> };
 
 function isTensor(x: unknown): x is tf.Tensor {
   return x instanceof tf.Tensor;
@@ -47,10 +44,15 @@ export function toFeatureMatrix(x: FeaturesLike, where = 'features'): FeatureMat
   } else {
     throw new ShapeError(where, { expected: 'a tensor, number[][] or { data, rows, cols }', received: describe(x) });
   }
-  if (out.rows < 1 || out.cols < 1) throw new ShapeError(where, { expected: 'at least one row and one column', received: `${out.rows} × ${out.cols}` });
+  if (out.rows < 1 || out.cols < 1)
+    throw new ShapeError(where, { expected: 'at least one row and one column', received: `${out.rows} × ${out.cols}` });
   for (let i = 0; i < out.data.length; i++) {
     if (!Number.isFinite(out.data[i])) {
-      throw new ValueError(where, { expected: 'finite values', received: `${out.data[i]} at row ${Math.floor(i / out.cols)}`, hint: 'Check the generator output for NaN.' });
+      throw new ValueError(where, {
+        expected: 'finite values',
+        received: `${out.data[i]} at row ${Math.floor(i / out.cols)}`,
+        hint: 'Check the generator output for NaN.',
+      });
     }
   }
   return out;
@@ -60,7 +62,10 @@ export function toFeatureMatrix(x: FeaturesLike, where = 'features'): FeatureMat
 export function checkCompatible(where: string, a: FeatureMatrix, b: FeatureMatrix, sameRows = false): void {
   if (a.cols !== b.cols) throw new ShapeError(where, { expected: `the same feature dimension`, received: `${a.cols} and ${b.cols}` });
   if (sameRows && a.rows !== b.rows) {
-    throw new ShapeError(where, { expected: 'the same number of rows (row i of one pairs with row i of the other)', received: `${a.rows} and ${b.rows}` });
+    throw new ShapeError(where, {
+      expected: 'the same number of rows (row i of one pairs with row i of the other)',
+      received: `${a.rows} and ${b.rows}`,
+    });
   }
 }
 

@@ -69,7 +69,10 @@ export function kernelInceptionDistance(a: FeaturesLike, b: FeaturesLike, option
   }
   const size = options.subsetSize ?? Math.min(x.rows, y.rows, 1000);
   if (size < 2 || size > Math.min(x.rows, y.rows)) {
-    throw new ShapeError('kernelInceptionDistance(options.subsetSize)', { expected: `an integer in [2, ${Math.min(x.rows, y.rows)}]`, received: String(size) });
+    throw new ShapeError('kernelInceptionDistance(options.subsetSize)', {
+      expected: `an integer in [2, ${Math.min(x.rows, y.rows)}]`,
+      received: String(size),
+    });
   }
   const rng = new Rng(options.seed ?? 0);
   const values: number[] = [];

@@ -18,7 +18,8 @@ function argmaxRows(x: FeaturesLike): Int32Array {
 }
 
 export function recognisability(predicted: ArrayLike<number> | FeaturesLike, target: number | ArrayLike<number>): number {
-  const isLabels = (ArrayBuffer.isView(predicted) && !('rows' in (predicted as object))) || (Array.isArray(predicted) && typeof predicted[0] === 'number');
+  const isLabels =
+    (ArrayBuffer.isView(predicted) && !('rows' in (predicted as object))) || (Array.isArray(predicted) && typeof predicted[0] === 'number');
   const labels = isLabels ? (predicted as ArrayLike<number>) : argmaxRows(predicted as FeaturesLike);
   const n = labels.length;
   if (n === 0) throw new ShapeError('recognisability(predicted)', { expected: 'at least one prediction', received: describe(predicted) });

@@ -8,7 +8,8 @@ import { ShapeError } from '../core/errors';
 /** (A + Aᵀ)/2 of a d × d row-major array, as an ml-matrix Matrix. */
 export function symmetrise(a: Float64Array | Matrix, d: number): Matrix {
   const m = a instanceof Matrix ? a : Matrix.from1DArray(d, d, a);
-  if (m.rows !== d || m.columns !== d) throw new ShapeError('symmetrise(a)', { expected: `a ${d} × ${d} matrix`, received: `${m.rows} × ${m.columns}` });
+  if (m.rows !== d || m.columns !== d)
+    throw new ShapeError('symmetrise(a)', { expected: `a ${d} × ${d} matrix`, received: `${m.rows} × ${m.columns}` });
   const s = new Matrix(d, d);
   for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) s.set(i, j, 0.5 * (m.get(i, j) + m.get(j, i)));
   return s;

@@ -19,7 +19,8 @@ export function initSelfAttention(p: Params, name: string, ch: number, rng: Rng)
 /** y = MHA(x), x [B, N, C] → [B, N, C] (no residual). */
 export function selfAttention(p: Params, name: string, x: tf.Tensor3D, heads: number): tf.Tensor3D {
   const [B, N, C] = x.shape;
-  if (C % heads !== 0) throw new ConfigError(`selfAttention(${name})`, { expected: `channels divisible by heads=${heads}`, received: `${C} channels` });
+  if (C % heads !== 0)
+    throw new ConfigError(`selfAttention(${name})`, { expected: `channels divisible by heads=${heads}`, received: `${C} channels` });
   const d = C / heads;
   addFlops(2 * 2 * B * heads * N * N * d);
   return tf.tidy(() => {

@@ -24,7 +24,11 @@ export function conv2d(p: Params, name: string, x: tf.Tensor, stride: 1 | 2 = 1)
   if (k === 1 && stride === 1) {
     // A 1×1 conv is a matmul over pixels (cheaper than the conv kernel and its gradients).
     return tf.tidy(() => {
-      const y = tf.fused.matMul({ a: tf.reshape(x, [B * H * W, cin]) as tf.Tensor2D, b: tf.reshape(w, [cin, cout]) as tf.Tensor2D, bias: b });
+      const y = tf.fused.matMul({
+        a: tf.reshape(x, [B * H * W, cin]) as tf.Tensor2D,
+        b: tf.reshape(w, [cin, cout]) as tf.Tensor2D,
+        bias: b,
+      });
       return tf.reshape(y, [B, H, W, cout]) as tf.Tensor4D;
     });
   }

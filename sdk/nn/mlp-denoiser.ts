@@ -29,10 +29,13 @@ export function mlpDenoiserConfig(o: Partial<MlpDenoiserConfig> = {}): MlpDenois
   const c = { kind: 'mlp' as const, dim: 2, width: 128, depth: 3, mlpRatio: 2 as const, condDim: 0, ...o };
   for (const k of ['dim', 'width', 'depth', 'condDim'] as const) {
     const v = c[k];
-    if (!Number.isInteger(v) || v < (k === 'condDim' ? 0 : 1)) throw new ConfigError(`mlpDenoiserConfig(${k})`, { expected: 'a positive integer', received: describe(v) });
+    if (!Number.isInteger(v) || v < (k === 'condDim' ? 0 : 1))
+      throw new ConfigError(`mlpDenoiserConfig(${k})`, { expected: 'a positive integer', received: describe(v) });
   }
-  if (c.width % 2 !== 0) throw new ConfigError('mlpDenoiserConfig(width)', { expected: 'an even width (for the time embedding)', received: String(c.width) });
-  if (![1, 2, 4].includes(c.mlpRatio)) throw new ConfigError('mlpDenoiserConfig(mlpRatio)', { expected: '1, 2 or 4', received: describe(c.mlpRatio) });
+  if (c.width % 2 !== 0)
+    throw new ConfigError('mlpDenoiserConfig(width)', { expected: 'an even width (for the time embedding)', received: String(c.width) });
+  if (![1, 2, 4].includes(c.mlpRatio))
+    throw new ConfigError('mlpDenoiserConfig(mlpRatio)', { expected: '1, 2 or 4', received: describe(c.mlpRatio) });
   return Object.freeze(c);
 }
 

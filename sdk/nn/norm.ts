@@ -34,8 +34,10 @@ export interface GroupNormActOptions {
 export function groupNormAct(p: Params, name: string, x: tf.Tensor, groups: number, o: GroupNormActOptions, eps = 1e-5): tf.Tensor4D {
   checkRank(`groupNorm(${name})`, x, 4);
   const [B, , , C] = x.shape;
-  if (C % groups !== 0) throw new ConfigError(`groupNorm(${name})`, { expected: `channels divisible by groups=${groups}`, received: `${C} channels` });
-  if (Boolean(o.scale) !== Boolean(o.shift)) throw new ConfigError(`groupNorm(${name})`, { expected: 'scale and shift together', received: o.scale ? 'scale only' : 'shift only' });
+  if (C % groups !== 0)
+    throw new ConfigError(`groupNorm(${name})`, { expected: `channels divisible by groups=${groups}`, received: `${C} channels` });
+  if (Boolean(o.scale) !== Boolean(o.shift))
+    throw new ConfigError(`groupNorm(${name})`, { expected: 'scale and shift together', received: o.scale ? 'scale only' : 'shift only' });
   const gamma = param(p, `${name}.g`);
   const beta = param(p, `${name}.b`);
   if (fusedAvailable(x)) {
@@ -87,8 +89,7 @@ function fusedOp(groups: number, eps: number, act: 'silu' | 'none', scaled: bool
       if (ssig) inputs.sig = ssig;
       const [dx, sumXhat, sumG] = tf.engine().runKernel(GROUP_NORM_AFFINE_GRAD, inputs, { groups, act }) as tf.Tensor[];
       if (!scaled) return [dx, tf.sum(sumXhat, 0), tf.sum(sumG, 0)];
-      return [dx, tf.sum(tf.mul(sumXhat, sscale), 0), tf.sum(tf.mul(sumG, sscale), 0),
-        tf.add(tf.mul(sumXhat, sg), tf.mul(sumG, sb)), sumG];
+      return [dx, tf.sum(tf.mul(sumXhat, sscale), 0), tf.sum(tf.mul(sumG, sscale), 0), tf.add(tf.mul(sumXhat, sg), tf.mul(sumG, sb)), sumG];
     };
     return { value, gradFunc };
   }) as unknown as Fused;

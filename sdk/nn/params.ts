@@ -14,7 +14,12 @@ export type Init = 'he' | 'glorot' | 'zeros' | 'ones' | { normal: number };
 
 /** Creates `p[name]` with the given shape. he: N(0, 2/fanIn); glorot: N(0, 2/(fanIn+fanOut)). */
 export function addParam(p: Params, name: string, shape: number[], init: Init, rng: Rng, fan?: { in: number; out: number }): tf.Variable {
-  if (p[name]) throw new ConfigError(`addParam(${name})`, { expected: 'a new parameter name', received: 'a name already in the store', hint: 'Use distinct prefixes for each layer.' });
+  if (p[name])
+    throw new ConfigError(`addParam(${name})`, {
+      expected: 'a new parameter name',
+      received: 'a name already in the store',
+      hint: 'Use distinct prefixes for each layer.',
+    });
   const n = shape.reduce((a, b) => a * b, 1);
   let values: Float32Array;
   if (init === 'zeros') values = new Float32Array(n);
@@ -81,7 +86,12 @@ export function snapshot(p: Params): Record<string, tf.Tensor> {
 export function assignParams(p: Params, values: Record<string, tf.Tensor>, where = 'assignParams'): void {
   for (const [k, v] of Object.entries(p)) {
     const t = values[k];
-    if (!t) throw new ShapeError(`${where}(${k})`, { expected: `a tensor for parameter '${k}'`, received: 'none', hint: 'The checkpoint was written by a different network config.' });
+    if (!t)
+      throw new ShapeError(`${where}(${k})`, {
+        expected: `a tensor for parameter '${k}'`,
+        received: 'none',
+        hint: 'The checkpoint was written by a different network config.',
+      });
     if (t.shape.join(',') !== v.shape.join(',')) {
       throw new ShapeError(`${where}(${k})`, { expected: `shape [${v.shape}]`, received: `shape [${t.shape}]` });
     }

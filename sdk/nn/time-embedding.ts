@@ -12,10 +12,12 @@ import { silu } from './norm';
 
 /** Sinusoidal embedding of integer (or real) timesteps t [B] → [B, dim]; dim must be even. */
 export function sinusoidalEmbedding(t: tf.Tensor | number[], dim: number, maxPeriod = 10000): tf.Tensor2D {
-  if (dim % 2 !== 0 || dim < 2) throw new ConfigError('sinusoidalEmbedding(dim)', { expected: 'an even dimension ≥ 2', received: String(dim) });
+  if (dim % 2 !== 0 || dim < 2)
+    throw new ConfigError('sinusoidalEmbedding(dim)', { expected: 'an even dimension ≥ 2', received: String(dim) });
   return tf.tidy(() => {
-    const tt = (Array.isArray(t) ? tf.tensor1d(t, 'float32') : tf.cast(t, 'float32'));
-    if (tt.rank !== 1) throw new ShapeError('sinusoidalEmbedding(t)', { expected: 'a rank-1 tensor [B] of timesteps', received: `shape [${tt.shape}]` });
+    const tt = Array.isArray(t) ? tf.tensor1d(t, 'float32') : tf.cast(t, 'float32');
+    if (tt.rank !== 1)
+      throw new ShapeError('sinusoidalEmbedding(t)', { expected: 'a rank-1 tensor [B] of timesteps', received: `shape [${tt.shape}]` });
     const half = dim / 2;
     const freqs = tf.exp(tf.mul(tf.range(0, half, 1, 'float32'), -Math.log(maxPeriod) / half));
     const args = tf.mul(tf.expandDims(tt, 1), tf.expandDims(freqs, 0));

@@ -31,10 +31,13 @@ export function transformerConfig(o: Partial<TransformerConfig> = {}): Transform
   const c = { kind: 'transformer' as const, tokens: 16, dim: 8, width: 64, depth: 2, heads: 4, mlpRatio: 2 as const, condDim: 0, ...o };
   for (const k of ['tokens', 'dim', 'width', 'depth', 'heads', 'condDim'] as const) {
     const v = c[k];
-    if (!Number.isInteger(v) || v < (k === 'condDim' ? 0 : 1)) throw new ConfigError(`transformerConfig(${k})`, { expected: 'a positive integer', received: describe(v) });
+    if (!Number.isInteger(v) || v < (k === 'condDim' ? 0 : 1))
+      throw new ConfigError(`transformerConfig(${k})`, { expected: 'a positive integer', received: describe(v) });
   }
-  if (c.width % c.heads !== 0 || c.width % 2 !== 0) throw new ConfigError('transformerConfig(width)', { expected: `an even multiple of heads=${c.heads}`, received: String(c.width) });
-  if (![1, 2, 4].includes(c.mlpRatio)) throw new ConfigError('transformerConfig(mlpRatio)', { expected: '1, 2 or 4', received: describe(c.mlpRatio) });
+  if (c.width % c.heads !== 0 || c.width % 2 !== 0)
+    throw new ConfigError('transformerConfig(width)', { expected: `an even multiple of heads=${c.heads}`, received: String(c.width) });
+  if (![1, 2, 4].includes(c.mlpRatio))
+    throw new ConfigError('transformerConfig(mlpRatio)', { expected: '1, 2 or 4', received: describe(c.mlpRatio) });
   return Object.freeze(c);
 }
 

@@ -62,10 +62,17 @@ export function initUNet(config: UNetConfig, rng: Rng): Params {
 }
 
 /** Embedding e [B, E] of timesteps and condition (undefined cond → the learned null embedding). */
-export function conditionEmbedding(p: Params, c: { condDim: number }, t: tf.Tensor | number[], cond: tf.Tensor | undefined, batch: number): tf.Tensor2D {
+export function conditionEmbedding(
+  p: Params,
+  c: { condDim: number },
+  t: tf.Tensor | number[],
+  cond: tf.Tensor | undefined,
+  batch: number,
+): tf.Tensor2D {
   return tf.tidy(() => {
     const e = timeMlp(p, 'time', t);
-    if (e.shape[0] !== batch) throw new ShapeError('denoiser(t)', { expected: `${batch} timesteps (one per sample)`, received: `${e.shape[0]}` });
+    if (e.shape[0] !== batch)
+      throw new ShapeError('denoiser(t)', { expected: `${batch} timesteps (one per sample)`, received: `${e.shape[0]}` });
     if (c.condDim === 0) return e;
     const cv = cond ?? tf.tile(tf.reshape(param(p, 'cond.null'), [1, c.condDim]), [batch, 1]);
     checkRank('denoiser(cond)', cv, 2, c.condDim);

@@ -12,7 +12,8 @@ import type { GradFn } from './trainer';
 export function splitBatch<B>(batch: B, k: number): B[] {
   const split = (v: unknown): unknown[] => {
     if (v instanceof tf.Tensor) {
-      if (v.shape[0] % k !== 0) throw new ConfigError('splitBatch(k)', { expected: `a divisor of the batch size ${v.shape[0]}`, received: describe(k) });
+      if (v.shape[0] % k !== 0)
+        throw new ConfigError('splitBatch(k)', { expected: `a divisor of the batch size ${v.shape[0]}`, received: describe(k) });
       return tf.split(v, k, 0);
     }
     if (Array.isArray(v)) {

@@ -29,17 +29,27 @@ export class AdamW {
   /** Number of updates applied (t in the bias corrections). */
   t = 0;
 
-  constructor(readonly params: Params, o: AdamWOptions = {}) {
+  constructor(
+    readonly params: Params,
+    o: AdamWOptions = {},
+  ) {
     checkOptions('AdamW', o, ['beta1', 'beta2', 'eps', 'weightDecay', 'decay']);
     this.beta1 = o.beta1 ?? 0.9;
     this.beta2 = o.beta2 ?? 0.999;
     this.eps = o.eps ?? 1e-8;
     this.weightDecay = o.weightDecay ?? 0;
     this.decay = o.decay ?? ((n) => n.endsWith('.w'));
-    for (const [k, b] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
+    for (const [k, b] of [
+      ['beta1', this.beta1],
+      ['beta2', this.beta2],
+    ] as const) {
       if (!(b >= 0 && b < 1)) throw new ConfigError(`AdamW(${k})`, { expected: 'a number in [0, 1)', received: describe(b) });
     }
-    if (!(this.eps > 0) || !(this.weightDecay >= 0)) throw new ConfigError('AdamW(eps, weightDecay)', { expected: 'eps > 0 and weightDecay ≥ 0', received: `${this.eps}, ${this.weightDecay}` });
+    if (!(this.eps > 0) || !(this.weightDecay >= 0))
+      throw new ConfigError('AdamW(eps, weightDecay)', {
+        expected: 'eps > 0 and weightDecay ≥ 0',
+        received: `${this.eps}, ${this.weightDecay}`,
+      });
     for (const [k, p] of Object.entries(params)) {
       this.m[k] = variableLike(p, true);
       this.v[k] = variableLike(p, true);

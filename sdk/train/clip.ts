@@ -20,7 +20,12 @@ export function globalNorm(grads: Record<string, tf.Tensor>): number {
 export function clipByGlobalNorm(grads: Record<string, tf.Tensor>, maxNorm: number): { grads: Record<string, tf.Tensor>; norm: number } {
   if (!(maxNorm > 0)) throw new ValueError('clipByGlobalNorm(maxNorm)', { expected: 'a positive number', received: describe(maxNorm) });
   const norm = globalNorm(grads);
-  if (!Number.isFinite(norm)) throw new ValueError('clipByGlobalNorm(grads)', { expected: 'finite gradients', received: `global norm ${norm}`, hint: 'Lower the learning rate or check the loss for NaN.' });
+  if (!Number.isFinite(norm))
+    throw new ValueError('clipByGlobalNorm(grads)', {
+      expected: 'finite gradients',
+      received: `global norm ${norm}`,
+      hint: 'Lower the learning rate or check the loss for NaN.',
+    });
   if (norm <= maxNorm) return { grads, norm };
   const scale = maxNorm / norm;
   const out: Record<string, tf.Tensor> = {};

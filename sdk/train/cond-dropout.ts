@@ -11,7 +11,10 @@ import { Rng } from '../core/rng';
 export function dropCond(cond: tf.Tensor, nullEmbedding: tf.Tensor, p: number, rng: Rng): tf.Tensor2D {
   if (!(p >= 0 && p <= 1)) throw new ValueError('dropCond(p)', { expected: 'a probability in [0, 1]', received: describe(p) });
   if (cond.rank !== 2 || nullEmbedding.size !== cond.shape[1]) {
-    throw new ShapeError('dropCond(cond, nullEmbedding)', { expected: 'cond [B, D] and a null embedding of D values', received: `${describe(cond)}, ${describe(nullEmbedding)}` });
+    throw new ShapeError('dropCond(cond, nullEmbedding)', {
+      expected: 'cond [B, D] and a null embedding of D values',
+      received: `${describe(cond)}, ${describe(nullEmbedding)}`,
+    });
   }
   const B = cond.shape[0];
   const mask = Float32Array.from({ length: B }, () => (rng.next() < p ? 1 : 0));

@@ -14,21 +14,35 @@ import { fromWire, type Wire } from './batch-wire';
 import { splitBatch } from './accumulate';
 import type { WorkerLossFn, WorkerStepContext } from './data-parallel';
 
-interface Setup { module: string; name: string; init?: unknown }
-interface Loaded { loss: WorkerLossFn<unknown>; init: unknown }
+interface Setup {
+  module: string;
+  name: string;
+  init?: unknown;
+}
+interface Loaded {
+  loss: WorkerLossFn<unknown>;
+  init: unknown;
+}
 
 export function trainSetup(setup: Setup, ctx: TaskContext): string {
   const mod = require(setup.module) as Record<string, unknown>;
   const loss = mod[setup.name];
   if (typeof loss !== 'function') {
     const names = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
-    throw new ConfigError(`train(workerLoss.name)`, { expected: `a function exported by ${setup.module}`, received: `'${setup.name}'`, hint: `It exports: ${names.join(', ') || 'no functions'}.` });
+    throw new ConfigError(`train(workerLoss.name)`, {
+      expected: `a function exported by ${setup.module}`,
+      received: `'${setup.name}'`,
+      hint: `It exports: ${names.join(', ') || 'no functions'}.`,
+    });
   }
   ctx.state.set('trainLoss', { loss: loss as WorkerLossFn<unknown>, init: setup.init } satisfies Loaded);
   return setup.name;
 }
 
-export function trainGrads(p: { batch: Wire; step: number; lr: number; seed: number; shard: number; microBatches: number }, ctx: TaskContext) {
+export function trainGrads(
+  p: { batch: Wire; step: number; lr: number; seed: number; shard: number; microBatches: number },
+  ctx: TaskContext,
+) {
   const loaded = ctx.state.get('trainLoss') as Loaded | undefined;
   if (!loaded) throw new ConfigError('trainGrads', { expected: 'trainSetup to have run on this worker', received: 'no loss loaded' });
   const params = Object.fromEntries(ctx.params) as Params;

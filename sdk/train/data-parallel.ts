@@ -30,7 +30,11 @@ export interface WorkerStepContext extends StepContext {
 export type WorkerLossFn<B> = (params: Params, batch: B, ctx: WorkerStepContext) => tf.Scalar | tf.Tensor;
 
 /** Where workers find the loss: an exported function of a module (absolute path). */
-export interface WorkerLoss { module: string; name: string; init?: unknown }
+export interface WorkerLoss {
+  module: string;
+  name: string;
+  init?: unknown;
+}
 
 export interface DataParallel<B> {
   gradFn: GradFn<B>;
@@ -39,15 +43,25 @@ export interface DataParallel<B> {
 }
 
 /** Starts `workers` workers with the loss loaded; the gradFn splits each batch over them. */
-export async function createDataParallel<B>(params: Params, o: { workers: number; loss: WorkerLoss; microBatches?: number }): Promise<DataParallel<B>> {
+export async function createDataParallel<B>(
+  params: Params,
+  o: { workers: number; loss: WorkerLoss; microBatches?: number },
+): Promise<DataParallel<B>> {
   const { workers, loss } = o;
   const micro = o.microBatches ?? workers;
-  if (!Number.isInteger(workers) || workers < 1) throw new ConfigError('train(workers)', { expected: 'a positive integer', received: describe(workers) });
+  if (!Number.isInteger(workers) || workers < 1)
+    throw new ConfigError('train(workers)', { expected: 'a positive integer', received: describe(workers) });
   if (!loss || typeof loss.module !== 'string' || typeof loss.name !== 'string') {
-    throw new ConfigError('train(workerLoss)', { expected: "{ module: require.resolve('./my-loss'), name: 'myLoss', init? }", received: describe(loss) });
+    throw new ConfigError('train(workerLoss)', {
+      expected: "{ module: require.resolve('./my-loss'), name: 'myLoss', init? }",
+      received: describe(loss),
+    });
   }
   if (!Number.isInteger(micro) || micro < 1 || micro % workers !== 0) {
-    throw new ConfigError('train(microBatches)', { expected: `a multiple of workers (${workers}): each worker runs microBatches/workers parts`, received: describe(micro) });
+    throw new ConfigError('train(microBatches)', {
+      expected: `a multiple of workers (${workers}): each worker runs microBatches/workers parts`,
+      received: describe(micro),
+    });
   }
   const pool = await WorkerPool.create({ size: workers, module: require.resolve('./data-parallel-tasks') });
   try {
@@ -64,12 +78,22 @@ export async function createDataParallel<B>(params: Params, o: { workers: number
     const ranges = shardRanges(n, workers);
     for (const [s, e] of ranges) {
       if ((e - s) % perWorker !== 0) {
-        throw new ConfigError('train(microBatches)', { expected: `shards (${ranges.map(([a, b]) => b - a).join(', ')} rows) divisible by microBatches/workers = ${perWorker}`, received: `${n} rows` });
+        throw new ConfigError('train(microBatches)', {
+          expected: `shards (${ranges.map(([a, b]) => b - a).join(', ')} rows) divisible by microBatches/workers = ${perWorker}`,
+          received: `${n} rows`,
+        });
       }
     }
     const seeds = ranges.map(() => ctx.rng.seed());
-    const parts = await Promise.all(ranges.map(([s, e], i) => pool.run<{ loss: number; grads: Record<string, Float32Array> }>('trainGrads',
-      { batch: wireRowsSlice(wire, s, e), step: ctx.step, lr: ctx.lr, seed: seeds[i], shard: i, microBatches: perWorker }, { worker: i })));
+    const parts = await Promise.all(
+      ranges.map(([s, e], i) =>
+        pool.run<{ loss: number; grads: Record<string, Float32Array> }>(
+          'trainGrads',
+          { batch: wireRowsSlice(wire, s, e), step: ctx.step, lr: ctx.lr, seed: seeds[i], shard: i, microBatches: perWorker },
+          { worker: i },
+        ),
+      ),
+    );
     const { loss: lossSum, grads: sums } = averageShards(parts, ranges, n);
     const grads: Record<string, tf.Tensor> = {};
     for (const k of Object.keys(params)) if (sums[k]) grads[k] = tf.tensor(sums[k], params[k].shape, 'float32');

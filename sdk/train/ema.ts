@@ -12,7 +12,11 @@ export class Ema {
   /** Number of updates applied. */
   t = 0;
 
-  constructor(readonly source: Params, readonly decay = 0.999, readonly warmup = false) {
+  constructor(
+    readonly source: Params,
+    readonly decay = 0.999,
+    readonly warmup = false,
+  ) {
     if (!(decay >= 0 && decay < 1)) throw new ConfigError('Ema(decay)', { expected: 'a number in [0, 1)', received: describe(decay) });
     for (const [k, p] of Object.entries(source)) this.params[k] = variableLike(p);
   }

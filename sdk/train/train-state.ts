@@ -64,7 +64,11 @@ export async function loadTrainState(basePath: string, config?: object): Promise
       const meta = c.meta as TrainStateMeta;
       if (meta.kind !== TRAIN_STATE_KIND || !Number.isInteger(meta.step)) {
         tf.dispose(c.tensors);
-        throw new CheckpointError(`loadTrainState(${p})`, { expected: `a ${TRAIN_STATE_KIND} checkpoint`, received: `meta.kind ${JSON.stringify(meta.kind)}`, hint: 'Use a different checkpointPath for training state.' });
+        throw new CheckpointError(`loadTrainState(${p})`, {
+          expected: `a ${TRAIN_STATE_KIND} checkpoint`,
+          received: `meta.kind ${JSON.stringify(meta.kind)}`,
+          hint: 'Use a different checkpointPath for training state.',
+        });
       }
       found.push({ meta, tensors: c.tensors, slot: i as 0 | 1, path: p });
     } catch (e) {
@@ -76,7 +80,8 @@ export async function loadTrainState(basePath: string, config?: object): Promise
     if (e instanceof CheckpointError && e.expected === CONFIG_MISMATCH) {
       // a resumable state of a different run (e.g. the defaults changed): say which files to move away
       throw new CheckpointError(`loadTrainState(${basePath})`, {
-        expected: e.expected, received: e.received,
+        expected: e.expected,
+        received: e.received,
         hint: `This training state belongs to a run with another config. To start afresh with the new one, delete (or move away) ${checkpointBase(basePath)}.{a,b}.{json,safetensors}; to continue the old run, use its options.`,
       });
     }

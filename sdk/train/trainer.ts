@@ -28,9 +28,19 @@ export interface StepContext {
 
 export type LossFn<B> = (batch: B, ctx: StepContext) => tf.Scalar | tf.Tensor;
 /** Loss value and gradients by parameter name (the caller of gradFn disposes the gradients). */
-export type GradFn<B> = (batch: B, ctx: StepContext) => { loss: number; grads: Record<string, tf.Tensor> } | Promise<{ loss: number; grads: Record<string, tf.Tensor> }>;
+export type GradFn<B> = (
+  batch: B,
+  ctx: StepContext,
+) => { loss: number; grads: Record<string, tf.Tensor> } | Promise<{ loss: number; grads: Record<string, tf.Tensor> }>;
 
-export interface TrainLog { step: number; loss: number; lr: number; gradNorm: number; imagesPerSec: number; elapsedMs: number }
+export interface TrainLog {
+  step: number;
+  loss: number;
+  lr: number;
+  gradNorm: number;
+  imagesPerSec: number;
+  elapsedMs: number;
+}
 
 export interface TrainOptions<B> {
   params: Params;
@@ -86,7 +96,31 @@ export interface TrainResult {
   resumedFrom?: number;
 }
 
-const KNOWN = ['params', 'lossFn', 'data', 'steps', 'lr', 'warmup', 'clip', 'ema', 'emaWarmup', 'adam', 'checkpointEvery', 'checkpointPath', 'resume', 'config', 'seed', 'onLog', 'logEvery', 'gradFn', 'microBatches', 'workers', 'workerLoss', 'disposeBatches', 'label'];
+const KNOWN = [
+  'params',
+  'lossFn',
+  'data',
+  'steps',
+  'lr',
+  'warmup',
+  'clip',
+  'ema',
+  'emaWarmup',
+  'adam',
+  'checkpointEvery',
+  'checkpointPath',
+  'resume',
+  'config',
+  'seed',
+  'onLog',
+  'logEvery',
+  'gradFn',
+  'microBatches',
+  'workers',
+  'workerLoss',
+  'disposeBatches',
+  'label',
+];
 
 /** The Rng of step `step` of a run seeded `seed` (a hash of both). */
 export function stepRng(seed: number, step: number): Rng {
@@ -115,21 +149,24 @@ export function localGradFn<B>(params: Params, lossFn: LossFn<B>): GradFn<B> {
 
 function validate<B>(o: TrainOptions<B>): void {
   checkOptions('train', o, KNOWN);
-  const bad = (k: string, exp: string) => new ConfigError(`train(${k})`, { expected: exp, received: describe((o as unknown as Record<string, unknown>)[k]) });
+  const bad = (k: string, exp: string) =>
+    new ConfigError(`train(${k})`, { expected: exp, received: describe((o as unknown as Record<string, unknown>)[k]) });
   if (!o.params || !Object.keys(o.params).length) throw bad('params', 'a non-empty Params store');
   const workers = o.workers ?? 0;
   if (!Number.isInteger(workers) || workers < 0) throw bad('workers', 'a non-negative integer (0: this thread)');
   if (workers > 0 && o.gradFn) throw bad('workers', 'workers or gradFn, not both');
   if (workers > 0 && !o.workerLoss) {
     throw new ConfigError('train(workerLoss)', {
-      expected: "with workers, { module: require.resolve('./my-loss'), name: 'myLoss', init? }", received: describe(o.workerLoss),
+      expected: "with workers, { module: require.resolve('./my-loss'), name: 'myLoss', init? }",
+      received: describe(o.workerLoss),
       hint: 'Workers share no memory with this thread, so the loss must be an exported function of a module (see sdk/train/data-parallel.ts).',
     });
   }
   if (typeof o.lossFn !== 'function' && !o.gradFn && workers === 0) throw bad('lossFn', 'a function (batch, ctx) → scalar');
   if (!Number.isInteger(o.steps) || o.steps < 0) throw bad('steps', 'a non-negative integer');
   if (!(o.lr > 0)) throw bad('lr', 'a positive learning rate');
-  if (o.checkpointEvery !== undefined && (!Number.isInteger(o.checkpointEvery) || o.checkpointEvery < 1)) throw bad('checkpointEvery', 'a positive integer');
+  if (o.checkpointEvery !== undefined && (!Number.isInteger(o.checkpointEvery) || o.checkpointEvery < 1))
+    throw bad('checkpointEvery', 'a positive integer');
   if (o.checkpointEvery && !o.checkpointPath) throw bad('checkpointPath', 'a path when checkpointEvery is set');
 }
 
@@ -166,7 +203,11 @@ export async function train<B>(o: TrainOptions<B>): Promise<TrainResult> {
     const it = openData(o.data, step, seed, disposeBatches);
     const save = async () => {
       const meta: TrainStateMeta = { kind: TRAIN_STATE_KIND, step, seed, adamT: opt.t, emaT: ema?.t ?? 0, losses };
-      await saveTrainState(o.checkpointPath!, { meta, config: o.config ?? {}, params, extra: { ...opt.state(), ...(ema?.state() ?? {}) } }, slot);
+      await saveTrainState(
+        o.checkpointPath!,
+        { meta, config: o.config ?? {}, params, extra: { ...opt.state(), ...(ema?.state() ?? {}) } },
+        slot,
+      );
       slot = slot === 0 ? 1 : 0;
     };
     bar = progress(o.label ?? 'train', Math.max(o.steps - step, 0));

@@ -11,7 +11,12 @@ import { Params, UNetConfig, unetForward } from '../nn';
 import type { WorkerStepContext } from './data-parallel';
 
 /** A batch of noisy images, their noise and timesteps (and, for conditional nets, conditions). */
-export interface EpsBatch { x: tf.Tensor4D; eps: tf.Tensor4D; t: tf.Tensor1D; cond?: tf.Tensor2D }
+export interface EpsBatch {
+  x: tf.Tensor4D;
+  eps: tf.Tensor4D;
+  t: tf.Tensor1D;
+  cond?: tf.Tensor2D;
+}
 
 /** ε-prediction loss of a U-Net (config = ctx.init): mean((ε − unet(x_t, t, cond))²). */
 export function unetEpsLoss(params: Params, b: EpsBatch, ctx: WorkerStepContext): tf.Scalar {

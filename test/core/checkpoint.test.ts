@@ -10,7 +10,9 @@ import { Rng } from '../../sdk/core/rng';
 import { encodeSafetensors, parseSafetensors, saveCheckpoint, loadCheckpoint, readCheckpointArrays } from '../../sdk/core/checkpoint';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypnest-ckpt-'));
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 test('safetensors bytes: known layout (u64 LE length, padded JSON header, LE data)', () => {
@@ -71,8 +73,15 @@ test('round trip over random tensors: values, shapes, dtypes, hash = sha256 of t
     const base = path.join(dir, `rt${trial}`);
     const w = tf.tensor(f, shape);
     const { hash, files } = await saveCheckpoint(base, {
-      config: { kind: 'test', trial, nested: { a: [1, 2] } }, meta: { note: 'x' },
-      tensors: { w, i: { data: i, shape }, u: { data: u, shape }, scalar: tf.scalar(3.5), empty: { data: new Float32Array(0), shape: [0, 3] } },
+      config: { kind: 'test', trial, nested: { a: [1, 2] } },
+      meta: { note: 'x' },
+      tensors: {
+        w,
+        i: { data: i, shape },
+        u: { data: u, shape },
+        scalar: tf.scalar(3.5),
+        empty: { data: new Float32Array(0), shape: [0, 3] },
+      },
     });
     w.dispose();
     assert.equal(files, [base + '.safetensors', base + '.json']);
@@ -108,7 +117,10 @@ test('same content gives the same hash; json lists the manifest', async () => {
   assert.equal(j.manifest, [{ name: 'w', shape: [3], dtype: 'F32' }]);
   assert.is(j.hash, h1);
   assert.is(j.weights, 'h1.safetensors');
-  assert.equal(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  assert.equal(
+    fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+    [],
+  );
 });
 
 test('bool tensors are stored as U8 and load as int32', async () => {

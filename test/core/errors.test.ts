@@ -12,7 +12,10 @@ test('error message names where, expected, received and hint', () => {
 test('misspelled option suggests the nearest known one', () => {
   assert.is(nearest('sed', ['seed', 'steps']), 'seed');
   assert.is(nearest('zzzzzz', ['seed', 'steps']), undefined);
-  assert.throws(() => checkOptions('perturb', { sed: 1 }, ['seed']), (e: unknown) => e instanceof ConfigError && /Did you mean 'seed'/.test((e as Error).message));
+  assert.throws(
+    () => checkOptions('perturb', { sed: 1 }, ['seed']),
+    (e: unknown) => e instanceof ConfigError && /Did you mean 'seed'/.test((e as Error).message),
+  );
   checkOptions('perturb', { seed: 1 }, ['seed']);
 });
 

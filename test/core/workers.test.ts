@@ -15,10 +15,15 @@ test.before(async () => {
   await ready();
   pool = await WorkerPool.create({ size: 2, module: MODULE });
 });
-test.after(async () => { await pool?.close(); });
+test.after(async () => {
+  await pool?.close();
+});
 
 test('shardRanges covers 0…n in order, near-equal parts', () => {
-  assert.equal(shardRanges(5, 2), [[0, 3], [3, 5]]);
+  assert.equal(shardRanges(5, 2), [
+    [0, 3],
+    [3, 5],
+  ]);
   assert.equal(shardRanges(1, 4), [[0, 1]]);
   const x = arr([7, 3]);
   assert.equal(concatRows(shardRanges(7, 3).map(([s, e]) => rows(x, s, e))).data, x.data);
@@ -26,12 +31,16 @@ test('shardRanges covers 0…n in order, near-equal parts', () => {
 
 test('each worker runs its own backend (same as the main thread)', async () => {
   const who = await pool.broadcast<{ worker: number; backend: string }>('whoami');
-  assert.equal(who.map((w) => w.worker), [0, 1]);
+  assert.equal(
+    who.map((w) => w.worker),
+    [0, 1],
+  );
   for (const w of who) assert.is(w.backend, tf.getBackend());
 });
 
 test('runBatched equals the single-thread result, rows in order', async () => {
-  const x = arr([9, 5]); const w = arr([5, 4]);
+  const x = arr([9, 5]);
+  const w = arr([5, 4]);
   const single = demo.rowMap({ x, w });
   const pooled = await pool.runBatched('rowMap', { data: x.data.slice(), shape: x.shape }, { w });
   assert.equal(pooled.shape, [9, 4]);
@@ -66,10 +75,30 @@ test('data-parallel averaged gradient equals the full-batch gradient', async () 
 
 test('errors: a failing task rejects with worker and task named; unknown task; bad options', async () => {
   await assert.not.throws(async () => undefined);
-  try { await pool.run('fail'); assert.unreachable(); } catch (e) { assert.match((e as Error).message, /worker \d, task 'fail': .*failing on purpose/); }
-  try { await pool.run('nope'); assert.unreachable(); } catch (e) { assert.match((e as Error).message, /unknown task 'nope'/); }
-  try { await WorkerPool.create({ size: 2, module: 'relative/path' }); assert.unreachable(); } catch (e) { assert.match((e as Error).message, /absolute path/); }
-  try { await WorkerPool.create({ sise: 2, module: MODULE } as never); assert.unreachable(); } catch (e) { assert.match((e as Error).message, /Did you mean 'size'/); }
+  try {
+    await pool.run('fail');
+    assert.unreachable();
+  } catch (e) {
+    assert.match((e as Error).message, /worker \d, task 'fail': .*failing on purpose/);
+  }
+  try {
+    await pool.run('nope');
+    assert.unreachable();
+  } catch (e) {
+    assert.match((e as Error).message, /unknown task 'nope'/);
+  }
+  try {
+    await WorkerPool.create({ size: 2, module: 'relative/path' });
+    assert.unreachable();
+  } catch (e) {
+    assert.match((e as Error).message, /absolute path/);
+  }
+  try {
+    await WorkerPool.create({ sise: 2, module: MODULE } as never);
+    assert.unreachable();
+  } catch (e) {
+    assert.match((e as Error).message, /Did you mean 'size'/);
+  }
 });
 
 test('close: rejects later runs; no leaked tensors on the main thread', async () => {
@@ -78,7 +107,12 @@ test('close: rejects later runs; no leaked tensors on the main thread', async ()
   await p.run('whoami');
   await p.close();
   await p.close();
-  try { await p.run('whoami'); assert.unreachable(); } catch (e) { assert.match((e as Error).message, /closed pool/); }
+  try {
+    await p.run('whoami');
+    assert.unreachable();
+  } catch (e) {
+    assert.match((e as Error).message, /closed pool/);
+  }
   assert.is(tf.memory().numTensors, before);
 });
 

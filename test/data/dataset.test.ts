@@ -7,13 +7,25 @@ import { Dataset, imageAt, labelsTensor, subset, toTensor } from '../../sdk/data
 import { batchRows, batches } from '../../sdk/data/batches';
 import { CLASS_NAMES } from '../../sdk/data/classes';
 
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
 /** n images of 2 × 3 × 1 whose every pixel equals its row number / 100. */
 function toy(n: number): Dataset {
   const images = new Float32Array(n * 6);
   for (let i = 0; i < n; i++) images.fill(i / 100, i * 6, (i + 1) * 6);
-  return { images, labels: Int32Array.from({ length: n }, (_, i) => i % 10), indices: Int32Array.from({ length: n }, (_, i) => 1000 + i), n, height: 2, width: 3, channels: 1, name: 'toy', classNames: CLASS_NAMES };
+  return {
+    images,
+    labels: Int32Array.from({ length: n }, (_, i) => i % 10),
+    indices: Int32Array.from({ length: n }, (_, i) => 1000 + i),
+    n,
+    height: 2,
+    width: 3,
+    channels: 1,
+    name: 'toy',
+    classNames: CLASS_NAMES,
+  };
 }
 
 function throwsTyped(fn: () => unknown, type: Function, part: string): void {
@@ -61,7 +73,13 @@ test('batches: same seed → same batches; each epoch covers every row once', ()
   assert.equal(a, b);
   assert.not.equal(a, c);
   assert.is(a.length, 10);
-  assert.equal(a.slice(0, 5).flat().sort((x, y) => x - y), Array.from({ length: 23 }, (_, i) => i));
+  assert.equal(
+    a
+      .slice(0, 5)
+      .flat()
+      .sort((x, y) => x - y),
+    Array.from({ length: 23 }, (_, i) => i),
+  );
   assert.not.equal(a.slice(0, 5).flat(), a.slice(5).flat(), 'epochs are reshuffled');
   assert.equal([...batchRows(23, 5, { shuffle: false })][0], [0, 1, 2, 3, 4]);
   assert.ok([...batchRows(23, 5, { dropLast: true })].every((r) => r.length === 5));
@@ -77,7 +95,10 @@ test('batch tensors match their rows; disposing them leaves no leaks', () => {
     assert.equal(b.x.shape, [b.rows.length, 2, 3, 1]);
     const x = b.x.dataSync();
     b.rows.forEach((r, i) => assert.ok(Math.abs(x[i * 6] - r / 100) < 1e-7));
-    assert.equal(Array.from(b.y.dataSync()), b.rows.map((r) => r % 10));
+    assert.equal(
+      Array.from(b.y.dataSync()),
+      b.rows.map((r) => r % 10),
+    );
     seen += b.rows.length;
     tf.dispose([b.x, b.y]);
   }

@@ -19,12 +19,30 @@ test('class folder names are unique and safe', () => {
 });
 
 test('settings are validated: disjoint classes, counts, seed', () => {
-  assert.throws(() => glyphManifest({ seen: 'AB', unseen: 'B', families: ['x'] }), (e: unknown) => e instanceof ConfigError && /disjoint/.test((e as Error).message));
-  assert.throws(() => glyphManifest({ seen: 'AA', families: ['x'] }), (e: unknown) => e instanceof ConfigError);
-  assert.throws(() => glyphManifest({ perSeenClass: 0, families: ['x'] }), (e: unknown) => e instanceof ConfigError);
-  assert.throws(() => glyphManifest({ seed: 2 ** 32, families: ['x'] }), (e: unknown) => e instanceof ConfigError);
-  assert.throws(() => glyphManifest({ families: [] }), (e: unknown) => e instanceof DataError && /apt-get install/.test((e as Error).message));
-  assert.throws(() => glyphManifest({ colour: 1 } as never), (e: unknown) => e instanceof ConfigError);
+  assert.throws(
+    () => glyphManifest({ seen: 'AB', unseen: 'B', families: ['x'] }),
+    (e: unknown) => e instanceof ConfigError && /disjoint/.test((e as Error).message),
+  );
+  assert.throws(
+    () => glyphManifest({ seen: 'AA', families: ['x'] }),
+    (e: unknown) => e instanceof ConfigError,
+  );
+  assert.throws(
+    () => glyphManifest({ perSeenClass: 0, families: ['x'] }),
+    (e: unknown) => e instanceof ConfigError,
+  );
+  assert.throws(
+    () => glyphManifest({ seed: 2 ** 32, families: ['x'] }),
+    (e: unknown) => e instanceof ConfigError,
+  );
+  assert.throws(
+    () => glyphManifest({ families: [] }),
+    (e: unknown) => e instanceof DataError && /apt-get install/.test((e as Error).message),
+  );
+  assert.throws(
+    () => glyphManifest({ colour: 1 } as never),
+    (e: unknown) => e instanceof ConfigError,
+  );
   const m = glyphManifest({ families: ['x'] });
   assert.is(m.seen.length, 18);
   assert.is(m.unseen, 'JLQSXZ');

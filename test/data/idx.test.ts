@@ -48,7 +48,10 @@ test('Fashion-MNIST files: known first labels and sizes', () => {
   assert.is(img.n, lbl.n);
   assert.is(img.images.length, img.n * 784);
   assert.is(img.images[0], 0, 'top-left pixel is background');
-  assert.ok(img.images.subarray(0, 784).some((v) => v > 200), 'the boot has bright pixels');
+  assert.ok(
+    img.images.subarray(0, 784).some((v) => v > 200),
+    'the boot has bright pixels',
+  );
   const train = readIdxLabels(path.join(fm, 'train-labels-idx1-ubyte.gz'));
   assert.equal(Array.from(train.labels.subarray(0, 5)), [9, 0, 0, 3, 0]);
 });
@@ -56,7 +59,8 @@ test('Fashion-MNIST files: known first labels and sizes', () => {
 test('errors: magic, type, truncation, trailing data, corrupt gzip, wrong rank, missing file', () => {
   const good = encodeIdx([2, 2], Uint8Array.from([1, 2, 3, 4]), false);
   throwsData(() => decodeIdx(Uint8Array.from([1, 2, 3, 4, 5])), 'magic number', '01 02 03 04');
-  const badType = Uint8Array.from(good); badType[2] = 0x0d;
+  const badType = Uint8Array.from(good);
+  badType[2] = 0x0d;
   throwsData(() => decodeIdx(badType), 'type 0x08', '0xd');
   throwsData(() => decodeIdx(good.subarray(0, good.length - 1)), '4 data bytes', 'truncated');
   throwsData(() => decodeIdx(good.subarray(0, 7)), 'dimension sizes');

@@ -13,7 +13,9 @@ import { loadImageFolder } from '../../sdk/data/image-folder';
 import { encodePng, gridPixels, imagesToPngGrid, pngDataUrl, saveImagePng } from '../../sdk/data/png';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypnest-img-'));
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const solid = (w: number, h: number, channels: 3 | 4, c: { r: number; g: number; b: number; alpha?: number }) =>
@@ -65,9 +67,15 @@ test('image folder: classes from sorted sub-folders, mixed formats and sizes, fi
   const root = path.join(dir, 'folder');
   fs.mkdirSync(path.join(root, 'b_dark'), { recursive: true });
   fs.mkdirSync(path.join(root, 'a_light'), { recursive: true });
-  await solid(30, 20, 3, { r: 255, g: 255, b: 255 }).png().toFile(path.join(root, 'a_light', '1.png'));
-  await solid(7, 7, 3, { r: 250, g: 250, b: 250 }).jpeg().toFile(path.join(root, 'a_light', '2.JPG'));
-  await solid(64, 64, 4, { r: 0, g: 0, b: 0 }).webp().toFile(path.join(root, 'b_dark', 'x.webp'));
+  await solid(30, 20, 3, { r: 255, g: 255, b: 255 })
+    .png()
+    .toFile(path.join(root, 'a_light', '1.png'));
+  await solid(7, 7, 3, { r: 250, g: 250, b: 250 })
+    .jpeg()
+    .toFile(path.join(root, 'a_light', '2.JPG'));
+  await solid(64, 64, 4, { r: 0, g: 0, b: 0 })
+    .webp()
+    .toFile(path.join(root, 'b_dark', 'x.webp'));
   fs.writeFileSync(path.join(root, 'b_dark', 'notes.txt'), 'ignored');
   const ds = await loadImageFolder(root, { size: 16 });
   assert.equal(ds.classNames, ['a_light', 'b_dark']);

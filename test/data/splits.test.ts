@@ -62,7 +62,11 @@ test('few-shot inputs: the first 16 of the class in T, in file order, grouped by
     assert.equal(Array.from(f.indices), want);
     assert.ok(f.labels.every((l) => l === c));
     assert.is(f.groups.length, 16);
-    assert.equal(fewShotInputs(c, 5, src).groups, [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9], [10, 11, 12, 13, 14]]);
+    assert.equal(fewShotInputs(c, 5, src).groups, [
+      [0, 1, 2, 3, 4],
+      [5, 6, 7, 8, 9],
+      [10, 11, 12, 13, 14],
+    ]);
   }
   assert.equal(Array.from(fewShotInputs(2, 1, src).indices.subarray(0, 3)), [1, 16, 20]);
 });
@@ -113,7 +117,13 @@ test('embedded subset: same few-shot inputs (indices and pixels) as the full dat
 });
 
 test('missing data: DataError says apt-get install; env var override is honoured', () => {
-  throwsTyped(() => splitT({ dir: '/nonexistent/fmnist' }), DataError, 'apt-get install dataset-fashion-mnist', '/nonexistent/fmnist', "fallback: 'embedded'");
+  throwsTyped(
+    () => splitT({ dir: '/nonexistent/fmnist' }),
+    DataError,
+    'apt-get install dataset-fashion-mnist',
+    '/nonexistent/fmnist',
+    "fallback: 'embedded'",
+  );
   const prev = process.env.HYPNEST_FASHION_MNIST;
   process.env.HYPNEST_FASHION_MNIST = '/nonexistent/env-path';
   try {

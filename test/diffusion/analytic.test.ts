@@ -8,7 +8,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../../sdk/core/backend';
 import { Rng } from '../../sdk/core/rng';
 import {
-  ddimInvert, ddimSample, ddimSteps, ddpmSample, epsToPrediction, normalTensor, respace, scaledLinearSchedule, sdEdit, stochasticEncode, type Denoiser,
+  ddimInvert,
+  ddimSample,
+  ddimSteps,
+  ddpmSample,
+  epsToPrediction,
+  normalTensor,
+  respace,
+  scaledLinearSchedule,
+  sdEdit,
+  stochasticEncode,
+  type Denoiser,
 } from '../../sdk/diffusion';
 import { gaussianEps, predictedMoments } from './gaussian-model';
 
@@ -85,8 +95,7 @@ test('DDIM (η = 0, 1) and DDPM sample moments match their closed form; many ste
 
 test('a v-prediction model gives the same DDIM samples as its ε-model', () => {
   const ab = tf.tensor1d(Float32Array.from(schedule.alphasCumprod));
-  const vModel: Denoiser = (x, t) =>
-    tf.tidy(() => epsToPrediction(model(x, t), x, tf.reshape(tf.gather(ab, t), [-1, 1]), 'v'));
+  const vModel: Denoiser = (x, t) => tf.tidy(() => epsToPrediction(model(x, t), x, tf.reshape(tf.gather(ab, t), [-1, 1]), 'v'));
   const xT = normalTensor([64, 2], new Rng(6));
   const a = ddimSample(model, xT, schedule, { steps: 20, progress: false });
   const b = ddimSample(vModel, xT, schedule, { steps: 20, prediction: 'v', progress: false });
@@ -123,7 +132,10 @@ test('SDEdit: moments match the closed form; small strength stays near the input
   const a5 = schedule.alphasCumprod[81];
   assertMoments(near, predicted(50, { eta: 0, from: 4, m0: [3 * Math.sqrt(a5), 3 * Math.sqrt(a5)], v0: 1 - a5 }), 'SDEdit 0.1');
   assertMoments(full, predicted(50, { eta: 0, m0: [3 * Math.sqrt(a), 3 * Math.sqrt(a)], v0: 1 - a }), 'SDEdit 1');
-  assert.ok(stats(near).mean.every((m) => m > 2), `strength 0.1 stays near the input 3: ${stats(near).mean}`);
+  assert.ok(
+    stats(near).mean.every((m) => m > 2),
+    `strength 0.1 stays near the input 3: ${stats(near).mean}`,
+  );
   // Strength 1 nearly forgets the input (√ᾱ_981 · 3 ≈ 0.23 of it survives the noising, ≈ 0.1 reaches the output).
   assertMoments(full, { mean: MU, std: [S, S] }, 'strength 1 ≈ data', { mean: 0.15, std: 0.04 });
   tf.dispose([far, near, full]);

@@ -6,8 +6,19 @@ import { ConfigError, ShapeError, ValueError } from '../../sdk/core/errors';
 import { setProgressSink } from '../../sdk/core/progress';
 import { Rng } from '../../sdk/core/rng';
 import {
-  ddimInversionSteps, ddimInvert, ddimSample, ddimSteps, ddpmSample, ddpmSteps, diffusionLoss, linearSchedule, normalTensor,
-  sdEdit, sdEditSteps, stochasticEncode, type Denoiser,
+  ddimInversionSteps,
+  ddimInvert,
+  ddimSample,
+  ddimSteps,
+  ddpmSample,
+  ddpmSteps,
+  diffusionLoss,
+  linearSchedule,
+  normalTensor,
+  sdEdit,
+  sdEditSteps,
+  stochasticEncode,
+  type Denoiser,
 } from '../../sdk/diffusion';
 import { gaussianEps } from './gaussian-model';
 
@@ -75,7 +86,9 @@ test('progress: one tick per step, then done', () => {
   const log: string[] = [];
   const env = process.env.HYPNEST_PROGRESS;
   delete process.env.HYPNEST_PROGRESS; // the test runner sets it to 0, which silences every sink
-  setProgressSink({ start: (label, total) => (log.push(`${label}/${total}`), { tick: () => void log.push('tick'), done: () => void log.push('done') }) });
+  setProgressSink({
+    start: (label, total) => (log.push(`${label}/${total}`), { tick: () => void log.push('tick'), done: () => void log.push('done') }),
+  });
   try {
     tf.dispose(ddimSample(model, tf.zeros([1, 2]), schedule, { steps: 3 }));
   } finally {
@@ -101,7 +114,11 @@ test('no leaks: plain samplers return one tensor; generators run out, broken off
     assert.is(tf.memory().numTensors, before + 1);
     out.dispose();
   }
-  for (const gen of [ddimSteps(model, x, schedule, opts), ddpmSteps(model, x, schedule, opts), sdEditSteps(model, x, schedule, { ...opts, strength: 1 })]) {
+  for (const gen of [
+    ddimSteps(model, x, schedule, opts),
+    ddpmSteps(model, x, schedule, opts),
+    sdEditSteps(model, x, schedule, { ...opts, strength: 1 }),
+  ]) {
     let n = 0;
     for (const step of gen) {
       assert.ok(step.x.shape[0] === 4);

@@ -22,7 +22,9 @@ export function gaussianEps(schedule: Schedule, mu: number[], s: number): Denois
  * Starts at step `from` with x ~ N(m0, v0) per dimension.
  */
 export function predictedMoments(
-  schedule: Schedule, timesteps: readonly number[], opts: { eta: number; lastToOne?: boolean; from?: number; m0: number; v0: number; mu: number; s: number },
+  schedule: Schedule,
+  timesteps: readonly number[],
+  opts: { eta: number; lastToOne?: boolean; from?: number; m0: number; v0: number; mu: number; s: number },
 ): { mean: number; std: number } {
   const ac = schedule.alphasCumprod;
   const s2 = opts.s * opts.s;

@@ -70,11 +70,23 @@ test('null condition of shape [D], [1, D] or [B, D] all work and agree; a guided
 test('errors: bad weight, missing or mis-shaped null condition, misspelled option', () => {
   const { model } = toy();
   tf.tidy(() => {
-    assert.throws(() => guided(model, { weight: NaN, nullCond: tf.zeros([2]) }), (e: unknown) => e instanceof ConfigError);
-    assert.throws(() => guided(model, { weight: 1 } as never), (e: unknown) => e instanceof ConfigError);
-    assert.throws(() => guided(model, { weight: 1, nullCond: tf.zeros([2]), wieght: 1 } as never), (e: unknown) => e instanceof ConfigError && /weight/.test((e as Error).message));
+    assert.throws(
+      () => guided(model, { weight: NaN, nullCond: tf.zeros([2]) }),
+      (e: unknown) => e instanceof ConfigError,
+    );
+    assert.throws(
+      () => guided(model, { weight: 1 } as never),
+      (e: unknown) => e instanceof ConfigError,
+    );
+    assert.throws(
+      () => guided(model, { weight: 1, nullCond: tf.zeros([2]), wieght: 1 } as never),
+      (e: unknown) => e instanceof ConfigError && /weight/.test((e as Error).message),
+    );
     const g = guided(model, { weight: 1, nullCond: tf.zeros([3]) });
-    assert.throws(() => g(tf.zeros([2, 2]), tf.zeros([2], 'int32'), tf.zeros([2, 2])), (e: unknown) => e instanceof ShapeError);
+    assert.throws(
+      () => g(tf.zeros([2, 2]), tf.zeros([2], 'int32'), tf.zeros([2, 2])),
+      (e: unknown) => e instanceof ShapeError,
+    );
   });
 });
 

@@ -29,7 +29,14 @@ export function makeMlp(T: number, rng: Rng, hidden = 128): Mlp {
   const variables: tf.Variable[] = [];
   for (let l = 0; l + 1 < dims.length; l++) {
     const scale = Math.sqrt(2 / dims[l]);
-    variables.push(tf.variable(tf.tensor2d(rng.normals(dims[l] * dims[l + 1]).map((v) => v * scale), [dims[l], dims[l + 1]])));
+    variables.push(
+      tf.variable(
+        tf.tensor2d(
+          rng.normals(dims[l] * dims[l + 1]).map((v) => v * scale),
+          [dims[l], dims[l + 1]],
+        ),
+      ),
+    );
     variables.push(tf.variable(tf.zeros([dims[l + 1]])));
   }
   const freqs = tf.keep(tf.tensor1d(Array.from({ length: 6 }, (_, k) => (2 ** k * Math.PI) / T)));

@@ -4,7 +4,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../../sdk/core/backend';
 import { ShapeError, ValueError } from '../../sdk/core/errors';
 import { Rng } from '../../sdk/core/rng';
-import { epsToPrediction, linearSchedule, normalTensor, predictionTarget, predictionToEps, predictionToX0, qSample } from '../../sdk/diffusion';
+import {
+  epsToPrediction,
+  linearSchedule,
+  normalTensor,
+  predictionTarget,
+  predictionToEps,
+  predictionToX0,
+  qSample,
+} from '../../sdk/diffusion';
 
 test.before(async () => {
   await ready();
@@ -34,7 +42,10 @@ test('the v target recovers x₀ and ε from x_t (v = √ᾱ ε − √(1−ᾱ)
     const eps = normalTensor([4, 3], rng);
     const t = [0, 10, 50, 99];
     const xt = qSample(x0, t, eps, s);
-    const ab = tf.tensor(t.map((i) => s.alphasCumprod[i]), [4, 1]);
+    const ab = tf.tensor(
+      t.map((i) => s.alphasCumprod[i]),
+      [4, 1],
+    );
     const v = predictionTarget(x0, eps, ab, 'v');
     assert.ok(maxDiff(predictionToX0(v, xt, ab, 'v'), x0) < 1e-5);
     assert.ok(maxDiff(predictionToEps(v, xt, ab, 'v'), eps) < 1e-5);
@@ -56,10 +67,22 @@ test('qSample errors: timestep out of range, wrong counts and shapes', () => {
   const s = linearSchedule(100);
   tf.tidy(() => {
     const x = tf.zeros([2, 3]);
-    assert.throws(() => qSample(x, 100, tf.zeros([2, 3]), s), (e: unknown) => e instanceof ValueError);
-    assert.throws(() => qSample(x, [1, 2, 3], tf.zeros([2, 3]), s), (e: unknown) => e instanceof ShapeError);
-    assert.throws(() => qSample(x, 1, tf.zeros([2, 4]), s), (e: unknown) => e instanceof ShapeError);
-    assert.throws(() => qSample(tf.zeros([3]), 1, tf.zeros([3]), s), (e: unknown) => e instanceof ShapeError);
+    assert.throws(
+      () => qSample(x, 100, tf.zeros([2, 3]), s),
+      (e: unknown) => e instanceof ValueError,
+    );
+    assert.throws(
+      () => qSample(x, [1, 2, 3], tf.zeros([2, 3]), s),
+      (e: unknown) => e instanceof ShapeError,
+    );
+    assert.throws(
+      () => qSample(x, 1, tf.zeros([2, 4]), s),
+      (e: unknown) => e instanceof ShapeError,
+    );
+    assert.throws(
+      () => qSample(tf.zeros([3]), 1, tf.zeros([3]), s),
+      (e: unknown) => e instanceof ShapeError,
+    );
   });
 });
 
@@ -69,7 +92,12 @@ test('no leaks', () => {
   const xt = normalTensor([2, 3], rng);
   const p = normalTensor([2, 3], rng);
   for (const kind of ['epsilon', 'v'] as const) {
-    tf.dispose([predictionToEps(p, xt, 0.5, kind), predictionToX0(p, xt, 0.5, kind), epsToPrediction(p, xt, 0.5, kind), predictionTarget(xt, p, 0.5, kind)]);
+    tf.dispose([
+      predictionToEps(p, xt, 0.5, kind),
+      predictionToX0(p, xt, 0.5, kind),
+      epsToPrediction(p, xt, 0.5, kind),
+      predictionTarget(xt, p, 0.5, kind),
+    ]);
   }
   tf.dispose(qSample(xt, [1, 2], p, linearSchedule(100)));
   tf.dispose([xt, p]);

@@ -23,7 +23,10 @@ test('row 17: scaled-linear ᾱ[0], ᾱ[999]', () => {
 
 test('row 18: 50 leading DDIM steps τ = 1, 21, …, 981 and their ᾱ', () => {
   const p = respace(scaledLinearSchedule(1000), 50);
-  assert.equal(p.timesteps, Array.from({ length: 50 }, (_, i) => 1 + 20 * i));
+  assert.equal(
+    p.timesteps,
+    Array.from({ length: 50 }, (_, i) => 1 + 20 * i),
+  );
   close(p.alphasCumprod[0], 0.9982960278);
   close(p.alphasCumprod[49], 0.0057755001, 1e-8);
   close(p.alphasCumprod[47], 0.0091173098, 1e-8);
@@ -63,7 +66,14 @@ test('schedules are frozen, printable data; alphaBar checks its index', () => {
   assert.is(Reflect.set(s.config, 'trainSteps', 5), false);
   assert.is(s.T, 1000);
   assert.is(String(s), 'Schedule(scaled-linear, T=1000, β 0.0008500→0.01200, ᾱ_0=0.99915, ᾱ_999=0.0046601)');
-  assert.equal(JSON.parse(JSON.stringify(s)), { kind: 'scaled-linear', trainSteps: 1000, betaStart: 0.00085, betaEnd: 0.012, cosineOffset: 0.008, maxBeta: 0.999 });
+  assert.equal(JSON.parse(JSON.stringify(s)), {
+    kind: 'scaled-linear',
+    trainSteps: 1000,
+    betaStart: 0.00085,
+    betaEnd: 0.012,
+    cosineOffset: 0.008,
+    maxBeta: 0.999,
+  });
   assert.is(s.alphaBar(999), s.alphasCumprod[999]);
   throwsType(() => s.alphaBar(1000), ValueError);
   throwsType(() => s.alphaBar(1.5), ValueError);
@@ -82,7 +92,10 @@ test('config errors are ConfigError naming the field', () => {
 test('respacing: steps = T gives every timestep; bad steps/offset are ValueErrors', () => {
   const s = linearSchedule(100);
   const all = respace(s, 100);
-  assert.equal(all.timesteps, Array.from({ length: 100 }, (_, i) => i));
+  assert.equal(
+    all.timesteps,
+    Array.from({ length: 100 }, (_, i) => i),
+  );
   assert.is(all.offset, 0);
   assert.equal(respace(s, 3).timesteps, [1, 34, 67]);
   assert.equal(respace(s, 3, { offset: 0 }).timesteps, [0, 33, 66]);

@@ -54,7 +54,10 @@ test(`trained denoiser samples the mixture (MMD² < ${THRESHOLD}), an untrained 
   const target = sampleMixture(500, new Rng(7));
   const xT = normalTensor([500, 2], new Rng(9));
   const dist: Record<string, number> = {};
-  for (const [name, m] of [['trained', trained], ['untrained', untrained]] as const) {
+  for (const [name, m] of [
+    ['trained', trained],
+    ['untrained', untrained],
+  ] as const) {
     for (const [sampler, run] of [
       ['ddim', () => ddimSample(m.denoiser, xT, schedule, { steps: 50, progress: false })],
       ['ddpm', () => ddpmSample(m.denoiser, xT, schedule, { seed: 3, progress: false })],

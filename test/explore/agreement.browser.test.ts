@@ -39,19 +39,50 @@ async function inNode(m: RadiusModels, angle: number): Promise<Float32Array> {
 
 test('page (Chromium, wasm, float16) = Node (wasm, float16) = Node (float32 checkpoints) to backend/float16 precision', async () => {
   const { server, url } = await serveExplorer(0);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
   let page: { images: number[]; radius: number; angle: number; input: number; backend: string };
   try {
     const p = await browser.newPage();
     await p.goto(url + 'radius.html?backend=wasm');
     const host = await p.waitForSelector('.hypnest-widget-host');
-    await p.waitForFunction((e) => Number((e as HTMLElement).dataset.updates ?? 0) >= 1 && (e as HTMLElement).dataset.busy === '0', host, { timeout: 180_000 });
+    await p.waitForFunction((e) => Number((e as HTMLElement).dataset.updates ?? 0) >= 1 && (e as HTMLElement).dataset.busy === '0', host, {
+      timeout: 180_000,
+    });
     const n = await host.evaluate((e) => Number((e as HTMLElement).dataset.updates));
-    await host.$eval('.hx-radius', (e, R) => { (e as HTMLInputElement).value = String(R); e.dispatchEvent(new Event('input')); }, R);
-    await p.waitForFunction(([e, n]) => Number((e as HTMLElement).dataset.updates) > (n as number) && (e as HTMLElement).dataset.busy === '0', [host, n] as const, { timeout: 180_000 });
+    await host.$eval(
+      '.hx-radius',
+      (e, R) => {
+        (e as HTMLInputElement).value = String(R);
+        e.dispatchEvent(new Event('input'));
+      },
+      R,
+    );
+    await p.waitForFunction(
+      ([e, n]) => Number((e as HTMLElement).dataset.updates) > (n as number) && (e as HTMLElement).dataset.busy === '0',
+      [host, n] as const,
+      { timeout: 180_000 },
+    );
     page = await host.evaluate((e) => {
       const last = (e as unknown as { hypnestLast: { images: Float32Array; radius: number; angle: number; input: number } }).hypnestLast;
-      return { images: Array.from(last.images), radius: last.radius, angle: last.angle, input: last.input, backend: (e as HTMLElement).dataset.backend ?? '' };
+      return {
+        images: Array.from(last.images),
+        radius: last.radius,
+        angle: last.angle,
+        input: last.input,
+        backend: (e as HTMLElement).dataset.backend ?? '',
+      };
     });
   } finally {
     await browser.close();
@@ -65,9 +96,17 @@ test('page (Chromium, wasm, float16) = Node (wasm, float16) = Node (float32 chec
   await useBackend('wasm');
   const bytes = (k: string) => new Uint8Array(fs.readFileSync(path.join(root, 'assets', 'browser', `${k}.safetensors`)));
   const s1 = stage1FromPortable(bytes('hypdae-stage1')).stage1;
-  const half: RadiusModels = { stage1: s1, ball: stage2FromPortable(bytes('hypdae-stage2-hyperbolic'), s1.config).stage2, twin: stage2FromPortable(bytes('hypdae-stage2-euclidean'), s1.config).stage2 };
+  const half: RadiusModels = {
+    stage1: s1,
+    ball: stage2FromPortable(bytes('hypdae-stage2-hyperbolic'), s1.config).stage2,
+    twin: stage2FromPortable(bytes('hypdae-stage2-euclidean'), s1.config).stage2,
+  };
   const f1 = (await loadStage1(path.join(root, 'assets', 'hypdae', 'stage1'))).stage1;
-  const full: RadiusModels = { stage1: f1, ball: (await loadStage2(path.join(root, 'assets', 'hypdae', 'stage2-hyperbolic-pseudo'), f1.config)).stage2, twin: (await loadStage2(path.join(root, 'assets', 'hypdae', 'stage2-euclidean-pseudo'), f1.config)).stage2 };
+  const full: RadiusModels = {
+    stage1: f1,
+    ball: (await loadStage2(path.join(root, 'assets', 'hypdae', 'stage2-hyperbolic-pseudo'), f1.config)).stage2,
+    twin: (await loadStage2(path.join(root, 'assets', 'hypdae', 'stage2-euclidean-pseudo'), f1.config)).stage2,
+  };
   const nodeHalf = await inNode(half, page.angle);
   const nodeFull = await inNode(full, page.angle);
   const pageImgs = Float32Array.from(page.images);
@@ -75,11 +114,13 @@ test('page (Chromium, wasm, float16) = Node (wasm, float16) = Node (float32 chec
   const dHalf = maxDiff(nodeHalf, nodeFull);
   const ev = await Evaluator.load();
   const classes = [ev.classify(pageImgs), ev.classify(nodeHalf), ev.classify(nodeFull)].map((c) => Array.from(c));
-  console.log(`  max |page − Node| (both float16 weights, wasm): ${dPage.toExponential(2)}; max |float16 − float32 weights| (Node): ${dHalf.toExponential(2)} (pixels in [−1, 1]); evaluator classes page ${classes[0]}, Node f16 ${classes[1]}, Node f32 ${classes[2]}`);
+  console.log(
+    `  max |page − Node| (both float16 weights, wasm): ${dPage.toExponential(2)}; max |float16 − float32 weights| (Node): ${dHalf.toExponential(2)} (pixels in [−1, 1]); evaluator classes page ${classes[0]}, Node f16 ${classes[1]}, Node f32 ${classes[2]}`,
+  );
   assert.ok(dPage < 1e-3, `page and Node agree to backend precision (measured 0: the same wasm kernels; max diff ${dPage})`);
   assert.ok(dHalf < 0.02, `float16 weights stay close to float32 (max diff ${dHalf})`);
-  assert.equal(classes[0], classes[1], 'the evaluator assigns the page\'s images the classes of Node\'s');
-  assert.equal(classes[1], classes[2], 'and of the float32 checkpoints\'');
+  assert.equal(classes[0], classes[1], "the evaluator assigns the page's images the classes of Node's");
+  assert.equal(classes[1], classes[2], "and of the float32 checkpoints'");
   ev.dispose();
   tf.disposeVariables();
 });

@@ -21,7 +21,16 @@ const root = path.join(__dirname, '..', '..');
 const out = path.join(root, 'out', 'explorer-test');
 const CHROMIUM = process.env.HYPNEST_CHROMIUM ?? '/usr/bin/chromium';
 const jupyterPath = path.join(root, '.jupyter-local', 'share', 'jupyter');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const times: Record<string, UpdateRecord[]> = {};
 
 /** A notebook that shows the widget, next to symlinks to build/ and node_modules/ (as the tutorials import them). */
@@ -31,7 +40,8 @@ function stageWidgetNotebook(): { dir: string; file: string } {
   for (const link of ['build', 'node_modules']) fs.symlinkSync(path.join(root, link), path.join(dir, link), 'dir');
   const cell = (src: string) => ({ cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: src });
   const nb = {
-    nbformat: 4, nbformat_minor: 5,
+    nbformat: 4,
+    nbformat_minor: 5,
     metadata: { kernelspec: { name: KERNEL, display_name: 'TypeScript (hypnest)', language: 'typescript' } },
     cells: [cell("import * as hn from '../build/sdk';\nhn.viz.installNotebookDisplay();"), cell('hn.show(hn.explore.radiusExplorer());')],
   };
@@ -43,7 +53,9 @@ function stageWidgetNotebook(): { dir: string; file: string } {
 function report(where: string, recs: UpdateRecord[]): void {
   times[where] = recs;
   const radius = recs.filter((r) => r.change.startsWith('slider')).map((r) => r.ms);
-  console.log(`  ${where}: ms per update ${recs.map((r) => `${r.change}: ${r.ms}`).join(', ')}; median radius update ${median(radius)} ms (load average ${os.loadavg()[0].toFixed(1)})`);
+  console.log(
+    `  ${where}: ms per update ${recs.map((r) => `${r.change}: ${r.ms}`).join(', ')}; median radius update ${median(radius)} ms (load average ${os.loadavg()[0].toFixed(1)})`,
+  );
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'times.json'), JSON.stringify({ loadavg: os.loadavg(), cpus: os.cpus().length, times }, null, 2));
 }
@@ -58,7 +70,7 @@ async function checkWidget(page: Page, where: string, watch: ReturnType<typeof w
   assert.match(status, /cached DDIM inversion/, 'and that the inversion is cached');
   report(where, recs);
   assert.equal(watch.errors, [], 'no console error');
-  assert.equal(watch.offOrigin, [], 'no request leaves the page\'s origin');
+  assert.equal(watch.offOrigin, [], "no request leaves the page's origin");
 }
 
 let browser: Browser | undefined;
@@ -68,7 +80,9 @@ test.before(async () => {
   fs.mkdirSync(out, { recursive: true });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 });
-test.after(async () => { await browser?.close(); });
+test.after(async () => {
+  await browser?.close();
+});
 
 test('standalone site (hypnest explore): radius explorer', async () => {
   const { server, url } = await serveExplorer(0);
@@ -93,8 +107,19 @@ test('exported notebook HTML (no server): radius explorer', async () => {
   const { dir, file } = stageWidgetNotebook();
   try {
     const html = path.join(out, 'explorer-notebook.html');
-    const r = spawnSync(PYTHON, [path.join(root, 'kernels-setup', 'execute.py'), file, path.join(dir, 'executed.ipynb'), html, path.join(dir, 'result.json'), '--kernel', KERNEL],
-      { env: { ...process.env, JUPYTER_PATH: jupyterPath }, encoding: 'utf8', timeout: 600_000 });
+    const r = spawnSync(
+      PYTHON,
+      [
+        path.join(root, 'kernels-setup', 'execute.py'),
+        file,
+        path.join(dir, 'executed.ipynb'),
+        html,
+        path.join(dir, 'result.json'),
+        '--kernel',
+        KERNEL,
+      ],
+      { env: { ...process.env, JUPYTER_PATH: jupyterPath }, encoding: 'utf8', timeout: 600_000 },
+    );
     assert.is(r.status, 0, `executing the widget notebook failed:\n${r.stdout}${r.stderr}`);
     const executed = JSON.parse(fs.readFileSync(path.join(dir, 'executed.ipynb'), 'utf8'));
     const htmlOut = executed.cells[1].outputs.find((o: { data?: Record<string, string> }) => o.data?.['text/html']);
@@ -117,7 +142,12 @@ test(`live Jupyter Notebook ${nbVersion ?? '(missing)'}: radius explorer`, async
   let ctx: BrowserContext | undefined;
   try {
     server = await startNotebookServer({ rootDir: dir, jupyterPath });
-    ctx = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(dir, 'chromium-')), { executablePath: CHROMIUM, headless: true, viewport: { width: 1200, height: 1000 }, args: ARGS });
+    ctx = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(dir, 'chromium-')), {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1200, height: 1000 },
+      args: ARGS,
+    });
     const page = await ctx.newPage();
     const watch = watchPage(page, server.base);
     await page.goto(server.notebookUrl('notebooks/explorer.ipynb'), { waitUntil: 'load' });

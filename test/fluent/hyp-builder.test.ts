@@ -13,7 +13,9 @@ import { blobs, throwsTyped, tinyHypdae } from './hyp-fixture';
 const img = () => blobs(1);
 const nowhere = path.join(os.tmpdir(), 'hypnest-no-such-checkpoints');
 
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
 test('every method returns a new builder and leaves the original as it was', () => {
   const a = hyp.encode(img());
@@ -29,12 +31,19 @@ test('every method returns a new builder and leaves the original as it was', () 
   assert.is(b.plan.strength, undefined);
   assert.equal([c.plan.strength, c.plan.steps, c.plan.guidance, c.plan.seed], [0.5, 7, 1.5, 9]);
   assert.ok(Object.isFrozen(a) && Object.isFrozen(a.plan) && Object.isFrozen(c.plan.edits) && Object.isFrozen(c.plan.edits[0]));
-  try { (a.plan as { seed: number }).seed = 4; } catch { /* strict mode throws */ }
+  try {
+    (a.plan as { seed: number }).seed = 4;
+  } catch {
+    /* strict mode throws */
+  }
   assert.is(a.plan.seed, 0);
-  assert.match(String(c), /^hyp\.encode\(1 image \(pixels\)\)\.perturb\(5\.5, distance auto, toward auto, seed 3\)\.interpolate\(1 image \(pixels\), 0\.25\)\.strength\(0\.5\)\.steps\(7\)\.guidance\(1\.5\)\.seed\(9\)$/);
+  assert.match(
+    String(c),
+    /^hyp\.encode\(1 image \(pixels\)\)\.perturb\(5\.5, distance auto, toward auto, seed 3\)\.interpolate\(1 image \(pixels\), 0\.25\)\.strength\(0\.5\)\.steps\(7\)\.guidance\(1\.5\)\.seed\(9\)$/,
+  );
 });
 
-test('the builder owns a copy of the pixels: changing or disposing the caller\'s data does not reach it', async () => {
+test("the builder owns a copy of the pixels: changing or disposing the caller's data does not reach it", async () => {
   const px = img();
   const t = tf.tensor4d(px, [1, 32, 32, 1]);
   const fromArray = hyp.encode(px);
@@ -60,7 +69,15 @@ test('laziness: building a chain loads nothing and makes no tensors; a bad check
   await rejectsTyped(() => chain.sample(), CheckpointError, nowhere, 'npx hypnest train hypdae');
   await rejectsTyped(() => chain.embed(), CheckpointError, 'stage1');
   await rejectsTyped(() => missingFile.sample(2), CheckpointError, 'npx hypnest train hypdae --stage 1');
-  await rejectsTyped(() => hyp.from({ dir: nowhere, space: 'euclidean', stage1: path.join(nowhere, 'x') }).encode(img()).perturb(2).embed(), CheckpointError);
+  await rejectsTyped(
+    () =>
+      hyp
+        .from({ dir: nowhere, space: 'euclidean', stage1: path.join(nowhere, 'x') })
+        .encode(img())
+        .perturb(2)
+        .embed(),
+    CheckpointError,
+  );
   assert.is(tf.memory().numTensors, tensors);
 });
 
@@ -74,13 +91,19 @@ test('images: 32×32 or 28×28 (padded with −1), one channel, finite, in [−1
   assert.is(px[30 * 32 + 30], -1);
   const tensors = tf.memory().numTensors;
   tf.tidy(() => {
-    for (const shape of [[32, 32], [32, 32, 1], [1, 32, 32], [1, 32, 32, 1], [28, 28, 1]]) {
+    for (const shape of [
+      [32, 32],
+      [32, 32, 1],
+      [1, 32, 32],
+      [1, 32, 32, 1],
+      [28, 28, 1],
+    ]) {
       const n = shape.reduce((a, b) => a * b, 1);
       assert.is(hyp.encode(tf.zeros(shape)).plan.source.count, 1, `shape [${shape}]`);
       assert.is(hyp.encode({ data: new Float32Array(n), shape }).plan.source.count, 1);
     }
     throwsTyped(() => hyp.encode(tf.zeros([32, 32, 3])), ShapeError, /one channel/, /rgbToGrayscale/);
-        assert.is(hyp.fewShot(tf.zeros([3, 32, 32])).plan.source.count, 3);
+    assert.is(hyp.fewShot(tf.zeros([3, 32, 32])).plan.source.count, 3);
   });
   assert.is(tf.memory().numTensors, tensors);
   throwsTyped(() => hyp.encode(new Float32Array(3 * 1024)), ShapeError, /3 images/);

@@ -25,7 +25,11 @@ async function imageFolder(dir: string): Promise<void> {
   for (const c of CLASSES) {
     const g = splitG({ size: 32, classes: [c], limit: PER_CLASS });
     for (let i = 0; i < g.n; i++) {
-      await saveImagePng(path.join(dir, `class-${c}`, `${String(i).padStart(3, '0')}.png`), g.images.subarray(i * 1024, (i + 1) * 1024), { height: 32, width: 32, channels: 1 });
+      await saveImagePng(path.join(dir, `class-${c}`, `${String(i).padStart(3, '0')}.png`), g.images.subarray(i * 1024, (i + 1) * 1024), {
+        height: 32,
+        width: 32,
+        channels: 1,
+      });
     }
   }
 }
@@ -33,7 +37,10 @@ async function imageFolder(dir: string): Promise<void> {
 function sourceHash(): string {
   const h = createHash('sha256').update(JSON.stringify({ HYPDAE_TINY, CLASSES, PER_CLASS }));
   for (const dir of SOURCES) {
-    for (const f of fs.readdirSync(path.join(ROOT, dir)).filter((n) => n.endsWith('.ts')).sort()) {
+    for (const f of fs
+      .readdirSync(path.join(ROOT, dir))
+      .filter((n) => n.endsWith('.ts'))
+      .sort()) {
       h.update(f).update(fs.readFileSync(path.join(ROOT, dir, f)));
     }
   }
@@ -83,9 +90,10 @@ export function blobs(count = 4): Float32Array {
   for (let i = 0; i < count; i++) {
     const cx = 12 + 3 * i;
     const cy = 16 - 2 * i;
-    for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) {
-      out[i * 1024 + y * 32 + x] = Math.tanh(2 - ((x - cx) ** 2 + (y - cy) ** 2) / 20) * 0.95;
-    }
+    for (let y = 0; y < 32; y++)
+      for (let x = 0; x < 32; x++) {
+        out[i * 1024 + y * 32 + x] = Math.tanh(2 - ((x - cx) ** 2 + (y - cy) ** 2) / 20) * 0.95;
+      }
   }
   return out;
 }

@@ -44,8 +44,10 @@ test(`${REPS} terminal calls (sample, fewShot, strength, interpolate, embed) lea
   assert.is(tf.memory().numTensors, tensors);
   assert.is(tf.memory().numBytes, bytes0);
   const growth = heapBytes() - heap0;
-  console.log(`  ${REPS} calls: ${((Date.now() - t0) / REPS).toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000 / REPS).toFixed(0)} ms CPU per call; `
-    + `tensors ${tensors} → ${tf.memory().numTensors}; wasm heap ${(heap0 / 2 ** 20).toFixed(1)} → ${(heapBytes() / 2 ** 20).toFixed(1)} MiB`);
+  console.log(
+    `  ${REPS} calls: ${((Date.now() - t0) / REPS).toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000 / REPS).toFixed(0)} ms CPU per call; ` +
+      `tensors ${tensors} → ${tf.memory().numTensors}; wasm heap ${(heap0 / 2 ** 20).toFixed(1)} → ${(heapBytes() / 2 ** 20).toFixed(1)} MiB`,
+  );
   if (Number.isFinite(growth)) assert.ok(growth <= 16 * 2 ** 20, `wasm heap grew by ${growth} bytes`);
 });
 

@@ -27,7 +27,10 @@ test.before(async () => {
   h = hyp.from({ dir });
   eu = hyp.from({ dir, space: 'euclidean' });
 });
-test.after(() => { h.dispose(); eu.dispose(); });
+test.after(() => {
+  h.dispose();
+  eu.dispose();
+});
 
 const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.from(a).every((v, i) => v === b[i]);
 const norm = (v: number[]) => Math.hypot(...v);
@@ -78,7 +81,7 @@ test('same seed → bit-identical images; another seed → different; an explici
   assert.ok(!same(fresh.image(0).data, fresh.image(1).data), 'fresh noise per output');
 });
 
-test('no edit, one shot: the model\'s own Diff-AE path (DDIM inversion, guided decode) bit for bit', async () => {
+test("no edit, one shot: the model's own Diff-AE path (DDIM inversion, guided decode) bit for bit", async () => {
   const out = await h.encode(img()).sample(2);
   assert.ok(same(out.image(0).data, out.image(1).data), 'deterministic: both outputs equal');
   const stage1 = (await loaded()).s1;
@@ -111,7 +114,11 @@ test('embed: perturbed codes sit at the requested radius; distance 0 is the code
     for (const p of e.coords) assert.ok(p.length === 2 && norm(p) < 1, `disk point ${p}`);
     assert.ok(e.explained > 0 && e.explained <= 1 + 1e-9);
   }
-  const fig = poincareDiskFigure({ points: (await h.encode(img()).perturb(4).embed(3)).coords, labels: ['input', 'output', 'output', 'output'], rings: [4] });
+  const fig = poincareDiskFigure({
+    points: (await h.encode(img()).perturb(4).embed(3)).coords,
+    labels: ['input', 'output', 'output', 'output'],
+    rings: [4],
+  });
   assert.ok(fig.data.length > 0);
   const rescaled = await h.encode(img()).perturb(3, { distance: 0 }).embed(2);
   const want = srcBall.map((v) => (v / norm(srcBall)) * Math.tanh(3 / 2));
@@ -130,15 +137,21 @@ test("perturb toward: 'auto' (default) is 'seen' toward the folder's own codes (
   assert.ok(JSON.stringify(own.ball.slice(1)) !== JSON.stringify(random.ball.slice(1)), 'own codes are other targets than random points');
   // the same checkpoints without their pool: 'auto' falls back to random points, 'seen' has no codes to go to
   const bare = fs.mkdtempSync(path.join(os.tmpdir(), 'hypnest-nopool-'));
-  for (const f of fs.readdirSync(dir).filter((n) => /^stage(1|2-hyperbolic-pseudo)\.(json|safetensors)$/.test(n))) fs.copyFileSync(path.join(dir, f), path.join(bare, f));
+  for (const f of fs.readdirSync(dir).filter((n) => /^stage(1|2-hyperbolic-pseudo)\.(json|safetensors)$/.test(n)))
+    fs.copyFileSync(path.join(dir, f), path.join(bare, f));
   const hb = hyp.from({ dir: bare });
-  assert.equal((await hb.encode(img()).perturb(4.5).embed(4)).ball, random.ball, "'auto' is 'random' on a folder-trained checkpoint without a pool");
+  assert.equal(
+    (await hb.encode(img()).perturb(4.5).embed(4)).ball,
+    random.ball,
+    "'auto' is 'random' on a folder-trained checkpoint without a pool",
+  );
   await rejectsTyped(() => hb.encode(img()).perturb(4.5, { toward: 'seen' }).sample(1), ConfigError, "toward: 'random'");
   hb.dispose();
   fs.rmSync(bare, { recursive: true, force: true });
   // the same checkpoints, declared trained on Fashion-MNIST (the files' hash covers the weights, not the meta)
   const fm = fs.mkdtempSync(path.join(os.tmpdir(), 'hypnest-fm-'));
-  for (const f of fs.readdirSync(dir).filter((n) => /^stage(1|2-hyperbolic-pseudo)\.(json|safetensors)$/.test(n))) fs.copyFileSync(path.join(dir, f), path.join(fm, f));
+  for (const f of fs.readdirSync(dir).filter((n) => /^stage(1|2-hyperbolic-pseudo)\.(json|safetensors)$/.test(n)))
+    fs.copyFileSync(path.join(dir, f), path.join(fm, f));
   const j = JSON.parse(fs.readFileSync(path.join(fm, 'stage1.json'), 'utf8'));
   j.meta.data = 'fashion-mnist:G (test) seen classes';
   fs.writeFileSync(path.join(fm, 'stage1.json'), JSON.stringify(j));
@@ -151,7 +164,10 @@ test("perturb toward: 'auto' (default) is 'seen' toward the folder's own codes (
   for (const r of [...seen.radius.slice(1), ...fmRandom.radius.slice(1)]) assert.ok(Math.abs(r - 4.5) < 2e-3, `R 4.5: got ${r}`);
   hf.dispose();
   fs.rmSync(fm, { recursive: true, force: true });
-  assert.throws(() => h.encode(img()).perturb(4.5, { toward: 'test' as never }), (e: unknown) => e instanceof ValueError && /'random', 'seen', 'auto'/.test(String(e)));
+  assert.throws(
+    () => h.encode(img()).perturb(4.5, { toward: 'test' as never }),
+    (e: unknown) => e instanceof ValueError && /'random', 'seen', 'auto'/.test(String(e)),
+  );
 });
 
 test('radius limits are checked at the terminal call: beyond ln 499 in the ball (float32) is a ValueError; the twin has none', async () => {
@@ -206,7 +222,14 @@ test('progress: one bar per terminal call, ticked once per DDIM step (inversion 
     start(label, total) {
       const s = { label, total, ticks: 0, done: 0 };
       seen.push(s);
-      return { tick: (n = 1) => { s.ticks += n; }, done: () => { s.done++; } };
+      return {
+        tick: (n = 1) => {
+          s.ticks += n;
+        },
+        done: () => {
+          s.done++;
+        },
+      };
     },
   });
   try {
@@ -216,8 +239,17 @@ test('progress: one bar per terminal call, ticked once per DDIM step (inversion 
     setProgressSink(undefined);
     if (quiet !== undefined) process.env.HYPNEST_PROGRESS = quiet;
   }
-  assert.equal(seen.map((s) => s.label), ['hyp.sample(2)', 'hyp.sample(2)']);
-  assert.equal(seen.map((s) => [s.total, s.ticks, s.done]), [[3 + 3, 6, 1], [2, 2, 1]]);
+  assert.equal(
+    seen.map((s) => s.label),
+    ['hyp.sample(2)', 'hyp.sample(2)'],
+  );
+  assert.equal(
+    seen.map((s) => [s.total, s.ticks, s.done]),
+    [
+      [3 + 3, 6, 1],
+      [2, 2, 1],
+    ],
+  );
 });
 
 test('checkpoints load once per process, are shared by equal specs, and dispose() frees them', async () => {

@@ -8,9 +8,16 @@ test('ImageBatch.group(g): the n images of group g in order, as views of the pix
   const b = await ImageBatch.create(data, { groups: 2, perGroup: 3, seconds: 0, settings: {} });
   const g1 = b.group(1);
   assert.is(g1.length, 3);
-  assert.equal(g1.map((im) => im.data[0]), [3, 4, 5].map((k) => k / 10 - 0.5).map((v) => Math.fround(v)));
+  assert.equal(
+    g1.map((im) => im.data[0]),
+    [3, 4, 5].map((k) => k / 10 - 0.5).map((v) => Math.fround(v)),
+  );
   assert.is((g1[2].data as Float32Array).buffer, data.buffer, 'a view, not a copy');
-  for (const bad of [-1, 2, 0.5]) assert.throws(() => b.group(bad), (e: unknown) => e instanceof ValueError && /\[0, 2\)/.test(String(e)));
+  for (const bad of [-1, 2, 0.5])
+    assert.throws(
+      () => b.group(bad),
+      (e: unknown) => e instanceof ValueError && /\[0, 2\)/.test(String(e)),
+    );
 });
 
 test.run();

@@ -33,9 +33,22 @@ test('generate(n) gives n images; trace gives every level and its cost', async (
   assert.is(imgs.count, 4);
   assert.ok(imgs.png.length > 100);
   const t = await base().seed(1).trace(2);
-  assert.equal(t.levels.map((l) => [l.level, l.kind, l.dim]), [[1, 'latent', 8], [2, 'latent', 32], [3, 'pixels', 1024]]);
-  assert.equal(t.levels.map((l) => l.values.length), [16, 64, 2048]);
-  assert.equal(t.levels.map((l) => l.evaluations), [6, 12, 12]);
+  assert.equal(
+    t.levels.map((l) => [l.level, l.kind, l.dim]),
+    [
+      [1, 'latent', 8],
+      [2, 'latent', 32],
+      [3, 'pixels', 1024],
+    ],
+  );
+  assert.equal(
+    t.levels.map((l) => l.values.length),
+    [16, 64, 2048],
+  );
+  assert.equal(
+    t.levels.map((l) => l.evaluations),
+    [6, 12, 12],
+  );
 });
 
 test('same seed → bit-identical, another seed → different', async () => {
@@ -50,19 +63,34 @@ test('fix(level, latent | image) holds that level while the finer ones vary', as
   const z = [0.3, -0.2, 1, 0, 0.5, -1, 0.2, 0];
   const a = await base().fix(1, z).seed(1).trace(2);
   const b = await base().fix(1, z).seed(2).trace(2);
-  assert.equal(Array.from(a.levels[0].values).map((v) => Number(v.toFixed(5))), [...z, ...z].map((v) => Number(v.toFixed(5))));
+  assert.equal(
+    Array.from(a.levels[0].values).map((v) => Number(v.toFixed(5))),
+    [...z, ...z].map((v) => Number(v.toFixed(5))),
+  );
   assert.not.equal(Array.from(a.levels[1].values), Array.from(b.levels[1].values));
-  const img = new Float32Array(32 * 32).map((_, i) => ((i % 32) > 16 ? 0.8 : -0.8));
+  const img = new Float32Array(32 * 32).map((_, i) => (i % 32 > 16 ? 0.8 : -0.8));
   const c = await base().fix(1, img).trace(1);
   assert.is(c.levels[0].values.length, 8);
   assert.is(c.levels[0].evaluations, 0);
 });
 
 test('bad input: typed errors that say what to do', async () => {
-  assert.throws(() => nested.levels(0), (e: unknown) => e instanceof ValueError);
-  assert.throws(() => nested.cfg([0.5, NaN]), (e: unknown) => e instanceof ValueError);
-  assert.throws(() => nested.sigma(-1), (e: unknown) => e instanceof ValueError);
-  assert.throws(() => base().fix(3, [1]), (e: unknown) => e instanceof ValueError && /latent level 1…2/.test(e.message));
+  assert.throws(
+    () => nested.levels(0),
+    (e: unknown) => e instanceof ValueError,
+  );
+  assert.throws(
+    () => nested.cfg([0.5, NaN]),
+    (e: unknown) => e instanceof ValueError,
+  );
+  assert.throws(
+    () => nested.sigma(-1),
+    (e: unknown) => e instanceof ValueError,
+  );
+  assert.throws(
+    () => base().fix(3, [1]),
+    (e: unknown) => e instanceof ValueError && /latent level 1…2/.test(e.message),
+  );
   await rejectsTyped(() => base().cfg([1.5, 1.4, 1.3, 1.2, 1.1]).generate(1), ConfigError, '3 guidance scales');
   await rejectsTyped(() => base().sigma([0.5]).generate(1), ConfigError, 'one σ² or 2');
   await rejectsTyped(() => base().fix(1, [1, 2]).generate(1), ShapeError, '8 values');
@@ -91,9 +119,18 @@ test('classes(): names or ids, cycled over the samples, from the L<L>-cond check
   assert.is(t.levels[0].evaluations, 4 * 2 * 2); // level 1 guided by the class (default scale 3)
   const other = await b.classes([1, 2]).trace(4);
   assert.not.equal(Array.from(t.levels[0].values), Array.from(other.levels[0].values));
-  assert.throws(() => nested.classes([]), (e: unknown) => e instanceof ValueError);
-  assert.throws(() => nested.classes(['Hat']), (e: unknown) => e instanceof ValueError && /Sneaker/.test((e as Error).message));
-  assert.throws(() => nested.classes([10]), (e: unknown) => e instanceof ValueError);
+  assert.throws(
+    () => nested.classes([]),
+    (e: unknown) => e instanceof ValueError,
+  );
+  assert.throws(
+    () => nested.classes(['Hat']),
+    (e: unknown) => e instanceof ValueError && /Sneaker/.test((e as Error).message),
+  );
+  assert.throws(
+    () => nested.classes([10]),
+    (e: unknown) => e instanceof ValueError,
+  );
   // an unconditional model says its level-1 scale is unused
   const u = await base().generate(2);
   assert.equal(u.info.settings.unusedScales, [1]);

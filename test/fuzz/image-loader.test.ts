@@ -34,7 +34,10 @@ test(`image loader: ${CASES} mutated inputs give a valid image or a DataError, n
     try {
       const x = await loadImage(input, { size: 8, channels });
       assert.is(x.length, 64 * channels);
-      assert.ok(x.every((v) => v >= -1 && v <= 1), `case ${i}: values in [-1, 1]`);
+      assert.ok(
+        x.every((v) => v >= -1 && v <= 1),
+        `case ${i}: values in [-1, 1]`,
+      );
       ok++;
     } catch (e) {
       if (!(e instanceof DataError)) throw new Error(`case ${i}: ${String(e)} is not a DataError`);
@@ -55,7 +58,10 @@ test(`IDX reader: ${CASES} mutated files give a consistent array or a DataError`
     const input = mutate(base[i % base.length], rng);
     try {
       const d = decodeIdx(input);
-      assert.is(d.data.length, d.dims.reduce((a, b) => a * b, 1));
+      assert.is(
+        d.data.length,
+        d.dims.reduce((a, b) => a * b, 1),
+      );
     } catch (e) {
       if (!(e instanceof DataError)) throw new Error(`case ${i}: ${String(e)} is not a DataError`);
       errors++;

@@ -9,14 +9,19 @@ const ROOT = path.join(__dirname, '..', '..');
 const NAMES = ['mobiusAdd', 'expmap0', 'logmap0', 'dist', 'geodesic', 'mobiusMatvec'];
 const SMALL = { HYPNEST_BENCH_N: '2000', HYPNEST_BENCH_REPS: '1' };
 
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
 test('bench/hyperbolic.bench.ts: default export returns one timed row per core op', async () => {
   Object.assign(process.env, SMALL);
   try {
     const run = (require('../../bench/hyperbolic.bench') as typeof import('../../bench/hyperbolic.bench')).default;
     const rows = await run();
-    assert.equal(rows.map((r) => r.name), NAMES);
+    assert.equal(
+      rows.map((r) => r.name),
+      NAMES,
+    );
     for (const r of rows) assert.ok(Number.isFinite(r.ms) && r.ms >= 0, `${r.name}: ${r.ms}`);
   } finally {
     delete process.env.HYPNEST_BENCH_N;
@@ -36,7 +41,10 @@ test('bench/hyperbolic_peer.py prints JSON rows with the same names', () => {
   });
   assert.is(r.status, 0, r.stderr);
   const rows = (JSON.parse(r.stdout) as { rows: { name: string; ms: number }[] }).rows;
-  assert.equal(rows.slice(0, NAMES.length).map((x) => x.name), NAMES);
+  assert.equal(
+    rows.slice(0, NAMES.length).map((x) => x.name),
+    NAMES,
+  );
   for (const x of rows) assert.ok(Number.isFinite(x.ms) && x.ms >= 0, `${x.name}: ${x.ms}`);
   for (const x of rows.slice(NAMES.length)) assert.match(x.name, / \[torch default threads\]$/);
 });

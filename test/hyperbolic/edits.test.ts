@@ -7,12 +7,20 @@ import { Rng } from '../../sdk/core/rng';
 import * as H from '../../sdk/hyperbolic';
 import { close, maxAbsDiff, randomPoints, take } from './helpers';
 
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
 test('randomUnitTangent: unit norms, seeded, shape [...lead, dim]', () => {
   const u = H.randomUnitTangent([4, 5], 16, 7);
   assert.equal(u.shape, [4, 5, 16]);
-  close(tf.tidy(() => tf.norm(u, 'euclidean', -1)), Array(20).fill(1), 1e-6, 0, 'norms');
+  close(
+    tf.tidy(() => tf.norm(u, 'euclidean', -1)),
+    Array(20).fill(1),
+    1e-6,
+    0,
+    'norms',
+  );
   assert.is(maxAbsDiff(u, H.randomUnitTangent([4, 5], 16, 7)), 0, 'same seed');
   assert.ok(maxAbsDiff(H.randomUnitTangent(3, 4, 1), H.randomUnitTangent(3, 4, 2)) > 0.1, 'different seeds');
   const rng = new Rng(3);
@@ -62,14 +70,45 @@ test('interpolate: endpoints, fixed radius, list of fractions', () => {
 
 test('gyromidpoint: weights select, symmetric points average to the origin, batch dims', () => {
   const c = 1;
-  close(H.gyromidpoint([[0.3, 0.1], [-0.2, 0.5]], c, [1, 0]), [0.3, 0.1], 1e-6, 1e-5, 'weight [1, 0]');
-  close(H.gyromidpoint([[0.3, 0.1], [-0.3, -0.1]], c), [0, 0], 1e-6, 0, 'symmetric');
+  close(
+    H.gyromidpoint(
+      [
+        [0.3, 0.1],
+        [-0.2, 0.5],
+      ],
+      c,
+      [1, 0],
+    ),
+    [0.3, 0.1],
+    1e-6,
+    1e-5,
+    'weight [1, 0]',
+  );
+  close(
+    H.gyromidpoint(
+      [
+        [0.3, 0.1],
+        [-0.3, -0.1],
+      ],
+      c,
+    ),
+    [0, 0],
+    1e-6,
+    0,
+    'symmetric',
+  );
   const xs = randomPoints(12, 4, c, new Rng(2));
   const m = H.gyromidpoint(tf.reshape(xs, [2, 2, 3, 4]), c);
   assert.equal(m.shape, [2, 2, 4]);
   // each group of 3 points is averaged on its own
   const first = tf.tidy(() => H.gyromidpoint(tf.slice(xs, [3, 0], [3, 4]), c));
-  assert.ok(maxAbsDiff(first, tf.tidy(() => tf.reshape(tf.slice(m, [0, 1, 0], [1, 1, 4]), [4]))) < 1e-6, 'batched = per group');
+  assert.ok(
+    maxAbsDiff(
+      first,
+      tf.tidy(() => tf.reshape(tf.slice(m, [0, 1, 0], [1, 1, 4]), [4])),
+    ) < 1e-6,
+    'batched = per group',
+  );
   tf.dispose([xs, m]);
   assert.is(H.einsteinMidpoint, H.gyromidpoint);
 });

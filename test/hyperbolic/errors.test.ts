@@ -6,7 +6,9 @@ import { ready } from '../../sdk/core/backend';
 import { ConfigError, ShapeError, ValueError } from '../../sdk/core/errors';
 import * as H from '../../sdk/hyperbolic';
 
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
 function throwsType(fn: () => unknown, type: new (...a: never[]) => Error, pattern: RegExp, what: string): void {
   try {
@@ -59,11 +61,29 @@ test('shape and option errors', () => {
   throwsType(() => H.mobiusMatvec([[1, 2, 3]], [0.1, 0.2], 1), ShapeError, /mobiusMatvec\(m\): expected a matrix \[m, 2\]/, 'matvec');
   throwsType(() => H.expmap0(tf.scalar(1), 1), ShapeError, /rank ≥ 1/, 'scalar');
   throwsType(() => H.gyromidpoint([0.1, 0.2], 1), ShapeError, /\[\.\.\., k, d\]/, 'midpoint rank');
-  throwsType(() => H.gyromidpoint([[0.1, 0.2], [0, 0]], 1, [1, 2, 3]), ShapeError, /2 weights/, 'midpoint weights');
+  throwsType(
+    () =>
+      H.gyromidpoint(
+        [
+          [0.1, 0.2],
+          [0, 0],
+        ],
+        1,
+        [1, 2, 3],
+      ),
+    ShapeError,
+    /2 weights/,
+    'midpoint weights',
+  );
   throwsType(() => H.perturb([0.1, 0.2], 1, 2, 1), ConfigError, /either 'toward'.*seed: 0/, 'perturb without target');
   throwsType(() => H.perturb([0.1, 0.2], 1, 2, 1, { sed: 1 } as never), ConfigError, /Did you mean 'seed'/, 'perturb typo');
   throwsType(() => new H.MobiusLinear({ inFeatures: 2, outFeatures: 0, c: 1 }), ConfigError, /outFeatures/, 'features');
-  throwsType(() => new H.MobiusLinear({ inFeatures: 2, outFeatures: 2, c: 1, bais: false } as never), ConfigError, /Did you mean 'bias'/, 'typo');
+  throwsType(
+    () => new H.MobiusLinear({ inFeatures: 2, outFeatures: 2, c: 1, bais: false } as never),
+    ConfigError,
+    /Did you mean 'bias'/,
+    'typo',
+  );
   throwsType(() => new H.ToPoincare({ c: 1, clipR: -1 }), ConfigError, /clipping radius/, 'clipR');
   const lin = new H.MobiusLinear({ inFeatures: 3, outFeatures: 2, c: 1 });
   throwsType(() => lin.apply([[0.1, 0.2]]), ShapeError, /MobiusLinear\.apply\(x\): expected \[\.\.\., 3\]/, 'layer input');

@@ -7,15 +7,26 @@ import * as H from '../../sdk/hyperbolic';
 import { take } from './helpers';
 
 const CS = [0.1, 1, 2];
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
 /** Inputs named by where they sit: the origin, the float32 boundary, and outside the ball. */
 function places(c: number): Record<string, number[][]> {
   const b = (1 - 4e-3) / Math.sqrt(c);
   return {
-    origin: [[0, 0, 0], [0, 0, 0]],
-    boundary: [[b, 0, 0], [0, -b * 0.6, b * 0.8]],
-    outside: [[3 / Math.sqrt(c), 0, 0], [0, 2 / Math.sqrt(c), -2 / Math.sqrt(c)]],
+    origin: [
+      [0, 0, 0],
+      [0, 0, 0],
+    ],
+    boundary: [
+      [b, 0, 0],
+      [0, -b * 0.6, b * 0.8],
+    ],
+    outside: [
+      [3 / Math.sqrt(c), 0, 0],
+      [0, 2 / Math.sqrt(c), -2 / Math.sqrt(c)],
+    ],
   };
 }
 
@@ -36,7 +47,18 @@ const OPS: Record<string, { arity: number; f: (c: number) => (...xs: tf.Tensor[]
   mobiusAdd: { arity: 2, f: (c) => (x, y) => H.mobiusAdd(x, y, c) },
   mobiusSub: { arity: 2, f: (c) => (x, y) => H.mobiusSub(x, y, c) },
   mobiusScalarMul: { arity: 1, f: (c) => (x) => H.mobiusScalarMul(1.7, x, c) },
-  mobiusMatvec: { arity: 1, f: (c) => (x) => H.mobiusMatvec([[1, 2, 0], [0.5, -1, 0.3]], x, c) },
+  mobiusMatvec: {
+    arity: 1,
+    f: (c) => (x) =>
+      H.mobiusMatvec(
+        [
+          [1, 2, 0],
+          [0.5, -1, 0.3],
+        ],
+        x,
+        c,
+      ),
+  },
   mobiusMatvecZeroRow: { arity: 1, f: (c) => (x) => H.mobiusMatvec([[0, 0, 0]], x, c) },
   expmap0: { arity: 1, f: (c) => (u) => H.expmap0(u, c) },
   logmap0: { arity: 1, f: (c) => (y) => H.logmap0(y, c) },
@@ -63,7 +85,11 @@ for (const [name, { arity, f }] of Object.entries(OPS)) {
       for (const [where, pts] of Object.entries(p)) {
         // every input at the same place, and mixed (origin with boundary)
         assertFiniteGrads(`${name} c=${c} ${where}`, f(c), Array(arity).fill(pts));
-        assertFiniteGrads(`${name} c=${c} origin/${where}`, f(c), Array.from({ length: arity }, (_, i) => (i % 2 ? pts : p.origin)));
+        assertFiniteGrads(
+          `${name} c=${c} origin/${where}`,
+          f(c),
+          Array.from({ length: arity }, (_, i) => (i % 2 ? pts : p.origin)),
+        );
       }
     }
   });
@@ -72,7 +98,22 @@ for (const [name, { arity, f }] of Object.entries(OPS)) {
 test('geodesic: gradient wrt t is finite, also between two boundary points', () => {
   const c = 1;
   const b = places(c).boundary;
-  const g = tf.grad((t: tf.Tensor) => tf.sum(H.dist0(H.geodesic(t, b, [[-b[0][0], 0, 0], [0, b[1][1], -b[1][2]]], c), c)));
+  const g = tf.grad((t: tf.Tensor) =>
+    tf.sum(
+      H.dist0(
+        H.geodesic(
+          t,
+          b,
+          [
+            [-b[0][0], 0, 0],
+            [0, b[1][1], -b[1][2]],
+          ],
+          c,
+        ),
+        c,
+      ),
+    ),
+  );
   assert.ok(take(g(tf.scalar(0.5))).every(Number.isFinite));
 });
 
@@ -117,7 +158,12 @@ test('MobiusLinear / HyperbolicMLR: finite variable gradients with parameters at
   const lin = new H.MobiusLinear({ inFeatures: 3, outFeatures: 3, c: 1 });
   lin.variables().bias.assign(tf.tensor1d([40, 0, 0])); // expmap0(bias) saturates at the boundary
   const mlr = new H.HyperbolicMLR({ inFeatures: 3, numClasses: 2, c: 1 });
-  mlr.variables().p.assign(tf.tensor2d([[30, 0, 0], [0, 0, 0]]));
+  mlr.variables().p.assign(
+    tf.tensor2d([
+      [30, 0, 0],
+      [0, 0, 0],
+    ]),
+  );
   for (const layer of [lin, mlr] as H.Layer[]) {
     tf.tidy(() => {
       const x = tf.tensor2d(places(1).boundary);

@@ -39,7 +39,11 @@ export function randomPoints(n: number, d: number, c: number, rng: Rng, rMin = 0
   for (let i = 0; i < n; i++) {
     let s = 0;
     const u: number[] = [];
-    for (let j = 0; j < d; j++) { const g = rng.normal(); u.push(g); s += g * g; }
+    for (let j = 0; j < d; j++) {
+      const g = rng.normal();
+      u.push(g);
+      s += g * g;
+    }
     const R = rMin + (rMax - rMin) * rng.next();
     const r = Math.tanh((sc * R) / 2) / sc / Math.sqrt(s);
     for (let j = 0; j < d; j++) data[i * d + j] = u[j] * r;

@@ -18,14 +18,20 @@ const D = 8;
 const CS = [0.1, 1, 2];
 const REPORT = process.env.HYPNEST_REPORT_ERRORS === '1';
 
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
 /** Runs body with three fresh random point sets for each c (all tensors freed afterwards). */
 function forEachC(name: string, body: (c: number, x: tf.Tensor, y: tf.Tensor, z: tf.Tensor, rng: Rng) => void, rMax = 2): void {
   test(name, () => {
     CS.forEach((c, i) => {
       const rng = new Rng(100 + i);
-      const [x, y, z] = [randomPoints(N, D, c, rng, 0.05, rMax), randomPoints(N, D, c, rng, 0.05, rMax), randomPoints(N, D, c, rng, 0.05, rMax)];
+      const [x, y, z] = [
+        randomPoints(N, D, c, rng, 0.05, rMax),
+        randomPoints(N, D, c, rng, 0.05, rMax),
+        randomPoints(N, D, c, rng, 0.05, rMax),
+      ];
       const before = tf.memory().numTensors;
       body(c, x, y, z, rng);
       assert.is(tf.memory().numTensors, before, `${name} leaked at c = ${c}`);
@@ -47,7 +53,10 @@ function maxRel(a: tf.Tensor, b: tf.Tensor, floor = 1e-3): number {
 }
 
 forEachC('left cancellation: (−x) ⊕ (x ⊕ y) = y', (c, x, y) => {
-  const err = maxAbsDiff(tf.tidy(() => H.mobiusAdd(tf.neg(x), H.mobiusAdd(x, y, c), c)), tf.clone(y));
+  const err = maxAbsDiff(
+    tf.tidy(() => H.mobiusAdd(tf.neg(x), H.mobiusAdd(x, y, c), c)),
+    tf.clone(y),
+  );
   within(err, 2e-5 / Math.sqrt(c), `left cancellation c=${c}`);
 });
 
@@ -56,11 +65,32 @@ forEachC('x ⊕ x = 2 ⊗ x (n-fold addition = scalar multiple)', (c, x) => {
 });
 
 forEachC('exp∘log = id at the origin and at a point; log∘exp = id', (c, x, y, _z, rng) => {
-  within(maxAbsDiff(tf.tidy(() => H.expmap0(H.logmap0(x, c), c)), tf.clone(x)), 2e-5 / Math.sqrt(c), `expmap0∘logmap0 c=${c}`);
+  within(
+    maxAbsDiff(
+      tf.tidy(() => H.expmap0(H.logmap0(x, c), c)),
+      tf.clone(x),
+    ),
+    2e-5 / Math.sqrt(c),
+    `expmap0∘logmap0 c=${c}`,
+  );
   const u = tf.tidy(() => tf.mul(randomVectors(N, D, rng), 0.3 / Math.sqrt(c)));
-  within(maxRel(tf.tidy(() => H.logmap0(H.expmap0(u, c), c)), tf.clone(u)), 1e-4, `logmap0∘expmap0 c=${c}`);
+  within(
+    maxRel(
+      tf.tidy(() => H.logmap0(H.expmap0(u, c), c)),
+      tf.clone(u),
+    ),
+    1e-4,
+    `logmap0∘expmap0 c=${c}`,
+  );
   u.dispose();
-  within(maxAbsDiff(tf.tidy(() => H.expmap(x, H.logmap(x, y, c), c)), tf.clone(y)), 5e-5 / Math.sqrt(c), `expmap_x∘logmap_x c=${c}`);
+  within(
+    maxAbsDiff(
+      tf.tidy(() => H.expmap(x, H.logmap(x, y, c), c)),
+      tf.clone(y),
+    ),
+    5e-5 / Math.sqrt(c),
+    `expmap_x∘logmap_x c=${c}`,
+  );
 });
 
 forEachC('dist is symmetric and satisfies the triangle inequality', (c, x, y, z) => {
@@ -70,7 +100,10 @@ forEachC('dist is symmetric and satisfies the triangle inequality', (c, x, y, z)
 });
 
 forEachC('dist(x, geodesic(t, x, y)) = t · dist(x, y)', (c, x, y, _z, rng) => {
-  const t = tf.tensor(Float32Array.from({ length: N }, () => rng.next()), [N, 1]);
+  const t = tf.tensor(
+    Float32Array.from({ length: N }, () => rng.next()),
+    [N, 1],
+  );
   const lhs = tf.tidy(() => H.dist(x, H.geodesic(t, x, y, c), c));
   const rhs = tf.tidy(() => tf.mul(tf.squeeze(t, [-1]), H.dist(x, y, c)));
   within(maxRel(lhs, rhs, 1e-2), 3e-4, `geodesic c=${c}`);
@@ -93,18 +126,29 @@ forEachC('parallel transport preserves the Riemannian norm λ‖v‖', (c, x, y,
   v.dispose();
 });
 
-forEachC('gyration: closed form = ⊖(u ⊕ v) ⊕ (u ⊕ (v ⊕ w)), and it preserves ‖w‖', (c, x, y, z) => {
-  const lhs = H.gyration(x, y, z, c);
-  const rhs = tf.tidy(() => H.mobiusAdd(tf.neg(H.mobiusAdd(x, y, c)), H.mobiusAdd(x, H.mobiusAdd(y, z, c), c), c));
-  const n = tf.tidy(() => [tf.norm(lhs, 'euclidean', -1), tf.norm(z, 'euclidean', -1)]);
-  within(maxAbsDiff(lhs, rhs), 5e-5 / Math.sqrt(c), `gyration c=${c}`);
-  within(maxRel(n[0], n[1]), 1e-4, `gyration norm c=${c}`);
-}, 1.4);
+forEachC(
+  'gyration: closed form = ⊖(u ⊕ v) ⊕ (u ⊕ (v ⊕ w)), and it preserves ‖w‖',
+  (c, x, y, z) => {
+    const lhs = H.gyration(x, y, z, c);
+    const rhs = tf.tidy(() => H.mobiusAdd(tf.neg(H.mobiusAdd(x, y, c)), H.mobiusAdd(x, H.mobiusAdd(y, z, c), c), c));
+    const n = tf.tidy(() => [tf.norm(lhs, 'euclidean', -1), tf.norm(z, 'euclidean', -1)]);
+    within(maxAbsDiff(lhs, rhs), 5e-5 / Math.sqrt(c), `gyration c=${c}`);
+    within(maxRel(n[0], n[1]), 1e-4, `gyration norm c=${c}`);
+  },
+  1.4,
+);
 
 forEachC('gyromidpoint of two points is the geodesic midpoint; of copies, the point', (c, x, y) => {
   const mid = tf.tidy(() => H.gyromidpoint(tf.stack([x, y], 1), c));
   within(maxAbsDiff(mid, H.geodesic(0.5, x, y, c)), 5e-5 / Math.sqrt(c), `midpoint c=${c}`);
-  within(maxAbsDiff(tf.tidy(() => H.gyromidpoint(tf.stack([x, x, x], 1), c)), tf.clone(x)), 2e-5 / Math.sqrt(c), `midpoint copies c=${c}`);
+  within(
+    maxAbsDiff(
+      tf.tidy(() => H.gyromidpoint(tf.stack([x, x, x], 1), c)),
+      tf.clone(x),
+    ),
+    2e-5 / Math.sqrt(c),
+    `midpoint copies c=${c}`,
+  );
 });
 
 test.run();

@@ -10,7 +10,9 @@ const x = [0.1, 0.2];
 const y = [0.3, -0.1];
 const DXY = 0.7613421083;
 
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
 test('rows 1–2: dist0 at the float32 boundary and at norm 0.999; MAX_RADIUS_F32 = ln 499', () => {
   close(H.dist0([0.996, 0], 1), 6.212606095751517, 0, 1e-5, 'row 1');
@@ -56,7 +58,20 @@ test('row 8: logmap_x(y) and expmap_x back', () => {
 
 test('rows 9–10: scalar multiplication = matvec with sI', () => {
   close(H.mobiusScalarMul(2, x, 1), [0.1904761905, 0.380952381], 0, 1e-5, '2⊗x');
-  close(H.mobiusMatvec([[2, 0], [0, 2]], x, 1), [0.1904761905, 0.380952381], 0, 1e-5, '2I⊗x');
+  close(
+    H.mobiusMatvec(
+      [
+        [2, 0],
+        [0, 2],
+      ],
+      x,
+      1,
+    ),
+    [0.1904761905, 0.380952381],
+    0,
+    1e-5,
+    '2I⊗x',
+  );
   const m = H.mobiusScalarMul(2, x, 1);
   close(H.dist0(m, 1), 0.909798144, 0, 1e-5, 'dist0(2⊗x)');
   m.dispose();
@@ -79,13 +94,30 @@ test('row 12: rescale(3, x)', () => {
 });
 
 test('row 13: mobiusMatvec with a general matrix', () => {
-  close(H.mobiusMatvec([[1, 2], [0.5, -1]], x, 1), [0.4656325492, -0.1396897648], 0, 1e-5);
+  close(
+    H.mobiusMatvec(
+      [
+        [1, 2],
+        [0.5, -1],
+      ],
+      x,
+      1,
+    ),
+    [0.4656325492, -0.1396897648],
+    0,
+    1e-5,
+  );
 });
 
 test('row 14: MobiusLinear layer', () => {
   const layer = new H.MobiusLinear({ inFeatures: 2, outFeatures: 2, c: 1 });
   const v = layer.variables();
-  v.weight.assign(tf.tensor2d([[0.2, 0.1], [-0.3, 0.4]]));
+  v.weight.assign(
+    tf.tensor2d([
+      [0.2, 0.1],
+      [-0.3, 0.4],
+    ]),
+  );
   v.bias.assign(tf.tensor1d([0.05, 0.1])); // the hyperbolic bias is expmap0(bias)
   const z = H.expmap0([0.5, -1], 1); // W ⊗ expmap0(z) = expmap0(W z)
   close(layer.apply(z), [0.041308309, -0.4230510741], 0, 1e-5, 'row 14');
@@ -96,9 +128,24 @@ test('row 14: MobiusLinear layer', () => {
 test('row 15: HyperbolicMLR logits', () => {
   const mlr = new H.HyperbolicMLR({ inFeatures: 2, numClasses: 3, c: 1 });
   const v = mlr.variables();
-  v.a.assign(tf.tensor2d([[1, 0], [0, 1], [1, 1]]));
-  v.p.assign(tf.tensor2d([[0, 0], [0.1, 0], [-0.2, 0.3]]));
-  const out = mlr.apply([[0.1, 0.2], [0.3, -0.1]]);
+  v.a.assign(
+    tf.tensor2d([
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ]),
+  );
+  v.p.assign(
+    tf.tensor2d([
+      [0, 0],
+      [0.1, 0],
+      [-0.2, 0.3],
+    ]),
+  );
+  const out = mlr.apply([
+    [0.1, 0.2],
+    [0.3, -0.1],
+  ]);
   assert.equal(out.shape, [2, 3]);
   close(out, [0.4179982533, 0.8190124776, 0.8059366067, 1.2502766753, -0.4408603136, 0.2725603251], 1e-6, 1e-5, 'row 15');
   mlr.dispose();

@@ -7,7 +7,9 @@ import { Rng } from '../../sdk/core/rng';
 import * as H from '../../sdk/hyperbolic';
 import { close, maxAbsDiff, randomPoints, randomVectors, take } from './helpers';
 
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
 test('twins share the interface and the variable names (checkpoint keys)', () => {
   const pairs: [H.Layer, H.Layer][] = [
@@ -43,7 +45,10 @@ test('same seed, same weights; different seed, different weights', () => {
 });
 
 test('leading dimensions: [2, 3, d] in, [2, 3, out] out, equal to the flattened batch', () => {
-  const layers: H.Layer[] = [new H.MobiusLinear({ inFeatures: 4, outFeatures: 3, c: 1 }), new H.HyperbolicMLR({ inFeatures: 4, numClasses: 5, c: 1 })];
+  const layers: H.Layer[] = [
+    new H.MobiusLinear({ inFeatures: 4, outFeatures: 3, c: 1 }),
+    new H.HyperbolicMLR({ inFeatures: 4, numClasses: 5, c: 1 }),
+  ];
   const x = randomPoints(6, 4, 1, new Rng(2));
   for (const l of layers) {
     const y3 = l.apply(tf.reshape(x, [2, 3, 4]));
@@ -77,7 +82,12 @@ test('HyperbolicMLR → EuclideanMLR as c → 0 (same variables)', () => {
 
 test('EuclideanLinear: y = x Wᵀ + b', () => {
   const l = new H.EuclideanLinear({ inFeatures: 2, outFeatures: 2 });
-  l.variables().weight.assign(tf.tensor2d([[1, 2], [3, 4]]));
+  l.variables().weight.assign(
+    tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]),
+  );
   l.variables().bias.assign(tf.tensor1d([0.5, -1]));
   close(l.apply([[1, -1]]), [-0.5, -2], 1e-6, 0);
   l.dispose();

@@ -6,7 +6,9 @@ import { Rng } from '../../sdk/core/rng';
 import * as H from '../../sdk/hyperbolic';
 import { assertNoLeak, randomPoints } from './helpers';
 
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
 test('every op, with tensor and array inputs', () => {
   const c = 1;
@@ -54,7 +56,10 @@ test('every layer (apply, variables) and dispose frees the variables', () => {
   ];
   const x = randomPoints(7, 3, 1, new Rng(1));
   for (const layer of make()) {
-    assertNoLeak(() => { layer.apply(x).dispose(); layer.variables(); }, layer.constructor.name);
+    assertNoLeak(() => {
+      layer.apply(x).dispose();
+      layer.variables();
+    }, layer.constructor.name);
     layer.dispose();
   }
   assertNoLeak(() => make().forEach((l) => l.dispose()), 'construct + dispose');

@@ -5,7 +5,9 @@ import { Rng } from '../../sdk/core/rng';
 import { ShapeError } from '../../sdk/core/errors';
 import { copyDistance, diversity, identity, layerDistances, recognisability } from '../../sdk/metrics';
 
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
 test('diversity of identical images is 0, of different images positive', () => {
   const rng = new Rng(2);
@@ -20,10 +22,16 @@ test('diversity of identical images is 0, of different images positive', () => {
 
 test('layer distance matches the definition (1/P) Σ_p ‖â_p − b̂_p‖² and is scale invariant', () => {
   // two images, 2 positions, 2 channels
-  const a = [[3, 4], [1, 0]];
-  const b = [[0, 2], [0, -5]];
+  const a = [
+    [3, 4],
+    [1, 0],
+  ];
+  const b = [
+    [0, 2],
+    [0, -5],
+  ];
   const unit = (v: number[]) => v.map((x) => x / Math.hypot(...v));
-  const expected = (a.map((p, i) => unit(p).reduce((s, x, k) => s + (x - unit(b[i])[k]) ** 2, 0)).reduce((s, x) => s + x, 0)) / 2;
+  const expected = a.map((p, i) => unit(p).reduce((s, x, k) => s + (x - unit(b[i])[k]) ** 2, 0)).reduce((s, x) => s + x, 0) / 2;
   const t = tf.tensor3d([a, b]);
   const scaled = tf.tensor3d([a.map((p) => p.map((x) => 10 * x)), b]);
   const before = tf.memory().numTensors;
@@ -37,25 +45,92 @@ test('layer distance matches the definition (1/P) Σ_p ‖â_p − b̂_p‖² an
 test('diversity rejects layers of different batch sizes', () => {
   const a = tf.zeros([3, 2]);
   const b = tf.zeros([4, 2]);
-  assert.throws(() => diversity([a, b]), (e: unknown) => e instanceof ShapeError);
-  assert.throws(() => diversity([]), (e: unknown) => e instanceof ShapeError);
+  assert.throws(
+    () => diversity([a, b]),
+    (e: unknown) => e instanceof ShapeError,
+  );
+  assert.throws(
+    () => diversity([]),
+    (e: unknown) => e instanceof ShapeError,
+  );
   tf.dispose([a, b]);
 });
 
 test('identity: cosine of paired rows', () => {
-  assert.ok(Math.abs(identity([[1, 0], [1, 1]], [[2, 0], [0, 1]]) - (1 + Math.SQRT1_2) / 2) < 1e-12);
-  assert.throws(() => identity([[1, 0]], [[1, 0], [0, 1]]), (e: unknown) => e instanceof ShapeError);
+  assert.ok(
+    Math.abs(
+      identity(
+        [
+          [1, 0],
+          [1, 1],
+        ],
+        [
+          [2, 0],
+          [0, 1],
+        ],
+      ) -
+        (1 + Math.SQRT1_2) / 2,
+    ) < 1e-12,
+  );
+  assert.throws(
+    () =>
+      identity(
+        [[1, 0]],
+        [
+          [1, 0],
+          [0, 1],
+        ],
+      ),
+    (e: unknown) => e instanceof ShapeError,
+  );
 });
 
 test('recognisability from labels or logits', () => {
   assert.is(recognisability(Int32Array.from([2, 2, 1, 2]), 2), 0.75);
-  assert.is(recognisability([[0, 0, 5], [9, 0, 1]], [2, 1]), 0.5);
-  assert.throws(() => recognisability([1, 2], [1, 2, 3]), (e: unknown) => e instanceof ShapeError);
+  assert.is(
+    recognisability(
+      [
+        [0, 0, 5],
+        [9, 0, 1],
+      ],
+      [2, 1],
+    ),
+    0.5,
+  );
+  assert.throws(
+    () => recognisability([1, 2], [1, 2, 3]),
+    (e: unknown) => e instanceof ShapeError,
+  );
 });
 
 test('copy distance: mean pixel L2, 0 for copies', () => {
-  assert.is(copyDistance([[0, 0], [1, 1]], [[0, 0], [1, 1]]), 0);
-  assert.ok(Math.abs(copyDistance([[3, 4], [1, 1]], [[0, 0], [1, 1]]) - 2.5) < 1e-12);
+  assert.is(
+    copyDistance(
+      [
+        [0, 0],
+        [1, 1],
+      ],
+      [
+        [0, 0],
+        [1, 1],
+      ],
+    ),
+    0,
+  );
+  assert.ok(
+    Math.abs(
+      copyDistance(
+        [
+          [3, 4],
+          [1, 1],
+        ],
+        [
+          [0, 0],
+          [1, 1],
+        ],
+      ) - 2.5,
+    ) < 1e-12,
+  );
 });
 
 test.run();

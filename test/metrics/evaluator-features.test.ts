@@ -33,7 +33,15 @@ const blurred = (x: Float32Array, s: number) => {
   const p = side * side;
   const out = new Float32Array(x.length);
   // blur (x + 1) so the −1 background stays −1 at the borders
-  for (let i = 0; i < x.length / p; i++) out.set(blurField(x.subarray(i * p, (i + 1) * p).map((v) => v + 1), side, s).map((v) => v - 1), i * p);
+  for (let i = 0; i < x.length / p; i++)
+    out.set(
+      blurField(
+        x.subarray(i * p, (i + 1) * p).map((v) => v + 1),
+        side,
+        s,
+      ).map((v) => v - 1),
+      i * p,
+    );
   return out;
 };
 
@@ -42,7 +50,8 @@ test('FD rises monotonically as real T images are increasingly noised or blurred
   const base = slice(800, 800);
   const fdNoise = [0, 0.1, 0.3, 0.6].map((s) => frechetDistance(ref, ev.embed(noised(base, s, 1))));
   const fdBlur = [0, 0.7, 1.2, 2].map((s) => frechetDistance(ref, ev.embed(blurred(base, s))));
-  for (const seq of [fdNoise, fdBlur]) for (let i = 1; i < seq.length; i++) assert.ok(seq[i] > seq[i - 1], JSON.stringify({ fdNoise, fdBlur }));
+  for (const seq of [fdNoise, fdBlur])
+    for (let i = 1; i < seq.length; i++) assert.ok(seq[i] > seq[i - 1], JSON.stringify({ fdNoise, fdBlur }));
 });
 
 test('KID of two disjoint halves of one class ≈ 0, of two classes clearly positive', () => {

@@ -5,7 +5,9 @@ import { Rng } from '../../sdk/core/rng';
 import { ShapeError, ValueError } from '../../sdk/core/errors';
 import { frechetDistance, frechetFromStats, gaussianStats, sqrtmPsd } from '../../sdk/metrics';
 
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
 /** n samples of N(mu, L Lᵀ) as { data, rows, cols }. */
 function sample(rng: Rng, n: number, mu: number[], L: number[][]) {
@@ -19,7 +21,17 @@ function sample(rng: Rng, n: number, mu: number[], L: number[][]) {
 }
 
 test('FD of a feature set with itself is ≈ 0', () => {
-  const x = sample(new Rng(1), 300, [1, -2, 0.5, 3], [[1, 0, 0, 0], [0.5, 1, 0, 0], [0, 0.3, 2, 0], [0.1, 0, 0, 0.2]]);
+  const x = sample(
+    new Rng(1),
+    300,
+    [1, -2, 0.5, 3],
+    [
+      [1, 0, 0, 0],
+      [0.5, 1, 0, 0],
+      [0, 0.3, 2, 0],
+      [0.1, 0, 0, 0.2],
+    ],
+  );
   assert.ok(frechetDistance(x, x) < 1e-8, String(frechetDistance(x, x)));
 });
 
@@ -44,8 +56,24 @@ test('FD with a rotated (non-diagonal) covariance matches the closed form', () =
 
 test('FD from samples approaches the closed form of the generating Gaussians', () => {
   const rng = new Rng(7);
-  const x = sample(rng, 20000, [0, 0], [[1, 0], [0, 1]]);
-  const y = sample(rng, 20000, [1, 0], [[2, 0], [0, 0.5]]);
+  const x = sample(
+    rng,
+    20000,
+    [0, 0],
+    [
+      [1, 0],
+      [0, 1],
+    ],
+  );
+  const y = sample(
+    rng,
+    20000,
+    [1, 0],
+    [
+      [2, 0],
+      [0, 0.5],
+    ],
+  );
   const expected = 1 + (1 - 2) ** 2 + (1 - 0.5) ** 2;
   assert.ok(Math.abs(frechetDistance(x, y) - expected) < 0.05, String(frechetDistance(x, y)));
 });
@@ -53,7 +81,12 @@ test('FD from samples approaches the closed form of the generating Gaussians', (
 test('sqrtmPsd squares back to the matrix and clamps tiny negative eigenvalues', () => {
   const rng = new Rng(3);
   const d = 6;
-  const x = sample(rng, 4, new Array(d).fill(0), Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0))));
+  const x = sample(
+    rng,
+    4,
+    new Array(d).fill(0),
+    Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0))),
+  );
   const { sigma } = gaussianStats(x); // rank 3: eigenvalues ≈ 0 (possibly −1e-17)
   const r = sqrtmPsd(sigma, d);
   const back = r.mmul(r).to1DArray();
@@ -62,8 +95,18 @@ test('sqrtmPsd squares back to the matrix and clamps tiny negative eigenvalues',
 });
 
 test('FD accepts number[][] and tensors alike', () => {
-  const rows = [[0, 1], [1, 0], [2, 2], [0.5, -1]];
-  const other = [[1, 1], [0, 0], [3, 1], [1, 2]];
+  const rows = [
+    [0, 1],
+    [1, 0],
+    [2, 2],
+    [0.5, -1],
+  ];
+  const other = [
+    [1, 1],
+    [0, 0],
+    [3, 1],
+    [1, 2],
+  ];
   const { tf } = require('../../sdk/core/backend');
   const ta = tf.tensor2d(rows);
   const tb = tf.tensor2d(other);
@@ -72,9 +115,45 @@ test('FD accepts number[][] and tensors alike', () => {
 });
 
 test('FD rejects mismatched dimensions, single samples and NaN', () => {
-  assert.throws(() => frechetDistance([[1, 2], [3, 4]], [[1, 2, 3], [4, 5, 6]]), (e: unknown) => e instanceof ShapeError);
-  assert.throws(() => frechetDistance([[1, 2]], [[1, 2], [3, 4]]), (e: unknown) => e instanceof ShapeError);
-  assert.throws(() => frechetDistance([[1, NaN], [3, 4]], [[1, 2], [3, 4]]), (e: unknown) => e instanceof ValueError);
+  assert.throws(
+    () =>
+      frechetDistance(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+      ),
+    (e: unknown) => e instanceof ShapeError,
+  );
+  assert.throws(
+    () =>
+      frechetDistance(
+        [[1, 2]],
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ),
+    (e: unknown) => e instanceof ShapeError,
+  );
+  assert.throws(
+    () =>
+      frechetDistance(
+        [
+          [1, NaN],
+          [3, 4],
+        ],
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ),
+    (e: unknown) => e instanceof ValueError,
+  );
 });
 
 test.run();

@@ -5,17 +5,28 @@ import { Rng } from '../../sdk/core/rng';
 import { ConfigError, ShapeError } from '../../sdk/core/errors';
 import { kernelInceptionDistance, mmdUnbiased, toFeatureMatrix } from '../../sdk/metrics';
 
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
 function gauss(rng: Rng, n: number, d: number, shift: number) {
   return { rows: n, cols: d, data: Float64Array.from({ length: n * d }, () => rng.normal() + shift) };
 }
 
 test('KID matches a brute-force evaluation of the unbiased estimator', () => {
-  const x = [[1, 0], [0, 1], [1, 1]];
-  const y = [[0, 0], [2, 1]];
+  const x = [
+    [1, 0],
+    [0, 1],
+    [1, 1],
+  ];
+  const y = [
+    [0, 0],
+    [2, 1],
+  ];
   const k = (a: number[], b: number[]) => ((a[0] * b[0] + a[1] * b[1]) / 2 + 1) ** 3;
-  let kxx = 0, kyy = 0, kxy = 0;
+  let kxx = 0,
+    kyy = 0,
+    kxy = 0;
   for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) if (i !== j) kxx += k(x[i], x[j]);
   for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) if (i !== j) kyy += k(y[i], y[j]);
   for (const a of x) for (const b of y) kxy += k(a, b);
@@ -48,9 +59,25 @@ test('KID with subsets reports mean ± std and is seeded', () => {
 });
 
 test('KID rejects bad options and shapes', () => {
-  assert.throws(() => kernelInceptionDistance([[1], [2]], [[1], [2]], { subset: 3 } as never), (e: unknown) => e instanceof ConfigError);
-  assert.throws(() => kernelInceptionDistance([[1], [2]], [[1], [2]], { subsets: 2, subsetSize: 5 }), (e: unknown) => e instanceof ShapeError);
-  assert.throws(() => kernelInceptionDistance([[1, 2], [2, 3]], [[1], [2]]), (e: unknown) => e instanceof ShapeError);
+  assert.throws(
+    () => kernelInceptionDistance([[1], [2]], [[1], [2]], { subset: 3 } as never),
+    (e: unknown) => e instanceof ConfigError,
+  );
+  assert.throws(
+    () => kernelInceptionDistance([[1], [2]], [[1], [2]], { subsets: 2, subsetSize: 5 }),
+    (e: unknown) => e instanceof ShapeError,
+  );
+  assert.throws(
+    () =>
+      kernelInceptionDistance(
+        [
+          [1, 2],
+          [2, 3],
+        ],
+        [[1], [2]],
+      ),
+    (e: unknown) => e instanceof ShapeError,
+  );
 });
 
 test.run();

@@ -5,7 +5,9 @@ import { ready, tf } from '../../sdk/core/backend';
 import { splitT } from '../../sdk/data';
 import { Evaluator, evaluatorParamCount } from '../../sdk/models/evaluator';
 
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
 test('shipped evaluator loads, is frozen, and its T accuracy is ≥ 90% on 3000 images', async () => {
   const ev = await Evaluator.load();

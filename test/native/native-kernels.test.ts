@@ -21,10 +21,18 @@ import { disposeParams } from '../../sdk/nn/params';
 import { doctor } from '../../sdk/cli/doctor';
 
 type Net = (xs: tf.Tensor[]) => tf.Tensor;
-interface Case { name: string; shapes: number[][]; f: Net; kernels: string[] }
+interface Case {
+  name: string;
+  shapes: number[][];
+  f: Net;
+  kernels: string[];
+}
 
 const c4 = (t: tf.Tensor) => t as tf.Tensor4D;
-const fconv = (stride: 1 | 2, pad: 'same' | 'valid' = 'same'): Net => ([x, w, b]) => tf.fused.conv2d({ x: c4(x), filter: c4(w), bias: b, strides: stride, pad });
+const fconv =
+  (stride: 1 | 2, pad: 'same' | 'valid' = 'same'): Net =>
+  ([x, w, b]) =>
+    tf.fused.conv2d({ x: c4(x), filter: c4(w), bias: b, strides: stride, pad });
 const CONV = ['FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'];
 const MM = ['BatchMatMul'];
 
@@ -38,33 +46,105 @@ const CASES: Case[] = [
   { name: 'conv 3×3 s1 same 32→1 (out.conv)', shapes: [[4, 32, 32, 32], [3, 3, 32, 1], [1]], f: fconv(1), kernels: CONV },
   { name: 'conv 3×3 s2 same, odd size', shapes: [[2, 7, 9, 3], [3, 3, 3, 4], [4]], f: fconv(2), kernels: CONV },
   { name: 'conv 3×3 s2 valid (crop)', shapes: [[2, 8, 8, 3], [3, 3, 3, 5], [5]], f: fconv(2, 'valid'), kernels: CONV },
-  { name: 'conv 5×5 s2 same', shapes: [[1, 9, 7, 2], [5, 5, 2, 3]], f: ([x, w]) => tf.conv2d(c4(x), c4(w), 2, 'same'), kernels: ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] },
-  { name: 'conv explicit pad', shapes: [[2, 5, 5, 4], [3, 3, 4, 6]], f: ([x, w]) => tf.conv2d(c4(x), c4(w), 1, [[0, 0], [1, 0], [0, 2], [0, 0]]), kernels: ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] },
-  { name: 'conv2dTranspose s2', shapes: [[2, 4, 4, 5], [3, 3, 3, 5]], f: ([x, w]) => tf.conv2dTranspose(c4(x), c4(w), [2, 8, 8, 3], 2, 'same'), kernels: ['Conv2DBackpropInput'] },
-  { name: 'dense (fused matMul + bias)', shapes: [[64, 128], [128, 256], [256]], f: ([x, w, b]) => tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: b }), kernels: ['_FusedMatMul', ...MM] },
-  { name: '1×1 conv as matMul', shapes: [[4 * 16 * 16, 32], [32, 64], [64]], f: ([x, w, b]) => tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: b }), kernels: ['_FusedMatMul', ...MM] },
   {
-    name: 'attention (batched q·kᵀ, softmax, ·v)', shapes: [[16, 64, 16], [16, 64, 16], [16, 64, 16]],
-    f: ([q, k, v]) => tf.matMul(tf.softmax(tf.mul(tf.matMul(q, k, false, true), 0.25)), v), kernels: MM,
+    name: 'conv 5×5 s2 same',
+    shapes: [
+      [1, 9, 7, 2],
+      [5, 5, 2, 3],
+    ],
+    f: ([x, w]) => tf.conv2d(c4(x), c4(w), 2, 'same'),
+    kernels: ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'],
   },
-  { name: 'matMul aᵀ·bᵀ', shapes: [[5, 3], [4, 5]], f: ([a, b]) => tf.matMul(a, b, true, true), kernels: MM },
-  { name: 'matMul rank 4', shapes: [[2, 3, 4, 5], [2, 3, 5, 6]], f: ([a, b]) => tf.matMul(a, b), kernels: MM },
+  {
+    name: 'conv explicit pad',
+    shapes: [
+      [2, 5, 5, 4],
+      [3, 3, 4, 6],
+    ],
+    f: ([x, w]) =>
+      tf.conv2d(c4(x), c4(w), 1, [
+        [0, 0],
+        [1, 0],
+        [0, 2],
+        [0, 0],
+      ]),
+    kernels: ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'],
+  },
+  {
+    name: 'conv2dTranspose s2',
+    shapes: [
+      [2, 4, 4, 5],
+      [3, 3, 3, 5],
+    ],
+    f: ([x, w]) => tf.conv2dTranspose(c4(x), c4(w), [2, 8, 8, 3], 2, 'same'),
+    kernels: ['Conv2DBackpropInput'],
+  },
+  {
+    name: 'dense (fused matMul + bias)',
+    shapes: [[64, 128], [128, 256], [256]],
+    f: ([x, w, b]) => tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: b }),
+    kernels: ['_FusedMatMul', ...MM],
+  },
+  {
+    name: '1×1 conv as matMul',
+    shapes: [[4 * 16 * 16, 32], [32, 64], [64]],
+    f: ([x, w, b]) => tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: b }),
+    kernels: ['_FusedMatMul', ...MM],
+  },
+  {
+    name: 'attention (batched q·kᵀ, softmax, ·v)',
+    shapes: [
+      [16, 64, 16],
+      [16, 64, 16],
+      [16, 64, 16],
+    ],
+    f: ([q, k, v]) => tf.matMul(tf.softmax(tf.mul(tf.matMul(q, k, false, true), 0.25)), v),
+    kernels: MM,
+  },
+  {
+    name: 'matMul aᵀ·bᵀ',
+    shapes: [
+      [5, 3],
+      [4, 5],
+    ],
+    f: ([a, b]) => tf.matMul(a, b, true, true),
+    kernels: MM,
+  },
+  {
+    name: 'matMul rank 4',
+    shapes: [
+      [2, 3, 4, 5],
+      [2, 3, 5, 6],
+    ],
+    f: ([a, b]) => tf.matMul(a, b),
+    kernels: MM,
+  },
 ];
 
 /** Output and gradients of Σ f(xs)·r for fixed random r, on the kernels registered now. */
 function run(c: Case, seed: number): Float32Array[] {
   const rng = new Rng(seed);
-  return tf.tidy(() => {
-    const xs = c.shapes.map((s) => tf.tensor(rng.normals(s.reduce((a, b) => a * b, 1)), s));
-    const out = c.f(xs);
-    const r = tf.tensor(rng.normals(out.size), out.shape);
-    return [out, ...tf.grads((...ys: tf.Tensor[]) => tf.sum(tf.mul(c.f(ys), r)))(xs)];
-  }).map((g) => { const d = g.dataSync() as Float32Array; g.dispose(); return d; });
+  return tf
+    .tidy(() => {
+      const xs = c.shapes.map((s) => tf.tensor(rng.normals(s.reduce((a, b) => a * b, 1)), s));
+      const out = c.f(xs);
+      const r = tf.tensor(rng.normals(out.size), out.shape);
+      return [out, ...tf.grads((...ys: tf.Tensor[]) => tf.sum(tf.mul(c.f(ys), r)))(xs)];
+    })
+    .map((g) => {
+      const d = g.dataSync() as Float32Array;
+      g.dispose();
+      return d;
+    });
 }
 
 function relErr(a: Float32Array, b: Float32Array): number {
-  let num = 0; let den = 1e-12;
-  for (let i = 0; i < a.length; i++) { num = Math.max(num, Math.abs(a[i] - b[i])); den = Math.max(den, Math.abs(b[i])); }
+  let num = 0;
+  let den = 1e-12;
+  for (let i = 0; i < a.length; i++) {
+    num = Math.max(num, Math.abs(a[i] - b[i]));
+    den = Math.max(den, Math.abs(b[i]));
+  }
   return num / den;
 }
 
@@ -76,7 +156,9 @@ test.before(async () => {
   await ready();
   if (!status.available) console.log(`\n  native kernels unavailable, comparisons skipped: ${status.detail}`);
 });
-test.after(() => { if (status.available) registerNativeKernels(); });
+test.after(() => {
+  if (status.available) registerNativeKernels();
+});
 
 for (const c of CASES) {
   native(`native equals wasm (output, gradients): ${c.name}`, () => {
@@ -102,7 +184,13 @@ native('native gradients equal finite differences (conv s2 + bias, batched matMu
   const rng = new Rng(5);
   const cases: [number[][], Net][] = [
     [[[2, 6, 6, 3], [3, 3, 3, 4], [4]], fconv(2)],
-    [[[3, 5, 4], [3, 6, 5]], ([a, b]) => tf.matMul(a, b, true, true)],
+    [
+      [
+        [3, 5, 4],
+        [3, 6, 5],
+      ],
+      ([a, b]) => tf.matMul(a, b, true, true),
+    ],
   ];
   for (const [shapes, f] of cases) {
     const xs = shapes.map((s) => tf.tensor(rng.normals(s.reduce((a, b) => a * b, 1)), s));
@@ -127,7 +215,10 @@ function stepLosses(build: () => { params: Record<string, tf.Variable>; loss: ()
   const m = build();
   const names = Object.keys(m.params);
   const opt = new AdamW(m.params);
-  const { value, grads } = tf.variableGrads(m.loss, names.map((k) => m.params[k]));
+  const { value, grads } = tf.variableGrads(
+    m.loss,
+    names.map((k) => m.params[k]),
+  );
   const first = value.dataSync()[0];
   opt.step(Object.fromEntries(names.map((k) => [k, grads[m.params[k].name]])), 1e-3);
   tf.dispose([value, ...Object.values(grads)]);
@@ -153,7 +244,10 @@ function bothPaths(name: string, build: Parameters<typeof stepLosses>[0]): void 
 
 native('a HypDAE stage-I training step gives the same loss on both paths', () => {
   const rng = new Rng(2);
-  const x = tf.tensor4d(Float32Array.from({ length: 8 * 1024 }, () => rng.next() * 2 - 1), [8, 32, 32, 1]);
+  const x = tf.tensor4d(
+    Float32Array.from({ length: 8 * 1024 }, () => rng.next() * 2 - 1),
+    [8, 32, 32, 1],
+  );
   bothPaths('stage I', () => {
     const s1 = createStage1(hypdaeConfig());
     return { params: s1.params, loss: () => stage1Loss(s1, { x, xAug: x }, new Rng(7)), dispose: () => disposeParams(s1.params) };
@@ -174,7 +268,11 @@ native('a nested pixel-level training step gives the same loss on both paths', (
   const x = tf.randomNormal([B, 32, 32, 1], 0, 0.5, 'float32', 7) as tf.Tensor4D;
   bothPaths('nested level 5', () => {
     const net = createLevelNet(c, c.levels);
-    return { params: net.params as Record<string, tf.Variable>, loss: () => levelLoss(c, nestedSchedule(c), net, spaces, c.levels, z, x, new Rng(1)), dispose: () => disposeParams(net.params) };
+    return {
+      params: net.params as Record<string, tf.Variable>,
+      loss: () => levelLoss(c, nestedSchedule(c), net, spaces, c.levels, z, x, new Rng(1)),
+      dispose: () => disposeParams(net.params),
+    };
   });
   tf.dispose([...z, x]);
   spaces.forEach(disposeLatentSpace);
@@ -183,7 +281,20 @@ native('a nested pixel-level training step gives the same loss on both paths', (
 native('native equals wasm: matMul with a broadcast batch (forward; tfjs has no gradient for it)', () => {
   const rng = new Rng(4);
   // either side broadcast, and rank 3 × rank 2 (an output larger than either outer shape written out of bounds once)
-  for (const [sa, sb] of [[[3, 4, 5], [1, 5, 6]], [[1, 4, 5], [3, 5, 6]], [[3, 4, 5], [5, 6]]]) {
+  for (const [sa, sb] of [
+    [
+      [3, 4, 5],
+      [1, 5, 6],
+    ],
+    [
+      [1, 4, 5],
+      [3, 5, 6],
+    ],
+    [
+      [3, 4, 5],
+      [5, 6],
+    ],
+  ]) {
     const [a, b] = [rng.normals(sa.reduce((p, q) => p * q)), rng.normals(sb.reduce((p, q) => p * q))];
     const forward = () => {
       const xs = [tf.tensor(a, sa), tf.tensor(b, sb)];

@@ -5,9 +5,17 @@ import { ready, useBackend, Rng, ConfigError } from '../../sdk/core';
 import '../../sdk/core/grad';
 import { groupNormAct, groupNorm, Params, GroupNormActOptions } from '../../sdk/nn';
 
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
-interface Case { name: string; shape: [number, number, number, number]; groups: number; act: 'silu' | 'none'; scaled: boolean }
+interface Case {
+  name: string;
+  shape: [number, number, number, number];
+  groups: number;
+  act: 'silu' | 'none';
+  scaled: boolean;
+}
 const CASES: Case[] = [
   { name: 'GN + SiLU', shape: [3, 5, 4, 8], groups: 4, act: 'silu', scaled: false },
   { name: 'GN (no act), one group', shape: [2, 3, 3, 6], groups: 1, act: 'none', scaled: false },
@@ -20,7 +28,10 @@ function run(c: Case, seed: number): Float32Array[] {
   const rng = new Rng(seed);
   const [B, , , C] = c.shape;
   const t = (shape: number[], scale = 1, offset = 0) => {
-    const v = tf.tensor(rng.normals(shape.reduce((a, b) => a * b, 1)).map((z) => offset + scale * z), shape);
+    const v = tf.tensor(
+      rng.normals(shape.reduce((a, b) => a * b, 1)).map((z) => offset + scale * z),
+      shape,
+    );
     const out = tf.variable(v, true);
     v.dispose();
     return out;
@@ -41,8 +52,12 @@ function run(c: Case, seed: number): Float32Array[] {
 }
 
 function relErr(a: Float32Array, b: Float32Array): number {
-  let num = 0; let den = 1e-12;
-  for (let i = 0; i < a.length; i++) { num = Math.max(num, Math.abs(a[i] - b[i])); den = Math.max(den, Math.abs(b[i])); }
+  let num = 0;
+  let den = 1e-12;
+  for (let i = 0; i < a.length; i++) {
+    num = Math.max(num, Math.abs(a[i] - b[i]));
+    den = Math.max(den, Math.abs(b[i]));
+  }
   return num / den;
 }
 
@@ -70,9 +85,14 @@ test('fused group norm: no tensors left behind (forward and gradients)', () => {
 
 test('groupNormAct: errors name the layer', () => {
   const p: Params = { 'n.g': tf.variable(tf.ones([6])), 'n.b': tf.variable(tf.zeros([6])) };
-  assert.throws(() => groupNorm(p, 'n', tf.ones([1, 2, 2, 6]), 4), (e: unknown) => e instanceof ConfigError && /groupNorm\(n\).*divisible/.test((e as Error).message));
-  assert.throws(() => groupNormAct(p, 'n', tf.ones([1, 2, 2, 6]), 3, { act: 'silu', scale: tf.ones([1, 1, 1, 6]) }),
-    (e: unknown) => e instanceof ConfigError && /scale and shift together/.test((e as Error).message));
+  assert.throws(
+    () => groupNorm(p, 'n', tf.ones([1, 2, 2, 6]), 4),
+    (e: unknown) => e instanceof ConfigError && /groupNorm\(n\).*divisible/.test((e as Error).message),
+  );
+  assert.throws(
+    () => groupNormAct(p, 'n', tf.ones([1, 2, 2, 6]), 3, { act: 'silu', scale: tf.ones([1, 1, 1, 6]) }),
+    (e: unknown) => e instanceof ConfigError && /scale and shift together/.test((e as Error).message),
+  );
   tf.dispose(Object.values(p));
 });
 

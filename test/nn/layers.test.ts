@@ -4,11 +4,32 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../../sdk/core/backend';
 import { Rng, ConfigError, ShapeError } from '../../sdk/core';
 import {
-  Params, initDense, dense, initConv2d, conv2d, initNorm, groupNorm, layerNorm, silu, sinusoidalEmbedding,
-  addParam, param, paramCount, countFlops, initUpsample, upsample, initDownsample, downsample, initSelfAttention, selfAttention, disposeParams,
+  Params,
+  initDense,
+  dense,
+  initConv2d,
+  conv2d,
+  initNorm,
+  groupNorm,
+  layerNorm,
+  silu,
+  sinusoidalEmbedding,
+  addParam,
+  param,
+  paramCount,
+  countFlops,
+  initUpsample,
+  upsample,
+  initDownsample,
+  downsample,
+  initSelfAttention,
+  selfAttention,
+  disposeParams,
 } from '../../sdk/nn';
 
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-5) => {
   assert.is(a.length, b.length);
@@ -18,9 +39,21 @@ const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-5) => {
 test('dense: known value y = xW + b', () => {
   const p: Params = {};
   initDense(p, 'fc', 2, 2, new Rng(0));
-  p['fc.w'].assign(tf.tensor2d([[1, 2], [3, 4]]));
+  p['fc.w'].assign(
+    tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]),
+  );
   p['fc.b'].assign(tf.tensor1d([0.5, -1]));
-  const y = dense(p, 'fc', tf.tensor2d([[1, 1], [2, 0]]));
+  const y = dense(
+    p,
+    'fc',
+    tf.tensor2d([
+      [1, 1],
+      [2, 0],
+    ]),
+  );
   close(y.dataSync(), [4.5, 5, 2.5, 3]);
   // rank 3 input keeps its leading axes
   assert.equal(dense(p, 'fc', tf.ones([2, 3, 2])).shape, [2, 3, 2]);
@@ -57,7 +90,10 @@ test('groupNorm: each (sample, group) has mean 0 and variance 1 before the affin
   close(variance.dataSync(), new Array(8).fill(1), 1e-3);
   const ln = layerNorm(p, 'n', tf.tensor2d([[1, 2, 3, 4, 5, 6, 7, 8]]));
   close(tf.moments(ln, -1).mean.dataSync(), [0], 1e-5);
-  assert.throws(() => groupNorm(p, 'n', x, 3), (e: unknown) => e instanceof ConfigError);
+  assert.throws(
+    () => groupNorm(p, 'n', x, 3),
+    (e: unknown) => e instanceof ConfigError,
+  );
   disposeParams(p);
 });
 
@@ -67,7 +103,10 @@ test('silu and sinusoidal embedding: known values', () => {
   close(e[0], [0, 0, 1, 1]);
   // ω = [1, 10000^(-1/2) = 0.01]
   close(e[1], [Math.sin(3), Math.sin(0.03), Math.cos(3), Math.cos(0.03)]);
-  assert.throws(() => sinusoidalEmbedding([1], 5), (err: unknown) => err instanceof ConfigError);
+  assert.throws(
+    () => sinusoidalEmbedding([1], 5),
+    (err: unknown) => err instanceof ConfigError,
+  );
 });
 
 test('resampling and attention shapes; flops counted', () => {
@@ -91,11 +130,23 @@ test('parameter store: stable names, counts, errors', () => {
   addParam(p, 'a.w', [3, 4], 'he', rng);
   addParam(p, 'a.b', [4], 'zeros', rng);
   assert.is(paramCount(p), 16);
-  assert.throws(() => addParam(p, 'a.w', [1], 'zeros', rng), (e: unknown) => e instanceof ConfigError);
-  assert.throws(() => param(p, 'b.w'), (e: unknown) => e instanceof ConfigError && /b\.w/.test((e as Error).message));
-  assert.throws(() => dense(p, 'a', tf.ones([2, 5])), (e: unknown) => e instanceof Error);
+  assert.throws(
+    () => addParam(p, 'a.w', [1], 'zeros', rng),
+    (e: unknown) => e instanceof ConfigError,
+  );
+  assert.throws(
+    () => param(p, 'b.w'),
+    (e: unknown) => e instanceof ConfigError && /b\.w/.test((e as Error).message),
+  );
+  assert.throws(
+    () => dense(p, 'a', tf.ones([2, 5])),
+    (e: unknown) => e instanceof Error,
+  );
   initConv2d(p, 'c', 2, 2, 3, rng);
-  assert.throws(() => conv2d(p, 'c', tf.ones([1, 4, 4, 3])), (e: unknown) => e instanceof ShapeError);
+  assert.throws(
+    () => conv2d(p, 'c', tf.ones([1, 4, 4, 3])),
+    (e: unknown) => e instanceof ShapeError,
+  );
   // same seed → same values
   const q: Params = {};
   addParam(q, 'a.w', [3, 4], 'he', new Rng(0));

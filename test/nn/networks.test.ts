@@ -4,11 +4,22 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../../sdk/core/backend';
 import { ConfigError, ShapeError } from '../../sdk/core';
 import {
-  createUNet, unetConfig, formatUNetConfig, unetFlops, createMlpDenoiser, createTransformer, transformerConfig,
-  mlpDenoiserConfig, disposeParams, FASHION_UNET, paramCount,
+  createUNet,
+  unetConfig,
+  formatUNetConfig,
+  unetFlops,
+  createMlpDenoiser,
+  createTransformer,
+  transformerConfig,
+  mlpDenoiserConfig,
+  disposeParams,
+  FASHION_UNET,
+  paramCount,
 } from '../../sdk/nn';
 
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
 const tiny = { imageSize: 8, channels: 8, channelMults: [1, 2], blocksPerLevel: 1 as const, heads: 2, groups: 4, condDim: 3 };
 
@@ -39,10 +50,22 @@ test('U-Net: a fresh net outputs zeros (zero-initialised output conv); same seed
 });
 
 test('U-Net: config validation, printing, FLOPs of the shipped config', () => {
-  assert.throws(() => unetConfig({ imageSize: 30 }), (e: unknown) => e instanceof ConfigError && /multiple of 4/.test((e as Error).message));
-  assert.throws(() => unetConfig({ channels: 30 }), (e: unknown) => e instanceof ConfigError);
-  assert.throws(() => unetConfig({ chanels: 32 } as never), (e: unknown) => e instanceof ConfigError && /channels/.test((e as Error).message));
-  assert.throws(() => unetConfig({ blocksPerLevel: 4 as never }), (e: unknown) => e instanceof ConfigError);
+  assert.throws(
+    () => unetConfig({ imageSize: 30 }),
+    (e: unknown) => e instanceof ConfigError && /multiple of 4/.test((e as Error).message),
+  );
+  assert.throws(
+    () => unetConfig({ channels: 30 }),
+    (e: unknown) => e instanceof ConfigError,
+  );
+  assert.throws(
+    () => unetConfig({ chanels: 32 } as never),
+    (e: unknown) => e instanceof ConfigError && /channels/.test((e as Error).message),
+  );
+  assert.throws(
+    () => unetConfig({ blocksPerLevel: 4 as never }),
+    (e: unknown) => e instanceof ConfigError,
+  );
   const c = unetConfig(FASHION_UNET);
   assert.ok(Object.isFrozen(c));
   assert.is(formatUNetConfig(c), 'unet 32×32×1→1 ch 32×[1,2,2] blocks 1 attn 4 heads cond 0 groups 8');
@@ -54,9 +77,18 @@ test('U-Net: config validation, printing, FLOPs of the shipped config', () => {
 
 test('U-Net: shape errors name the argument', () => {
   const net = createUNet(tiny, 0);
-  assert.throws(() => net.apply(tf.ones([1, 16, 16, 1]), [0]), (e: unknown) => e instanceof ShapeError && /unet\(x\)/.test((e as Error).message));
-  assert.throws(() => net.apply(tf.ones([1, 8, 8, 1]), [0], tf.ones([1, 4])), (e: unknown) => e instanceof ShapeError && /cond/.test((e as Error).message));
-  assert.throws(() => net.apply(tf.ones([2, 8, 8, 1]), [0]), (e: unknown) => e instanceof ShapeError);
+  assert.throws(
+    () => net.apply(tf.ones([1, 16, 16, 1]), [0]),
+    (e: unknown) => e instanceof ShapeError && /unet\(x\)/.test((e as Error).message),
+  );
+  assert.throws(
+    () => net.apply(tf.ones([1, 8, 8, 1]), [0], tf.ones([1, 4])),
+    (e: unknown) => e instanceof ShapeError && /cond/.test((e as Error).message),
+  );
+  assert.throws(
+    () => net.apply(tf.ones([2, 8, 8, 1]), [0]),
+    (e: unknown) => e instanceof ShapeError,
+  );
   disposeParams(net.params);
 });
 
@@ -69,9 +101,18 @@ test('MLP denoiser and transformer: output shapes, validation', () => {
   const y = tr.apply(tf.randomNormal([2, 6, 3]), [0, 500]);
   assert.equal(y.shape, [2, 6, 3]);
   assert.ok(Number.isFinite(tf.sum(y).dataSync()[0]));
-  assert.throws(() => transformerConfig({ width: 18, heads: 4 }), (e: unknown) => e instanceof ConfigError);
-  assert.throws(() => mlpDenoiserConfig({ depth: 0 }), (e: unknown) => e instanceof ConfigError);
-  assert.throws(() => tr.apply(tf.ones([2, 5, 3]), [0, 1]), (e: unknown) => e instanceof ShapeError);
+  assert.throws(
+    () => transformerConfig({ width: 18, heads: 4 }),
+    (e: unknown) => e instanceof ConfigError,
+  );
+  assert.throws(
+    () => mlpDenoiserConfig({ depth: 0 }),
+    (e: unknown) => e instanceof ConfigError,
+  );
+  assert.throws(
+    () => tr.apply(tf.ones([2, 5, 3]), [0, 1]),
+    (e: unknown) => e instanceof ShapeError,
+  );
   disposeParams(m.params);
   disposeParams(tr.params);
 });

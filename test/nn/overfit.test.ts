@@ -7,7 +7,9 @@ import { ready } from '../../sdk/core/backend';
 import { createUNet, disposeParams } from '../../sdk/nn';
 import { train } from '../../sdk/train';
 
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
 test(`tiny U-Net overfits 4 images (backend ${process.env.HYPNEST_BACKEND ?? 'default'})`, async () => {
   const net = createUNet({ imageSize: 8, channels: 8, channelMults: [1, 2], heads: 2, groups: 4, condDim: 2 }, 0);
@@ -18,7 +20,15 @@ test(`tiny U-Net overfits 4 images (backend ${process.env.HYPNEST_BACKEND ?? 'de
   const xt = tf.add(tf.mul(x0, 0.6), tf.mul(eps, 0.8));
   const lossFn = () => tf.losses.meanSquaredError(eps, net.apply(xt, t, cond));
   const before = tf.memory().numTensors;
-  const r = await train({ params: net.params, lossFn, data: { next: () => ({ done: false, value: 0 }) }, steps: 60, lr: 3e-3, clip: 1, seed: 0 });
+  const r = await train({
+    params: net.params,
+    lossFn,
+    data: { next: () => ({ done: false, value: 0 }) },
+    steps: 60,
+    lr: 3e-3,
+    clip: 1,
+    seed: 0,
+  });
   assert.is(tf.memory().numTensors, before);
   const first = r.losses[0];
   const last = r.losses.slice(-5).reduce((a, b) => a + b, 0) / 5;

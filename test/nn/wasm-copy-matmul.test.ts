@@ -5,9 +5,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ready, useBackend, Rng } from '../../sdk/core';
 import '../../sdk/core/grad';
 
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
-const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => { let m = 0; for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i])); return m; };
+const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+};
 
 /** f on wasm and on cpu with the same random inputs; returns both outputs (flattened, with shapes). */
 async function both(shapes: number[][], f: (xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[], seed = 1) {
@@ -21,14 +27,27 @@ async function both(shapes: number[][], f: (xs: tf.Tensor[]) => tf.Tensor | tf.T
   };
   const w = go();
   await useBackend('cpu');
-  try { return { w, c: go() }; } finally { await useBackend('wasm'); }
+  try {
+    return { w, c: go() };
+  } finally {
+    await useBackend('wasm');
+  }
 }
 
 const MATMULS: [number[], number[], boolean, boolean][] = [
-  [[5, 7], [7, 3], false, false], [[5, 7], [3, 7], false, true], [[7, 5], [7, 3], true, false], [[7, 50], [7, 3], true, false],
-  [[7, 5], [3, 7], true, true], [[4, 5, 7], [4, 7, 3], false, false], [[4, 5, 7], [4, 3, 7], false, true],
-  [[4, 7, 5], [4, 7, 3], true, false], [[4, 7, 5], [4, 3, 7], true, true], [[1, 5, 7], [4, 7, 3], false, false],
-  [[2, 2, 5, 7], [2, 2, 7, 3], false, false], [[4, 5, 7], [7, 3], false, false], [[300, 40], [300, 24], true, false],
+  [[5, 7], [7, 3], false, false],
+  [[5, 7], [3, 7], false, true],
+  [[7, 5], [7, 3], true, false],
+  [[7, 50], [7, 3], true, false],
+  [[7, 5], [3, 7], true, true],
+  [[4, 5, 7], [4, 7, 3], false, false],
+  [[4, 5, 7], [4, 3, 7], false, true],
+  [[4, 7, 5], [4, 7, 3], true, false],
+  [[4, 7, 5], [4, 3, 7], true, true],
+  [[1, 5, 7], [4, 7, 3], false, false],
+  [[2, 2, 5, 7], [2, 2, 7, 3], false, false],
+  [[4, 5, 7], [7, 3], false, false],
+  [[300, 40], [300, 24], true, false],
 ];
 
 test('BatchMatMul on wasm: every transpose combination, batched and broadcast, equals cpu', async () => {
@@ -49,12 +68,19 @@ test('Slice, split along any axis, unstack on wasm equal cpu', async () => {
     ['split batch in 3', [6, 2, 3], ([x]) => tf.split(x, 3, 0)],
     ['unstack axis 0', [3, 2, 4], ([x]) => tf.unstack(x, 0)],
     ['unstack axis 1', [2, 3, 4], ([x]) => tf.unstack(x, 1)],
-    ['concat gradient (a split)', [2, 3, 3, 5], ([x]) => tf.grad((y: tf.Tensor) => tf.sum(tf.mul(tf.concat([y, tf.square(y)], 3), tf.range(0, 10, 1, 'float32'))))(x)],
+    [
+      'concat gradient (a split)',
+      [2, 3, 3, 5],
+      ([x]) => tf.grad((y: tf.Tensor) => tf.sum(tf.mul(tf.concat([y, tf.square(y)], 3), tf.range(0, 10, 1, 'float32'))))(x),
+    ],
   ];
   for (const [name, shape, f] of cases) {
     const { w, c } = await both([shape], f);
     assert.is(w.length, c.length, name);
-    w.forEach((o, i) => { assert.equal(o.shape, c[i].shape, name); assert.ok(maxAbs(o.data, c[i].data) < 1e-5, name); });
+    w.forEach((o, i) => {
+      assert.equal(o.shape, c[i].shape, name);
+      assert.ok(maxAbs(o.data, c[i].data) < 1e-5, name);
+    });
   }
 });
 

@@ -5,7 +5,9 @@ import { ConfigError } from '../../sdk/core/errors';
 import { Rng } from '../../sdk/core/rng';
 import { augmentMethod, blurField, copyMethod, gaussianKernel, warpImage } from '../../sdk/pipelines/baselines';
 
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
 const side = 8;
 const inputs = new Rng(1).normals(3 * side * side).map((v) => Math.tanh(v));
@@ -46,7 +48,10 @@ test('augment is seeded, varies between outputs, stays in [-1, 1]', async () => 
   assert.not.equal(Array.from(a), Array.from(c));
   assert.not.equal(Array.from(a.subarray(0, 64)), Array.from(a.subarray(64, 128)));
   assert.ok(a.every((v) => v >= -1 - 1e-6 && v <= 1 + 1e-6));
-  assert.throws(() => augmentMethod({ alpah: 3 } as never), (e: unknown) => e instanceof ConfigError);
+  assert.throws(
+    () => augmentMethod({ alpah: 3 } as never),
+    (e: unknown) => e instanceof ConfigError,
+  );
 });
 
 test.run();

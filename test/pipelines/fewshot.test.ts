@@ -68,9 +68,15 @@ test('merging reports: a method run with other seeds pools them (mean ± std ove
   const both = await runFewShotEval({ ...small, methods: ['augment'], seeds: [0, 1], evaluator: ev });
   const m = mergeFewShotMethods([a, b]);
   assert.equal(m.seeds, [0, 1]);
-  assert.equal(m.methods.map((x) => x.name), ['copy', 'augment']);
+  assert.equal(
+    m.methods.map((x) => x.name),
+    ['copy', 'augment'],
+  );
   const aug = m.methods[1];
-  assert.equal(aug.perSeed.map((p) => p.seed), [0, 1]);
+  assert.equal(
+    aug.perSeed.map((p) => p.seed),
+    [0, 1],
+  );
   assert.ok(Math.abs(aug.mean.fd - both.methods[0].mean.fd) < 1e-9 && Math.abs(aug.std.fd - both.methods[0].std.fd) < 1e-9);
   const md = fewShotMarkdown({ ...a, ...m });
   assert.match(md, /\| copy \(seed 0\) \|/);

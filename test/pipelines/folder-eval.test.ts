@@ -30,16 +30,24 @@ test.before(async () => {
     const all = [inputs.images, ref.images];
     let k = 0;
     for (const set of all) {
-      for (let i = 0; i < set.length / 784; i++) await saveImagePng(path.join(cls, `${String(k++).padStart(4, '0')}.png`), set.slice(i * 784, (i + 1) * 784), { width: 28, height: 28, channels: 1 });
+      for (let i = 0; i < set.length / 784; i++)
+        await saveImagePng(path.join(cls, `${String(k++).padStart(4, '0')}.png`), set.slice(i * 784, (i + 1) * 784), {
+          width: 28,
+          height: 28,
+          channels: 1,
+        });
     }
   }
 });
 
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-test('folder classes named like the evaluator\'s take its ids; inputs and references are the protocol\'s pixels', async () => {
+test("folder classes named like the evaluator's take its ids; inputs and references are the protocol's pixels", async () => {
   const f = await folderFewShotData(unseen);
-  assert.equal(f.classes, [...UNSEEN_CLASSES].sort((a, b) => CLASS_NAMES[a].localeCompare(CLASS_NAMES[b])));
+  assert.equal(
+    f.classes,
+    [...UNSEEN_CLASSES].sort((a, b) => CLASS_NAMES[a].localeCompare(CLASS_NAMES[b])),
+  );
   for (const c of UNSEEN_CLASSES) {
     const inp = await f.data.inputs(c, 16);
     assert.equal(Array.from(inp.images), Array.from(fewShotInputs(c, 1, { dir: subset }).images));
@@ -49,18 +57,29 @@ test('folder classes named like the evaluator\'s take its ids; inputs and refere
 });
 
 function evalRun(out: string, extra: string[]): { methods: { name: string; mean: Record<string, number> }[] } {
-  const r = spawnSync(process.execPath, [cli, 'eval', 'fewshot', '--method', 'copy,augment', '--seeds', '0', '--inputs', '4', '--out', out, ...extra], {
-    encoding: 'utf8', env: { ...process.env, HYPNEST_FASHION_MNIST: subset, HYPNEST_PROGRESS: '0' },
-  });
+  const r = spawnSync(
+    process.execPath,
+    [cli, 'eval', 'fewshot', '--method', 'copy,augment', '--seeds', '0', '--inputs', '4', '--out', out, ...extra],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, HYPNEST_FASHION_MNIST: subset, HYPNEST_PROGRESS: '0' },
+    },
+  );
   assert.is(r.status, 0, r.stderr);
   return JSON.parse(fs.readFileSync(out + '.json', 'utf8'));
 }
 
-test('eval fewshot --unseen DIR (shipped evaluator) reports the built-in protocol\'s numbers on the same images', () => {
+test("eval fewshot --unseen DIR (shipped evaluator) reports the built-in protocol's numbers on the same images", () => {
   const builtIn = evalRun(path.join(dir, 'builtin'), []);
   const folder = evalRun(path.join(dir, 'folder'), ['--unseen', unseen]);
-  assert.equal(folder.methods.map((m) => m.name), ['copy', 'augment']);
-  assert.equal(folder.methods.map((m) => m.mean), builtIn.methods.map((m) => m.mean));
+  assert.equal(
+    folder.methods.map((m) => m.name),
+    ['copy', 'augment'],
+  );
+  assert.equal(
+    folder.methods.map((m) => m.mean),
+    builtIn.methods.map((m) => m.mean),
+  );
   assert.ok(folder.methods[1].mean.fd > 0 && Number.isFinite(folder.methods[1].mean.recognisability));
 });
 

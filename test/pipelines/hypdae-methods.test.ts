@@ -11,7 +11,14 @@ import { Rng } from '../../sdk/core/rng';
 import { Evaluator } from '../../sdk/models/evaluator';
 import { FewShotData, FewShotRequest, fewShotMethodNames, runFewShotEval } from '../../sdk/pipelines/eval';
 import {
-  AUTO_STEP, autoPerturbDistance, autoTurn, euclideanRadiusRatio, hypdaeMethod, hypdaeMethodNames, parseHypdaeMethod, recentre,
+  AUTO_STEP,
+  autoPerturbDistance,
+  autoTurn,
+  euclideanRadiusRatio,
+  hypdaeMethod,
+  hypdaeMethodNames,
+  parseHypdaeMethod,
+  recentre,
   registerHypdaeMethods,
 } from '../../sdk/pipelines/eval/hypdae-methods';
 import { rejectsTyped } from '../helpers/expect-error';
@@ -25,7 +32,13 @@ test.before(async () => {
 
 /** count 28×28 inputs cropped from the blobs (as the protocol's data, side 28). */
 const request = (seed: number, count = 2, m = 3): FewShotRequest => ({
-  inputs: recentre(blobs(count), count, 32, 28), count, side: 28, outputsPerInput: m, classId: 7, seed, runSeed: seed,
+  inputs: recentre(blobs(count), count, 32, 28),
+  count,
+  side: 28,
+  outputsPerInput: m,
+  classId: 7,
+  seed,
+  runSeed: seed,
 });
 const same = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((v, i) => v === b[i]);
 
@@ -40,7 +53,17 @@ test('names: kind[@value] with defaults; typos suggest the nearest kind', () => 
   throwsTyped(() => parseHypdaeMethod('hyperbolic@-1'), ConfigError);
   throwsTyped(() => hypdaeMethod('stochastic@1.5', dir), ConfigError, 'strength');
   const names = hypdaeMethodNames();
-  for (const n of ['stochastic', 'hyperbolic', 'hyperbolic@6.2', 'hyperbolic@5.5', 'hyperbolic@4.5', 'hyperbolic@3.0', 'hyperbolic-real@5.5', 'euclidean', 'euclidean@3.0']) {
+  for (const n of [
+    'stochastic',
+    'hyperbolic',
+    'hyperbolic@6.2',
+    'hyperbolic@5.5',
+    'hyperbolic@4.5',
+    'hyperbolic@3.0',
+    'hyperbolic-real@5.5',
+    'euclidean',
+    'euclidean@3.0',
+  ]) {
     assert.ok(names.includes(n), n);
   }
 });
@@ -49,7 +72,10 @@ test('auto distance and the canvas helpers', () => {
   assert.is(autoPerturbDistance('hyperbolic', 5.8), AUTO_STEP);
   assert.is(autoPerturbDistance('hyperbolic', 0.3), AUTO_STEP);
   const deg = (R: number) => (autoTurn(R) * 180) / Math.PI;
-  assert.ok(Math.abs(deg(5.5) - 31.06) < 0.05 && Math.abs(deg(4.5) - 77.35) < 0.05 && Math.abs(deg(6.2) - 8.45) < 0.05, `turns ${deg(6.2)}, ${deg(5.5)}, ${deg(4.5)}`);
+  assert.ok(
+    Math.abs(deg(5.5) - 31.06) < 0.05 && Math.abs(deg(4.5) - 77.35) < 0.05 && Math.abs(deg(6.2) - 8.45) < 0.05,
+    `turns ${deg(6.2)}, ${deg(5.5)}, ${deg(4.5)}`,
+  );
   // the twin's step turns a code at norm 2 toward a right-angle target at norm 2 by the ball's turn at R = 5.5
   const d = autoPerturbDistance('euclidean', 2, 5.5);
   assert.ok(Math.abs((Math.atan2(d / Math.SQRT2, 2 - d / Math.SQRT2) * 180) / Math.PI - deg(5.5)) < 1e-9);
@@ -73,7 +99,10 @@ test('each kind: 28×28 outputs in [−1, 1], count × m of them; same seed same
     const b = await m.run(request(1));
     const c = await m.run(request(2));
     assert.is(a.length, 2 * 3 * 784, name);
-    assert.ok(a.every((v) => v >= -1 && v <= 1), name);
+    assert.ok(
+      a.every((v) => v >= -1 && v <= 1),
+      name,
+    );
     assert.ok(same(a, b), `${name}: deterministic`);
     assert.ok(!same(a, c), `${name}: seed changes the outputs`);
     assert.ok(!same(a.subarray(0, 784), a.subarray(784, 1568)), `${name}: the outputs of one input differ`);
@@ -133,8 +162,19 @@ test('registered methods run in runFewShotEval, load lazily and free everything 
     inputs: (c, k) => ({ images: recentre(blobs(k), k, 32, 28), count: k, side: 28 }),
     reference: (c) => ({ images: new Rng(100 + c).normals(20 * 784).map((v) => Math.tanh(v)), count: 20, side: 28 }),
   };
-  const r = await runFewShotEval({ methods: ['copy', 'hyperbolic@4.5', 'euclidean@4.5', 'stochastic'], data, evaluator: ev, classes: [2, 7], inputsPerClass: 2, outputsPerInput: 3, seeds: [0] });
-  assert.equal(r.methods.map((m) => m.name), ['copy', 'hyperbolic@4.5', 'euclidean@4.5', 'stochastic']);
+  const r = await runFewShotEval({
+    methods: ['copy', 'hyperbolic@4.5', 'euclidean@4.5', 'stochastic'],
+    data,
+    evaluator: ev,
+    classes: [2, 7],
+    inputsPerClass: 2,
+    outputsPerInput: 3,
+    seeds: [0],
+  });
+  assert.equal(
+    r.methods.map((m) => m.name),
+    ['copy', 'hyperbolic@4.5', 'euclidean@4.5', 'stochastic'],
+  );
   for (const m of r.methods.slice(1)) assert.ok(m.mean.copyDistance > 0 && Number.isFinite(m.mean.fd), m.name);
   ev.dispose();
   await reg.dispose();

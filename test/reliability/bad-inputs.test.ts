@@ -13,7 +13,20 @@ import { ready } from '../../sdk/core/backend';
 import '../../sdk/core/grad';
 import { ROOT } from './child-run';
 import { hostileCliCases, hostileFixtures, hostileSdkCases, type HostileFixtures } from './hostile-cases';
-import { catalogueMarkdown, catalogueSkeleton, cliCases, errorPart, makeFixtures, scrubber, outcomeOf, sdkCases, type CliCase, type Fixtures, type Outcome, type SdkCase } from './bad-inputs';
+import {
+  catalogueMarkdown,
+  catalogueSkeleton,
+  cliCases,
+  errorPart,
+  makeFixtures,
+  scrubber,
+  outcomeOf,
+  sdkCases,
+  type CliCase,
+  type Fixtures,
+  type Outcome,
+  type SdkCase,
+} from './bad-inputs';
 
 let fx: Fixtures;
 let hx: HostileFixtures;
@@ -34,7 +47,10 @@ test('SDK: every bad input raises its typed error with expected/received (and a 
   const base = sdkCases(fx);
   const more = await hostileSdkCases(hx);
   const cases = [...base.cases, ...more.cases];
-  const cleanup = async () => { base.cleanup(); await more.cleanup(); };
+  const cleanup = async () => {
+    base.cleanup();
+    await more.cleanup();
+  };
   const failures: string[] = [];
   for (const [i, c] of cases.entries()) {
     if (i === base.cases.length) await more.setup();
@@ -46,11 +62,15 @@ test('SDK: every bad input raises its typed error with expected/received (and a 
     const left = tf.memory().numTensors - base.kept() - tensors;
     if (left !== 0) failures.push(`${label}: leaked ${left} tensors`);
     if (c.kind === 'ok') {
-      if (o.name || !c.check(o)) failures.push(`${label}: expected ${c.result}, got ${o.name ? `${o.name}: ${o.message}` : `returned ${o.returned}`}`);
+      if (o.name || !c.check(o))
+        failures.push(`${label}: expected ${c.result}, got ${o.name ? `${o.name}: ${o.message}` : `returned ${o.returned}`}`);
       continue;
     }
     if (c.kind === 'gap') {
-      if (!c.check(o)) failures.push(`${label}: documented as a gap (${c.happens}) but got ${o.name ? `${o.name}: ${o.message}` : `returned ${o.returned}`} — move it to the typed cases`);
+      if (!c.check(o))
+        failures.push(
+          `${label}: documented as a gap (${c.happens}) but got ${o.name ? `${o.name}: ${o.message}` : `returned ${o.returned}`} — move it to the typed cases`,
+        );
       continue;
     }
     if (!o.typed || o.name !== c.error) {
@@ -70,13 +90,18 @@ test('SDK: every bad input raises its typed error with expected/received (and a 
 function runCli(c: CliCase): Promise<{ status: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [TSX_CLI, 'sdk/cli/main.ts', ...c.args], {
-      cwd: ROOT, env: { ...process.env, HYPNEST_PROGRESS: '0', ...c.env }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT,
+      env: { ...process.env, HYPNEST_PROGRESS: '0', ...c.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
     p.stdout.resume();
     p.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => p.kill('SIGKILL'), 240_000);
-    p.on('exit', (status) => { clearTimeout(timer); resolve({ status, stderr }); });
+    p.on('exit', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stderr });
+    });
   });
 }
 
@@ -86,7 +111,9 @@ test('CLI: each bad input gives its documented exit status and stderr (typed err
   const results: { status: number | null; stderr: string }[] = new Array(cases.length);
   // two at a time (the machine has two cores)
   let next = 0;
-  const worker = async () => { for (let i = next++; i < cases.length; i = next++) results[i] = await runCli(cases[i]); };
+  const worker = async () => {
+    for (let i = next++; i < cases.length; i = next++) results[i] = await runCli(cases[i]);
+  };
   await Promise.all([worker(), worker()]);
   cases.forEach((c, i) => {
     const { status, stderr } = results[i];
@@ -95,7 +122,10 @@ test('CLI: each bad input gives its documented exit status and stderr (typed err
     const shown = stderr.length > 3000 ? `${stderr.slice(0, 1500)} … ${stderr.slice(-1500)} (${stderr.length} characters)` : stderr;
     if (status !== c.exit) failures.push(`${label}: exit ${status}, expected ${c.exit}; stderr: ${shown}`);
     const stack = /^\s+at .+:\d+/m.test(stderr);
-    if (stack !== (c.gap?.stackTrace ?? false)) failures.push(`${label}: ${stack ? 'stack trace on stderr' : 'documented stack trace is gone (move the case to the typed list)'}: ${shown}`);
+    if (stack !== (c.gap?.stackTrace ?? false))
+      failures.push(
+        `${label}: ${stack ? 'stack trace on stderr' : 'documented stack trace is gone (move the case to the typed list)'}: ${shown}`,
+      );
     for (const part of c.contains) if (!stderr.includes(part)) failures.push(`${label}: stderr lacks "${part}": ${shown}`);
     // readable: one error line (commander adds a "(Did you mean …?)" line)
     if (!c.gap && errorPart(stderr).split('\n').length > 2) failures.push(`${label}: the error takes more than two lines: ${shown}`);
@@ -117,8 +147,15 @@ test('the catalogue: out/reliability/bad-inputs.md, and docs/bad-inputs.md says 
   }
   assert.ok(fs.existsSync(docs), 'docs/bad-inputs.md is missing: run with HYPNEST_UPDATE_DOCS=1');
   const committed = fs.readFileSync(docs, 'utf8');
-  assert.fixture(catalogueSkeleton(committed), catalogueSkeleton(md), 'docs/bad-inputs.md lists other cases, errors or exit codes: rerun with HYPNEST_UPDATE_DOCS=1 and review the diff');
-  if (committed !== md) console.log('  note: docs/bad-inputs.md has older message texts than out/reliability/bad-inputs.md (HYPNEST_UPDATE_DOCS=1 refreshes it)');
+  assert.fixture(
+    catalogueSkeleton(committed),
+    catalogueSkeleton(md),
+    'docs/bad-inputs.md lists other cases, errors or exit codes: rerun with HYPNEST_UPDATE_DOCS=1 and review the diff',
+  );
+  if (committed !== md)
+    console.log(
+      '  note: docs/bad-inputs.md has older message texts than out/reliability/bad-inputs.md (HYPNEST_UPDATE_DOCS=1 refreshes it)',
+    );
 });
 
 test.run();

@@ -17,7 +17,9 @@ export interface ChildRun {
 /** Starts `node --import tsx <script> ...args` in the repository root. */
 export function startTs(script: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildRun {
   const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-    cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
   const waiters: { re: RegExp; resolve: (m: RegExpMatchArray) => void; reject: (e: Error) => void }[] = [];
@@ -31,13 +33,17 @@ export function startTs(script: string, args: string[], env: NodeJS.ProcessEnv =
       lines.push(line);
       for (const w of [...waiters]) {
         const m = line.match(w.re);
-        if (m) { waiters.splice(waiters.indexOf(w), 1); w.resolve(m); }
+        if (m) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(m);
+        }
       }
     }
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     proc.on('exit', (code, signal) => {
-      for (const w of waiters.splice(0)) w.reject(new Error(`${script} exited (${code ?? signal}) before printing ${w.re}; stderr:\n${lines.slice(-20).join('\n')}`));
+      for (const w of waiters.splice(0))
+        w.reject(new Error(`${script} exited (${code ?? signal}) before printing ${w.re}; stderr:\n${lines.slice(-20).join('\n')}`));
       resolve({ code, signal });
     });
   });

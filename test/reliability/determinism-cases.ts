@@ -43,14 +43,26 @@ export async function determinismOutputs(seed: number): Promise<Record<string, C
   const out: Record<string, CaseOutput> = {};
   const { net, denoiser, schedule } = tinyUNet(0);
   const xT = normalTensor([2, 8, 8, 1], new Rng(seed));
-  out['ddimSample η=0 (x_T from the seed)'] = { values: take(ddimSample(denoiser, xT, schedule, { steps: 4, progress: false })), seeded: true };
+  out['ddimSample η=0 (x_T from the seed)'] = {
+    values: take(ddimSample(denoiser, xT, schedule, { steps: 4, progress: false })),
+    seeded: true,
+  };
   const fixedXT = normalTensor([2, 8, 8, 1], new Rng(1));
-  out['ddimSample η=1, seed'] = { values: take(ddimSample(denoiser, fixedXT, schedule, { steps: 4, eta: 1, seed, progress: false })), seeded: true };
-  out['ddpmSample 5 steps, seed'] = { values: take(ddpmSample(denoiser, fixedXT, schedule, { steps: 5, seed, progress: false })), seeded: true };
+  out['ddimSample η=1, seed'] = {
+    values: take(ddimSample(denoiser, fixedXT, schedule, { steps: 4, eta: 1, seed, progress: false })),
+    seeded: true,
+  };
+  out['ddpmSample 5 steps, seed'] = {
+    values: take(ddpmSample(denoiser, fixedXT, schedule, { steps: 5, seed, progress: false })),
+    seeded: true,
+  };
   tf.dispose([xT, fixedXT]);
   disposeParams(net.params);
 
-  const codes = [[0.1, -0.2, 0.3, 0.05], [-0.4, 0.1, 0.0, 0.2]];
+  const codes = [
+    [0.1, -0.2, 0.3, 0.05],
+    [-0.4, 0.1, 0.0, 0.2],
+  ];
   out['hyperbolic perturb d=1.5 R=3, seed'] = { values: take(perturb(codes, 1.5, 3, 1, { seed })), seeded: true };
 
   const rng = new Rng(3);
@@ -63,7 +75,10 @@ export async function determinismOutputs(seed: number): Promise<Record<string, C
   const s1 = tinyStage1(0);
   const x = randomImages(2, 32, 5);
   const z = encodeSemantic(s1, x);
-  out['hypdae decodeCodes 3 steps, guidance 2, η 0.5, seed'] = { values: take(decodeCodes(s1, z, { steps: 3, guidance: 2, eta: 0.5, seed })), seeded: true };
+  out['hypdae decodeCodes 3 steps, guidance 2, η 0.5, seed'] = {
+    values: take(decodeCodes(s1, z, { steps: 3, guidance: 2, eta: 0.5, seed })),
+    seeded: true,
+  };
   const enc = stochasticCode(s1, x, z, { method: 'encode', strength: 0.6, steps: 4, seed });
   out['hypdae stochasticCode encode, seed'] = { values: take(enc.noise), seeded: true };
   const inv = stochasticCode(s1, x, z, { steps: 3 });
@@ -76,19 +91,29 @@ export async function determinismOutputs(seed: number): Promise<Record<string, C
 /** Final parameters and the three losses of a seeded 3-step run (batches and noise from the seed). */
 async function trainerSteps(seed: number): Promise<Float32Array> {
   const m = createMlpDenoiser({ dim: 3, width: 8, depth: 2 }, 0);
-  const data = ({ step, seed: s }: { step: number; seed: number }) => (function* () {
-    for (let k = step; ; k++) yield { x: tf.tensor2d(new Rng(s * 7919 + k).normals(12), [4, 3]) };
-  })();
-  const lossFn = (b: { x: tf.Tensor }, ctx: StepContext) => tf.tidy(() => {
-    const eps = tf.tensor2d(ctx.rng.normals(12), [4, 3]);
-    const t = [0, 1, 2, 3].map(() => ctx.rng.int(100));
-    return tf.losses.meanSquaredError(eps, m.apply(tf.add(b.x, eps), t));
-  });
+  const data = ({ step, seed: s }: { step: number; seed: number }) =>
+    (function* () {
+      for (let k = step; ; k++) yield { x: tf.tensor2d(new Rng(s * 7919 + k).normals(12), [4, 3]) };
+    })();
+  const lossFn = (b: { x: tf.Tensor }, ctx: StepContext) =>
+    tf.tidy(() => {
+      const eps = tf.tensor2d(ctx.rng.normals(12), [4, 3]);
+      const t = [0, 1, 2, 3].map(() => ctx.rng.int(100));
+      return tf.losses.meanSquaredError(eps, m.apply(tf.add(b.x, eps), t));
+    });
   const r = await train({ params: m.params, lossFn, data, steps: 3, lr: 1e-2, clip: 1, ema: 0.9, seed });
-  const parts = [...Object.keys(m.params).sort().map((k) => m.params[k].dataSync() as Float32Array), Float32Array.from(r.losses)];
+  const parts = [
+    ...Object.keys(m.params)
+      .sort()
+      .map((k) => m.params[k].dataSync() as Float32Array),
+    Float32Array.from(r.losses),
+  ];
   const values = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) { values.set(p, at); at += p.length; }
+  for (const p of parts) {
+    values.set(p, at);
+    at += p.length;
+  }
   disposeParams(m.params);
   if (r.ema) disposeParams(r.ema);
   return values;
@@ -103,5 +128,8 @@ if (require.main === module) {
   const seed = Number(process.argv[2] ?? 7);
   determinismOutputs(seed)
     .then((o) => console.log(JSON.stringify({ backend: tf.getBackend(), digests: digests(o) })))
-    .catch((e) => { console.error(e); process.exit(1); });
+    .catch((e) => {
+      console.error(e);
+      process.exit(1);
+    });
 }

@@ -25,7 +25,10 @@ test('same seed, same process: every case is bit-identical, and no tensor is lef
   for (const [name, a] of Object.entries(first)) {
     const b = again[name];
     assert.ok(a.values.length > 0 && a.values.every(Number.isFinite), `${name}: finite values`);
-    assert.ok(a.values.some((v) => v !== 0), `${name}: not all zeros (a trivial output would prove nothing)`);
+    assert.ok(
+      a.values.some((v) => v !== 0),
+      `${name}: not all zeros (a trivial output would prove nothing)`,
+    );
     assert.ok(bytesOf(a.values).equals(bytesOf(b.values)), `${name}: two runs with seed 7 differ`);
   }
 });
@@ -34,13 +37,20 @@ test('another seed changes every seeded output', async () => {
   const other = await determinismOutputs(8);
   for (const [name, a] of Object.entries(first)) {
     const same = bytesOf(a.values).equals(bytesOf(other[name].values));
-    assert.is(same, !a.seeded, `${name}: ${a.seeded ? 'seed 8 gives the same output as seed 7' : 'an unseeded output changed with the seed'}`);
+    assert.is(
+      same,
+      !a.seeded,
+      `${name}: ${a.seeded ? 'seed 8 gives the same output as seed 7' : 'an unseeded output changed with the seed'}`,
+    );
   }
 });
 
 test('same seed in a fresh process: the same digests on the same backend', () => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join('test', 'reliability', 'determinism-cases.ts'), '7'], {
-    cwd: ROOT, encoding: 'utf8', env: { ...process.env, HYPNEST_PROGRESS: '0' }, timeout: 300_000,
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, HYPNEST_PROGRESS: '0' },
+    timeout: 300_000,
   });
   assert.is(r.status, 0, r.stderr);
   const child = JSON.parse(r.stdout.trim().split('\n').pop()!) as { backend: string; digests: Record<string, string> };

@@ -19,17 +19,22 @@ const SEED = Number(process.env.HYPNEST_INTERRUPT_SEED ?? 20261205);
 const SCRIPT = 'sdk/models/hypdae/train-main.ts';
 const PROGRESS = /^HypDAE stage I: (\d+)\/(\d+) \(([\d.]+)s\)/;
 const train = (out: string, extra: string[] = [], steps = STEPS) =>
-  startTs(SCRIPT, ['--stage', '1', '--tiny', '--steps1', String(steps), '--checkpoint-every', '100', '--out', out, ...extra], { HYPNEST_PROGRESS: '1' });
+  startTs(SCRIPT, ['--stage', '1', '--tiny', '--steps1', String(steps), '--checkpoint-every', '100', '--out', out, ...extra], {
+    HYPNEST_PROGRESS: '1',
+  });
 /** Steps of the lock test's runs: enough that the holder is still training when the second run starts, on any machine. */
 const LONG = 100_000;
 
-const newestSlot = (dir: string) => ['a', 'b']
-  .filter((s) => fs.existsSync(path.join(dir, `stage1-train.${s}.json`)))
-  .map((s) => readCheckpointArrays(path.join(dir, `stage1-train.${s}`)))
-  .sort((x, y) => (y.meta as { step: number }).step - (x.meta as { step: number }).step)[0];
+const newestSlot = (dir: string) =>
+  ['a', 'b']
+    .filter((s) => fs.existsSync(path.join(dir, `stage1-train.${s}.json`)))
+    .map((s) => readCheckpointArrays(path.join(dir, `stage1-train.${s}`)))
+    .sort((x, y) => (y.meta as { step: number }).step - (x.meta as { step: number }).step)[0];
 
 let tmp: string;
-test.before(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hypnest-int-')); });
+test.before(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hypnest-int-'));
+});
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 test('SIGINT at a random step: checkpoint written, resume told, exit 130; the resumed run equals an uninterrupted one bit for bit', async () => {
@@ -45,7 +50,10 @@ test('SIGINT at a random step: checkpoint written, resume told, exit 130; the re
   assert.match(err, 'SIGINT: finishing the current step and writing a checkpoint');
   assert.match(err, 'Resume with the same command: hypnest');
   const saved = (newestSlot(dir).meta as { step: number }).step;
-  assert.ok(saved >= at && saved < STEPS, `checkpoint at step ${saved} (SIGINT after step ${at} of ${STEPS}; checkpoint-every is 100, so only the stop wrote it)`);
+  assert.ok(
+    saved >= at && saved < STEPS,
+    `checkpoint at step ${saved} (SIGINT after step ${at} of ${STEPS}; checkpoint-every is 100, so only the stop wrote it)`,
+  );
   assert.not.ok(fs.existsSync(path.join(dir, LOCK_FILE)), 'the lock is released on the way out');
   const resumed = train(dir);
   const [, , total] = await resumed.waitFor(PROGRESS);
@@ -57,11 +65,17 @@ test('SIGINT at a random step: checkpoint written, resume told, exit 130; the re
   assert.is((a.meta as { step: number }).step, STEPS);
   assert.equal((a.meta as { losses: number[] }).losses, (b.meta as { losses: number[] }).losses, 'loss curves');
   assert.is(a.hash, b.hash, 'training state (params, moments, EMA) differs from the uninterrupted run');
-  assert.is(readCheckpointArrays(path.join(dir, 'stage1')).hash, readCheckpointArrays(path.join(tmp, 'straight', 'stage1')).hash, 'EMA weights differ');
-  console.log(`  interrupt | SIGINT after step ${at}/${STEPS}: checkpoint at step ${saved}, resumed to ${STEPS}, final state bit-identical`);
+  assert.is(
+    readCheckpointArrays(path.join(dir, 'stage1')).hash,
+    readCheckpointArrays(path.join(tmp, 'straight', 'stage1')).hash,
+    'EMA weights differ',
+  );
+  console.log(
+    `  interrupt | SIGINT after step ${at}/${STEPS}: checkpoint at step ${saved}, resumed to ${STEPS}, final state bit-identical`,
+  );
 });
 
-test('a second run on the same --out is refused with the holder\'s pid and start time; a dead holder\'s lock is taken over', async () => {
+test("a second run on the same --out is refused with the holder's pid and start time; a dead holder's lock is taken over", async () => {
   const dir = path.join(tmp, 'shared');
   const first = train(dir, [], LONG);
   await first.waitFor(PROGRESS);
@@ -94,7 +108,10 @@ test('--out inside the shipped assets/ is refused without --overwrite-shipped, a
     assert.match(r.lines.join('\n'), 'ConfigError: train hypdae --out: expected an output folder outside the shipped assets/');
     assert.match(r.lines.join('\n'), '--overwrite-shipped');
   }
-  assert.equal(fs.readdirSync(shipped).map((f) => `${f}:${fs.statSync(path.join(shipped, f)).mtimeMs}`), before);
+  assert.equal(
+    fs.readdirSync(shipped).map((f) => `${f}:${fs.statSync(path.join(shipped, f)).mtimeMs}`),
+    before,
+  );
   // a symlink into assets/ is the same folder
   const link = path.join(tmp, 'link-to-assets');
   fs.symlinkSync(shipped, link);

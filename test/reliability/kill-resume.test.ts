@@ -21,9 +21,16 @@ const SCRIPT = 'sdk/models/hypdae/train-main.ts';
 const PROGRESS = /^HypDAE stage I: (\d+)\/(\d+) \(([\d.]+)s\)/;
 
 const train = (out: string): ChildRun =>
-  startTs(SCRIPT, ['--stage', '1', '--tiny', '--steps1', String(STEPS), '--checkpoint-every', '1', '--out', out], { HYPNEST_PROGRESS: '1' });
+  startTs(SCRIPT, ['--stage', '1', '--tiny', '--steps1', String(STEPS), '--checkpoint-every', '1', '--out', out], {
+    HYPNEST_PROGRESS: '1',
+  });
 
-interface SlotState { name: string; step?: number; hash?: string; error?: string }
+interface SlotState {
+  name: string;
+  step?: number;
+  hash?: string;
+  error?: string;
+}
 
 /** Every final file in `dir` is whole (json parses, safetensors tiles); each training slot's verdict. */
 function inspect(dir: string): { slots: SlotState[]; tmpFiles: string[] } {
@@ -86,11 +93,16 @@ test(`SIGKILL ${KILLS}× at seeded random moments, resume each time; the end sta
       strayTmp += st.tmpFiles.length;
       const now = newest(st.slots);
       // none yet if the first kill came before the first save; once a slot exists, one always loads
-      assert.ok(st.slots.length === 0 || st.slots.some((s) => s.step !== undefined), `after kill ${k}: no loadable slot (${JSON.stringify(st.slots)})`);
+      assert.ok(
+        st.slots.length === 0 || st.slots.some((s) => s.step !== undefined),
+        `after kill ${k}: no loadable slot (${JSON.stringify(st.slots)})`,
+      );
       assert.ok(now >= saved, `after kill ${k}: the newest checkpoint went back from ${saved} to ${now}`);
       // the progress line of step s is printed before step s is saved, so step s − 1 is on disk for sure
       assert.ok(now >= resumedFrom + lastSeen - 1, `after kill ${k}: step ${resumedFrom + lastSeen} was reported but only ${now} is saved`);
-      log.push(`run ${k}: resumed at ${resumedFrom}, killed ${delay} ms after step ${resumedFrom + Number(done)} (${signal ?? code}); newest slot: step ${now}; slots ${st.slots.map((s) => `${s.name}=${s.step ?? 'inconsistent'}`).join(' ')}`);
+      log.push(
+        `run ${k}: resumed at ${resumedFrom}, killed ${delay} ms after step ${resumedFrom + Number(done)} (${signal ?? code}); newest slot: step ${now}; slots ${st.slots.map((s) => `${s.name}=${s.step ?? 'inconsistent'}`).join(' ')}`,
+      );
       saved = now;
     }
     const ref = await reference.exited;
@@ -108,7 +120,10 @@ test(`SIGKILL ${KILLS}× at seeded random moments, resume each time; the end sta
     assert.equal((a.last.meta as { losses: number[] }).losses, (b.last.meta as { losses: number[] }).losses, 'loss curves');
     assert.is(a.last.hash, b.last.hash, 'training state (params, moments, EMA) differs from the uninterrupted run');
     assert.is(a.ema.hash, b.ema.hash, 'EMA weights (stage1.safetensors) differ from the uninterrupted run');
-    const report = [...log, `inconsistent slots seen: ${inconsistent}, stray temp files: ${strayTmp}, total ${((Date.now() - t0) / 1000).toFixed(1)} s`];
+    const report = [
+      ...log,
+      `inconsistent slots seen: ${inconsistent}, stray temp files: ${strayTmp}, total ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    ];
     console.log(report.map((l) => `  kill | ${l}`).join('\n'));
     const outDir = path.join(__dirname, '..', '..', 'out', 'reliability');
     fs.mkdirSync(outDir, { recursive: true });

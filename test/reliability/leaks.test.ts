@@ -30,28 +30,47 @@ test.after(() => {
   const dir = path.join(__dirname, '..', '..', 'out', 'reliability');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'leaks.json'), JSON.stringify(leakReports(), null, 1) + '\n');
-  fs.writeFileSync(path.join(dir, 'leaks.md'), leakReports().map((r) => `- ${formatLeakReport(r)}`).join('\n') + '\n');
+  fs.writeFileSync(
+    path.join(dir, 'leaks.md'),
+    leakReports()
+      .map((r) => `- ${formatLeakReport(r)}`)
+      .join('\n') + '\n',
+  );
 });
 
 test('expectNoLeaks catches a call that leaves one tensor behind (the helper can fail)', async () => {
   const kept: tf.Tensor[] = [];
   let failed = false;
   try {
-    await expectNoLeaks('leaky', () => { kept.push(tf.ones([2])); return tf.zeros([1]); }, 5, { print: false });
+    await expectNoLeaks(
+      'leaky',
+      () => {
+        kept.push(tf.ones([2]));
+        return tf.zeros([1]);
+      },
+      5,
+      { print: false },
+    );
   } catch (e) {
     failed = /1 tensors leaked|5 tensors leaked/.test((e as Error).message);
   }
   tf.dispose(kept);
   assert.ok(failed, 'a leak of one tensor per call is reported');
   // and an async call whose returned tensors are disposed by the helper passes
-  await expectNoLeaks('async, returns an object of tensors', async () => ({ a: tf.ones([3]), b: [tf.zeros([2])], n: 1 }), 20, { print: false });
+  await expectNoLeaks('async, returns an object of tensors', async () => ({ a: tf.ones([3]), b: [tf.zeros([2])], n: 1 }), 20, {
+    print: false,
+  });
 });
 
 test('diffusion: ddimSample (η = 0 and η = 0.5) and ddimInvert on a tiny U-Net', async () => {
   const { net, denoiser, schedule } = tinyUNet(0);
   const x = randomImages(1, 8, 1);
   await expectNoLeaks('ddimSample η=0, 3 steps', () => ddimSample(denoiser, x, schedule, { steps: 3, progress: false }), REPS);
-  await expectNoLeaks('ddimSample η=0.5, 3 steps', () => ddimSample(denoiser, x, schedule, { steps: 3, eta: 0.5, seed: 1, progress: false }), REPS);
+  await expectNoLeaks(
+    'ddimSample η=0.5, 3 steps',
+    () => ddimSample(denoiser, x, schedule, { steps: 3, eta: 0.5, seed: 1, progress: false }),
+    REPS,
+  );
   await expectNoLeaks('ddimInvert, 3 steps, refine 2', () => ddimInvert(denoiser, x, schedule, { steps: 3, progress: false }), REPS);
   x.dispose();
   disposeParams(net.params);
@@ -65,7 +84,11 @@ test('HypDAE (tiny): decodeCodes, stochasticCode (invert, encode), perturbCodes'
   const h = toBall(s2, z);
   await expectNoLeaks('hypdae decodeCodes, 2 steps, guidance 2', () => decodeCodes(s1, z, { steps: 2, guidance: 2, seed: 3 }), REPS);
   await expectNoLeaks('hypdae stochasticCode invert, 2 steps', () => stochasticCode(s1, x, z, { steps: 2 }), REPS);
-  await expectNoLeaks('hypdae stochasticCode encode', () => stochasticCode(s1, x, z, { method: 'encode', strength: 0.5, steps: 4, seed: 1 }), REPS);
+  await expectNoLeaks(
+    'hypdae stochasticCode encode',
+    () => stochasticCode(s1, x, z, { method: 'encode', strength: 0.5, steps: 4, seed: 1 }),
+    REPS,
+  );
   await expectNoLeaks('hypdae perturbCodes', () => perturbCodes(s2, h, { radius: 3, distance: 1, seed: 5 }), REPS);
   tf.dispose([x, z, h]);
   disposeParams(s1.params);

@@ -50,8 +50,10 @@ export function leakReports(): readonly LeakReport[] {
 
 export function formatLeakReport(r: LeakReport): string {
   const mb = (b: number | null) => (b === null ? 'n/a' : `${(b / 2 ** 20).toFixed(2)} MiB`);
-  return `${r.label}: ${r.reps} calls on ${r.backend}, ${r.msPerCall.toFixed(1)} ms/call (cpu ${r.cpuMsPerCall.toFixed(1)} ms), tensors ${r.tensorDelta >= 0 ? '+' : ''}${r.tensorDelta}, ` +
-    `bytes ${r.byteDelta >= 0 ? '+' : ''}${r.byteDelta}, wasm heap +${mb(r.wasmHeapGrowth)} (now ${mb(r.wasmHeapBytes)}), rss ${r.rssGrowth >= 0 ? '+' : ''}${mb(r.rssGrowth)}`;
+  return (
+    `${r.label}: ${r.reps} calls on ${r.backend}, ${r.msPerCall.toFixed(1)} ms/call (cpu ${r.cpuMsPerCall.toFixed(1)} ms), tensors ${r.tensorDelta >= 0 ? '+' : ''}${r.tensorDelta}, ` +
+    `bytes ${r.byteDelta >= 0 ? '+' : ''}${r.byteDelta}, wasm heap +${mb(r.wasmHeapGrowth)} (now ${mb(r.wasmHeapBytes)}), rss ${r.rssGrowth >= 0 ? '+' : ''}${mb(r.rssGrowth)}`
+  );
 }
 
 export interface LeakOptions {
@@ -79,7 +81,9 @@ export async function expectNoLeaks(label: string, fn: () => unknown, reps = 200
   const after = tf.memory();
   const heap1 = wasmHeapBytes();
   const report: LeakReport = {
-    label, reps, backend: tf.getBackend(),
+    label,
+    reps,
+    backend: tf.getBackend(),
     tensorDelta: after.numTensors - before.numTensors,
     byteDelta: after.numBytes - before.numBytes,
     wasmHeapGrowth: heap0 === null || heap1 === null ? null : heap1 - heap0,
@@ -90,7 +94,11 @@ export async function expectNoLeaks(label: string, fn: () => unknown, reps = 200
   };
   reports.push(report);
   if (options.print ?? true) console.log(`  leaks | ${formatLeakReport(report)}`);
-  assert.is(report.tensorDelta, 0, `${label}: ${report.tensorDelta} tensors leaked over ${reps} calls (${report.tensorDelta / reps} per call)`);
+  assert.is(
+    report.tensorDelta,
+    0,
+    `${label}: ${report.tensorDelta} tensors leaked over ${reps} calls (${report.tensorDelta / reps} per call)`,
+  );
   assert.is(report.byteDelta, 0, `${label}: ${report.byteDelta} tensor bytes leaked over ${reps} calls`);
   return report;
 }

@@ -11,7 +11,8 @@ import { nested } from '../../sdk/fluent/nested';
 import { hyp } from '../../sdk/fluent/hyp';
 import { fewShotInputs } from '../../sdk/data/splits';
 
-const sameStart = (big: Float32Array, small: Float32Array) => Buffer.from(small.buffer, small.byteOffset, small.byteLength).equals(Buffer.from(big.buffer, big.byteOffset, small.byteLength));
+const sameStart = (big: Float32Array, small: Float32Array) =>
+  Buffer.from(small.buffer, small.byteOffset, small.byteLength).equals(Buffer.from(big.buffer, big.byteOffset, small.byteLength));
 
 async function main(): Promise<void> {
   await ready();
@@ -39,7 +40,11 @@ async function main(): Promise<void> {
     n = big.count;
     const rss = process.resourceUsage().maxRSS;
     // group-major rows: group 0's first 4 outputs are the first 4 rows of perOutput 4
-    const small = await hyp.fewShot(inputs.images, { perOutput: 4 }).perturb(5.5).steps(Number(b ?? 20)).sample();
+    const small = await hyp
+      .fewShot(inputs.images, { perOutput: 4 })
+      .perturb(5.5)
+      .steps(Number(b ?? 20))
+      .sample();
     smallEqual = sameStart(big.data, small.data.subarray(0, 4 * 1024));
     hyp.dispose();
     await new Promise((r) => setImmediate(r)); // hyp.dispose frees once its load promises settle
@@ -48,7 +53,16 @@ async function main(): Promise<void> {
 }
 
 function report(what: string, n: number, t0: number, maxRssKB: number, smallEqual: boolean, before: number): void {
-  process.stdout.write(JSON.stringify({ what, n, seconds: (Date.now() - t0) / 1000, maxRssMB: Math.round(maxRssKB / 1024), smallEqual, tensorsLeft: tf.memory().numTensors - before }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      what,
+      n,
+      seconds: (Date.now() - t0) / 1000,
+      maxRssMB: Math.round(maxRssKB / 1024),
+      smallEqual,
+      tensorsLeft: tf.memory().numTensors - before,
+    }) + '\n',
+  );
 }
 
 if (require.main === module) {

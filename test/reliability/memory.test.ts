@@ -13,8 +13,16 @@ import { ROOT } from './child-run';
 
 const LIMIT_MB = 1536;
 
-function measure(args: string[], timeoutMs: number): { what: string; n: number; seconds: number; maxRssMB: number; smallEqual: boolean; tensorsLeft: number } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/reliability/memory-child.ts', ...args], { cwd: ROOT, env: { ...process.env, HYPNEST_PROGRESS: '0' }, encoding: 'utf8', timeout: timeoutMs });
+function measure(
+  args: string[],
+  timeoutMs: number,
+): { what: string; n: number; seconds: number; maxRssMB: number; smallEqual: boolean; tensorsLeft: number } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/reliability/memory-child.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, HYPNEST_PROGRESS: '0' },
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  });
   assert.is(r.status, 0, `memory-child ${args.join(' ')}: ${r.error ?? ''} ${r.stderr.slice(-2000)}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
@@ -36,7 +44,7 @@ test('nested.levels(5).generate(2000): peak RSS ≤ 1.5 GB, the same first image
 });
 
 if (process.env.HYPNEST_MEMORY_HYP === '1') {
-  test('hyp.fewShot(16 images, { perOutput: 128 }).sample(): peak RSS ≤ 1.5 GB, group 0\'s first outputs equal perOutput 4\'s', () => {
+  test("hyp.fewShot(16 images, { perOutput: 128 }).sample(): peak RSS ≤ 1.5 GB, group 0's first outputs equal perOutput 4's", () => {
     const m = measure(['hyp', '128', '2'], 3_600_000);
     log(m);
     assert.is(m.n, 2048);

@@ -50,7 +50,10 @@ export function tinyStage2(seed = 0): Stage2 {
 /** n seeded images [n, size, size, 1] in [−1, 1]. */
 export function randomImages(n: number, size: number, seed: number): tf.Tensor4D {
   const rng = new Rng(seed);
-  return tf.tensor4d(Float32Array.from({ length: n * size * size }, () => rng.next() * 2 - 1), [n, size, size, 1]);
+  return tf.tensor4d(
+    Float32Array.from({ length: n * size * size }, () => rng.next() * 2 - 1),
+    [n, size, size, 1],
+  );
 }
 
 /** The bytes of a tensor's values (for bit-exact comparison and hashing). */

@@ -3,7 +3,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Params } from '../../sdk/nn';
 import type { WorkerStepContext } from '../../sdk/train';
 
-export interface MlpBatch { x: tf.Tensor2D; y: tf.Tensor2D }
+export interface MlpBatch {
+  x: tf.Tensor2D;
+  y: tf.Tensor2D;
+}
 
 /** mean((tanh(x·W1 + b1)·W2 − y)²), plus input noise from ctx.rng when ctx.init is { noise: σ }. */
 export function mlpLoss(p: Params, b: MlpBatch, ctx: WorkerStepContext): tf.Scalar {

@@ -6,7 +6,9 @@ import { Rng, ConfigError, ValueError, ShapeError } from '../../sdk/core';
 import { Params, addParam, disposeParams } from '../../sdk/nn';
 import { AdamW, Ema, clipByGlobalNorm, globalNorm, warmupLr, dropCond } from '../../sdk/train';
 
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-6) => {
   for (let i = 0; i < b.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= tol * (1 + Math.abs(b[i])), `${i}: ${a[i]} vs ${b[i]}`);
@@ -27,7 +29,8 @@ test('AdamW: two steps match the hand-computed update (decay on weights only)', 
   const lr = 0.01;
   // by hand, in float64
   const ref = (theta: number, gs: number[], decay: boolean) => {
-    let m = 0, v = 0;
+    let m = 0,
+      v = 0;
     gs.forEach((g, i) => {
       const t = i + 1;
       m = 0.9 * m + 0.1 * g;
@@ -42,8 +45,14 @@ test('AdamW: two steps match the hand-computed update (decay on weights only)', 
   close(p['l.w'].dataSync(), [ref(1, [0.5, -0.25], true), ref(-2, [-1, 3], true)]);
   close(p['l.b'].dataSync(), [ref(0.5, [2, 1], false)]);
   assert.is(opt.t, 2);
-  assert.throws(() => new AdamW(p, { beta1: 1 }), (e: unknown) => e instanceof ConfigError);
-  assert.throws(() => new AdamW(p, { betas: [0.9, 0.9] } as never), (e: unknown) => e instanceof ConfigError);
+  assert.throws(
+    () => new AdamW(p, { beta1: 1 }),
+    (e: unknown) => e instanceof ConfigError,
+  );
+  assert.throws(
+    () => new AdamW(p, { betas: [0.9, 0.9] } as never),
+    (e: unknown) => e instanceof ConfigError,
+  );
   tf.dispose([...Object.values(g1), ...Object.values(g2)]);
   opt.dispose();
   disposeParams(p);
@@ -57,7 +66,10 @@ test('EMA: θ̄ after n updates with constant θ equals θ + dⁿ(θ̄₀ − θ
   close(ema.params['l.w'].dataSync(), [3 + 0.9 ** 5 * (1 - 3), -2 + 0.9 ** 5 * (2 + 2)], 1e-5);
   const w = new Ema(p, 0.999, true);
   assert.is(w.currentDecay(), 0.1);
-  assert.throws(() => new Ema(p, 1), (e: unknown) => e instanceof ConfigError);
+  assert.throws(
+    () => new Ema(p, 1),
+    (e: unknown) => e instanceof ConfigError,
+  );
   ema.dispose();
   w.dispose();
   disposeParams(p);
@@ -72,9 +84,15 @@ test('clipping: global norm; scaled to maxNorm when above, untouched when below'
   close(c.grads.b.dataSync(), [0.8]);
   const same = clipByGlobalNorm(g, 10);
   assert.is(same.grads, g);
-  assert.throws(() => clipByGlobalNorm(g, 0), (e: unknown) => e instanceof ValueError);
+  assert.throws(
+    () => clipByGlobalNorm(g, 0),
+    (e: unknown) => e instanceof ValueError,
+  );
   const bad = { a: tf.tensor1d([NaN]) };
-  assert.throws(() => clipByGlobalNorm(bad, 1), (e: unknown) => e instanceof ValueError);
+  assert.throws(
+    () => clipByGlobalNorm(bad, 1),
+    (e: unknown) => e instanceof ValueError,
+  );
   tf.dispose([g.a, g.b, c.grads.a, c.grads.b, bad.a]);
 });
 
@@ -97,8 +115,14 @@ test('condition dropout: rate ≈ p, rows are null or kept, gradient reaches the
   const g = tf.grad((n: tf.Tensor) => tf.sum(dropCond(cond, n, 0.2, new Rng(1))))(nul);
   close(g.dataSync(), [dropped, dropped, dropped]);
   assert.equal(dropCond(cond, nul, 0, new Rng(1)).dataSync(), cond.dataSync());
-  assert.throws(() => dropCond(cond, nul, 1.5, new Rng(1)), (e: unknown) => e instanceof ValueError);
-  assert.throws(() => dropCond(cond, tf.zeros([4]), 0.1, new Rng(1)), (e: unknown) => e instanceof ShapeError);
+  assert.throws(
+    () => dropCond(cond, nul, 1.5, new Rng(1)),
+    (e: unknown) => e instanceof ValueError,
+  );
+  assert.throws(
+    () => dropCond(cond, tf.zeros([4]), 0.1, new Rng(1)),
+    (e: unknown) => e instanceof ShapeError,
+  );
 });
 
 test.run();

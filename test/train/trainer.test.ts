@@ -9,7 +9,9 @@ import { Rng, ConfigError, CheckpointError } from '../../sdk/core';
 import { createUNet, createMlpDenoiser, disposeParams, Params } from '../../sdk/nn';
 import { train, dropCond, localGradFn, accumulateGrads, splitBatch, slotPaths, StepContext, TrainResult } from '../../sdk/train';
 
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
 async function rejects(fn: () => Promise<unknown>, check: RegExp | ((e: unknown) => boolean)): Promise<void> {
   try {
@@ -33,13 +35,14 @@ function* images(seed: number): Generator<Batch> {
 function unetRun(initSeed: number) {
   const net = createUNet({ imageSize: 8, channels: 8, channelMults: [1, 2], heads: 2, groups: 4, condDim: 2 }, initSeed);
   // ε-prediction loss with noise, timesteps and condition dropout from the step's Rng
-  const lossFn = (b: Batch, ctx: StepContext) => tf.tidy(() => {
-    const eps = tf.tensor4d(ctx.rng.normals(b.x.size), b.x.shape as [number, number, number, number]);
-    const t = [ctx.rng.int(1000), ctx.rng.int(1000)];
-    const xt = tf.add(tf.mul(b.x, 0.7), tf.mul(eps, 0.7));
-    const c = dropCond(b.c, net.params['cond.null'], 0.5, ctx.rng);
-    return tf.losses.meanSquaredError(eps, net.apply(xt, t, c));
-  });
+  const lossFn = (b: Batch, ctx: StepContext) =>
+    tf.tidy(() => {
+      const eps = tf.tensor4d(ctx.rng.normals(b.x.size), b.x.shape as [number, number, number, number]);
+      const t = [ctx.rng.int(1000), ctx.rng.int(1000)];
+      const xt = tf.add(tf.mul(b.x, 0.7), tf.mul(eps, 0.7));
+      const c = dropCond(b.c, net.params['cond.null'], 0.5, ctx.rng);
+      return tf.losses.meanSquaredError(eps, net.apply(xt, t, c));
+    });
   return { net, lossFn };
 }
 
@@ -47,7 +50,11 @@ const common = { steps: 8, lr: 2e-3, warmup: 3, clip: 0.5, ema: 0.9, seed: 11, a
 
 function maxDiff(a: Params, b: Params): number {
   let d = 0;
-  for (const k of Object.keys(a)) d = Math.max(d, tf.tidy(() => tf.max(tf.abs(tf.sub(a[k], b[k]))).dataSync()[0]));
+  for (const k of Object.keys(a))
+    d = Math.max(
+      d,
+      tf.tidy(() => tf.max(tf.abs(tf.sub(a[k], b[k]))).dataSync()[0]),
+    );
   return d;
 }
 
@@ -57,11 +64,32 @@ test('resume after a kill continues the same run: N straight = N/2 + checkpoint 
   const dir = tmp();
   const B = unetRun(0);
   const killAt = 6;
-  await rejects(() => train({ ...common, params: B.net.params, lossFn: B.lossFn, data: images(5), checkpointEvery: 4, checkpointPath: path.join(dir, 'state'), logEvery: 1,
-    onLog: (l) => { if (l.step === killAt) throw new Error('killed'); } }), /killed/);
+  await rejects(
+    () =>
+      train({
+        ...common,
+        params: B.net.params,
+        lossFn: B.lossFn,
+        data: images(5),
+        checkpointEvery: 4,
+        checkpointPath: path.join(dir, 'state'),
+        logEvery: 1,
+        onLog: (l) => {
+          if (l.step === killAt) throw new Error('killed');
+        },
+      }),
+    /killed/,
+  );
   // a fresh network (other init) in "another process" picks the state up at step 4
   const C = unetRun(99);
-  const rc: TrainResult = await train({ ...common, params: C.net.params, lossFn: C.lossFn, data: images(5), checkpointEvery: 4, checkpointPath: path.join(dir, 'state') });
+  const rc: TrainResult = await train({
+    ...common,
+    params: C.net.params,
+    lossFn: C.lossFn,
+    data: images(5),
+    checkpointEvery: 4,
+    checkpointPath: path.join(dir, 'state'),
+  });
   assert.is(rc.resumedFrom, 4);
   assert.is(rc.step, 8);
   assert.ok(maxDiff(A.net.params, C.net.params) <= 1e-6, `params differ by ${maxDiff(A.net.params, C.net.params)}`);
@@ -73,18 +101,20 @@ test('resume after a kill continues the same run: N straight = N/2 + checkpoint 
 });
 
 test('a factory data source resumes by start step; a corrupt newest slot falls back to the older one', async () => {
-  const data = ({ step, seed }: { step: number; seed: number }) => (function* () {
-    for (let s = step; ; s++) {
-      const r = new Rng(seed * 1000 + s);
-      yield { x: tf.tensor2d(r.normals(12), [4, 3]) };
-    }
-  })();
+  const data = ({ step, seed }: { step: number; seed: number }) =>
+    (function* () {
+      for (let s = step; ; s++) {
+        const r = new Rng(seed * 1000 + s);
+        yield { x: tf.tensor2d(r.normals(12), [4, 3]) };
+      }
+    })();
   const mk = (seed: number) => {
     const m = createMlpDenoiser({ dim: 3, width: 8, depth: 2 }, seed);
-    const lossFn = (b: { x: tf.Tensor }, ctx: StepContext) => tf.tidy(() => {
-      const eps = tf.tensor2d(ctx.rng.normals(12), [4, 3]);
-      return tf.losses.meanSquaredError(eps, m.apply(tf.add(b.x, eps), [1, 2, 3, 4]));
-    });
+    const lossFn = (b: { x: tf.Tensor }, ctx: StepContext) =>
+      tf.tidy(() => {
+        const eps = tf.tensor2d(ctx.rng.normals(12), [4, 3]);
+        return tf.losses.meanSquaredError(eps, m.apply(tf.add(b.x, eps), [1, 2, 3, 4]));
+      });
     return { m, lossFn };
   };
   const o = { steps: 6, lr: 1e-2, seed: 3, data, checkpointEvery: 2 };
@@ -92,7 +122,20 @@ test('a factory data source resumes by start step; a corrupt newest slot falls b
   await train({ ...o, params: A.m.params, lossFn: A.lossFn, checkpointEvery: undefined });
   const dir = tmp();
   const B = mk(0);
-  await rejects(() => train({ ...o, params: B.m.params, lossFn: B.lossFn, checkpointPath: path.join(dir, 's'), logEvery: 1, onLog: (l) => { if (l.step === 5) throw new Error('killed'); } }), /killed/);
+  await rejects(
+    () =>
+      train({
+        ...o,
+        params: B.m.params,
+        lossFn: B.lossFn,
+        checkpointPath: path.join(dir, 's'),
+        logEvery: 1,
+        onLog: (l) => {
+          if (l.step === 5) throw new Error('killed');
+        },
+      }),
+    /killed/,
+  );
   // step 4 went to slot b (a: 2, b: 4); simulate a kill between its two files: corrupt its weights
   const [, slotB] = slotPaths(path.join(dir, 's'));
   fs.writeFileSync(slotB + '.safetensors', Buffer.from('garbage'));
@@ -106,10 +149,32 @@ test('a factory data source resumes by start step; a corrupt newest slot falls b
 test('a training state of a run with another config is refused, naming the files to move away', async () => {
   const dir = tmp();
   const A = unetRun(0);
-  await train({ ...common, steps: 2, params: A.net.params, lossFn: A.lossFn, data: images(5), checkpointEvery: 1, checkpointPath: path.join(dir, 'state') });
+  await train({
+    ...common,
+    steps: 2,
+    params: A.net.params,
+    lossFn: A.lossFn,
+    data: images(5),
+    checkpointEvery: 1,
+    checkpointPath: path.join(dir, 'state'),
+  });
   const B = unetRun(0);
-  await rejects(() => train({ ...common, steps: 2, config: { test: 'other' }, params: B.net.params, lossFn: B.lossFn, data: images(5), checkpointPath: path.join(dir, 'state') }),
-    (e) => e instanceof CheckpointError && e.message.includes('another config') && e.message.includes(`${path.join(dir, 'state')}.{a,b}.{json,safetensors}`));
+  await rejects(
+    () =>
+      train({
+        ...common,
+        steps: 2,
+        config: { test: 'other' },
+        params: B.net.params,
+        lossFn: B.lossFn,
+        data: images(5),
+        checkpointPath: path.join(dir, 'state'),
+      }),
+    (e) =>
+      e instanceof CheckpointError &&
+      e.message.includes('another config') &&
+      e.message.includes(`${path.join(dir, 'state')}.{a,b}.{json,safetensors}`),
+  );
   [A.net.params, B.net.params].forEach(disposeParams);
 });
 
@@ -125,12 +190,27 @@ test('no leaks per step; gradFn seam; option errors', async () => {
   assert.is(await run(4), 0);
   let calls = 0;
   const local = localGradFn(net.params, lossFn);
-  assert.is(await run(3, (b, ctx) => { calls++; return local(b, ctx); }), 0);
+  assert.is(
+    await run(3, (b, ctx) => {
+      calls++;
+      return local(b, ctx);
+    }),
+    0,
+  );
   assert.is(calls, 3);
   const base = { params: net.params, lossFn, data: images(1), lr: 1e-3 };
-  await rejects(() => train({ ...base, steps: 1, lr: 0 }), (e: unknown) => e instanceof ConfigError);
-  await rejects(() => train({ ...base, steps: 1, checkpointEvery: 1 }), (e: unknown) => e instanceof ConfigError);
-  await rejects(() => train({ ...base, steps: 1, warmpu: 3 } as never), (e: unknown) => e instanceof ConfigError && /warmup/.test((e as Error).message));
+  await rejects(
+    () => train({ ...base, steps: 1, lr: 0 }),
+    (e: unknown) => e instanceof ConfigError,
+  );
+  await rejects(
+    () => train({ ...base, steps: 1, checkpointEvery: 1 }),
+    (e: unknown) => e instanceof ConfigError,
+  );
+  await rejects(
+    () => train({ ...base, steps: 1, warmpu: 3 } as never),
+    (e: unknown) => e instanceof ConfigError && /warmup/.test((e as Error).message),
+  );
   disposeParams(net.params);
 });
 
@@ -146,7 +226,10 @@ test('gradient accumulation over k micro-batches equals the full-batch gradient 
   for (const k of Object.keys(full.grads)) {
     assert.ok(tf.max(tf.abs(tf.sub(full.grads[k], acc.grads[k]))).dataSync()[0] < 1e-5, k);
   }
-  assert.throws(() => splitBatch(batch, 3), (e: unknown) => e instanceof ConfigError);
+  assert.throws(
+    () => splitBatch(batch, 3),
+    (e: unknown) => e instanceof ConfigError,
+  );
   tf.dispose([batch.x, batch.t, ...Object.values(full.grads), ...Object.values(acc.grads)]);
   disposeParams(m.params);
 });

@@ -7,8 +7,22 @@ import * as vm from 'vm';
 import { progress } from '../../sdk/core/progress';
 import { ValueError } from '../../sdk/core/errors';
 import {
-  bundleFor, figureHtml, html, imageType, installNotebookDisplay, inNotebook, isFigure, isSvg, PLOTLY_MIME,
-  plotlyJs, resetDisplay, save, show, simulateNotebook, toMimeBundle, uninstallNotebookDisplay,
+  bundleFor,
+  figureHtml,
+  html,
+  imageType,
+  installNotebookDisplay,
+  inNotebook,
+  isFigure,
+  isSvg,
+  PLOTLY_MIME,
+  plotlyJs,
+  resetDisplay,
+  save,
+  show,
+  simulateNotebook,
+  toMimeBundle,
+  uninstallNotebookDisplay,
 } from '../../sdk/viz/display';
 
 const INLINE_MARK = 'inlined by hypnest';
@@ -150,7 +164,10 @@ test('notebook progress: one display id, first a display then in-place updates, 
   assert.is(msgs.length, 2, 'start + done (ticks throttled away)');
   const id = msgs[0].transient.display_id;
   assert.ok(id && msgs.every((m) => m.transient.display_id === id));
-  assert.equal(msgs.map((m) => m.update), [false, true]);
+  assert.equal(
+    msgs.map((m) => m.update),
+    [false, true],
+  );
   assert.match(String(msgs[0].data['text/plain']), /^train: 0\/50 0%/);
   assert.match(String(msgs[1].data['text/plain']), /^train: 50\/50 100% done in .* loss=0\.500$/);
   assert.ok(String(msgs[1].data['text/html']).includes('width:100.0%'));

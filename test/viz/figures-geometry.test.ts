@@ -3,12 +3,20 @@ import * as assert from 'uvu/assert';
 import { averageLinkage, geodesicArc, orthogonalCircle, projectionInfo, projectToDisk } from '../../sdk/viz/figures';
 import { leaves } from '../../sdk/viz/figures/average-linkage';
 import {
-  dist, dist0, distanceMatrix, euclideanRadius, expmap0, hyperbolicRadius, logmap0, mobiusAdd,
+  dist,
+  dist0,
+  distanceMatrix,
+  euclideanRadius,
+  expmap0,
+  hyperbolicRadius,
+  logmap0,
+  mobiusAdd,
 } from '../../sdk/viz/figures/ball-math';
 import { ConfigError, ShapeError, ValueError } from '../../sdk/core/errors';
 import { Rng } from '../../sdk/core/rng';
 
-const close = (a: number, b: number, tol = 1e-9, msg = '') => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${msg} ${a} vs ${b}`);
+const close = (a: number, b: number, tol = 1e-9, msg = '') =>
+  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${msg} ${a} vs ${b}`);
 
 /** A uniformly random point inside the disk of radius rMax. */
 function randomDiskPoint(rng: Rng, rMax = 0.97): number[] {
@@ -20,10 +28,13 @@ function randomDiskPoint(rng: Rng, rMax = 0.97): number[] {
 test('ball maths: reference values (reference-values.md #1, #3, #5, #7)', () => {
   close(dist0([0.996, 0]), Math.log(499));
   const e = expmap0([0.3, 0.4]);
-  close(e[0], 0.2772702944, 1e-9); close(e[1], 0.3696937258, 1e-9);
-  close(logmap0(e)[0], 0.3); close(dist0(e), 1.0);
+  close(e[0], 0.2772702944, 1e-9);
+  close(e[1], 0.3696937258, 1e-9);
+  close(logmap0(e)[0], 0.3);
+  close(dist0(e), 1.0);
   const s = mobiusAdd([0.1, 0.2], [0.3, -0.1]);
-  close(s[0], 0.3873170732, 1e-9); close(s[1], 0.1258536585, 1e-9);
+  close(s[0], 0.3873170732, 1e-9);
+  close(s[1], 0.1258536585, 1e-9);
   close(dist([0.1, 0.2], [0.3, -0.1]), 0.7613421083, 1e-9);
   close(dist0([0.3, -0.1]), 0.6549003005, 1e-9);
 });
@@ -38,7 +49,11 @@ test('ball maths: ring radius r = tanh(√c R/2)/√c inverts R = 2/√c artanh(
     }
   }
   close(euclideanRadius(2), Math.tanh(1), 1e-15);
-  const D = distanceMatrix([[0.1, 0.2], [0.3, -0.1], [0, 0]]);
+  const D = distanceMatrix([
+    [0.1, 0.2],
+    [0.3, -0.1],
+    [0, 0],
+  ]);
   assert.equal(D[0][1], D[1][0]);
   close(D[2][1], 0.6549003005, 1e-9);
 });
@@ -81,11 +96,27 @@ test('geodesicArc: diameters through the origin, curvature c scales the disk', (
 });
 
 test('geodesicArc: errors', () => {
-  assert.throws(() => geodesicArc([1.2, 0], [0, 0.3]), (e: unknown) => e instanceof ValueError);
-  assert.throws(() => geodesicArc([0.1, 0], [0, 0.3], 1), (e: unknown) => e instanceof ValueError);
-  assert.throws(() => geodesicArc([0.1, 0, 0], [0, 0.3]), (e: unknown) => e instanceof ShapeError);
-  assert.throws(() => geodesicArc([0.3, 0], [0, 0.3], 8, 16), (e: unknown) => e instanceof ValueError, 'outside the c = 16 disk');
-  assert.throws(() => geodesicArc([0.1, 0], [0, 0.3], 8, -1), (e: unknown) => e instanceof ValueError);
+  assert.throws(
+    () => geodesicArc([1.2, 0], [0, 0.3]),
+    (e: unknown) => e instanceof ValueError,
+  );
+  assert.throws(
+    () => geodesicArc([0.1, 0], [0, 0.3], 1),
+    (e: unknown) => e instanceof ValueError,
+  );
+  assert.throws(
+    () => geodesicArc([0.1, 0, 0], [0, 0.3]),
+    (e: unknown) => e instanceof ShapeError,
+  );
+  assert.throws(
+    () => geodesicArc([0.3, 0], [0, 0.3], 8, 16),
+    (e: unknown) => e instanceof ValueError,
+    'outside the c = 16 disk',
+  );
+  assert.throws(
+    () => geodesicArc([0.1, 0], [0, 0.3], 8, -1),
+    (e: unknown) => e instanceof ValueError,
+  );
 });
 
 /** n points whose tangent vectors lie in a random 2-D plane of R^d. */
@@ -102,7 +133,10 @@ function planarPoints(rng: Rng, n: number, d: number, c: number): number[][] {
   return Array.from({ length: n }, () => {
     const a = 1.5 * rng.normal();
     const b = 0.8 * rng.normal();
-    return expmap0(e1.map((v, i) => a * v + b * e2[i]), c);
+    return expmap0(
+      e1.map((v, i) => a * v + b * e2[i]),
+      c,
+    );
   });
 }
 
@@ -127,9 +161,18 @@ test('projectToDisk: general points never gain radius; first2 keeps coordinates;
   assert.ok(info.explained > 0 && info.explained < 1);
   info.points.forEach((q, i) => assert.ok(dist0(q) <= dist0(pts[i]) + 1e-9));
   assert.equal(projectToDisk(pts, 'first2')[3], [pts[3][0], pts[3][1]]);
-  assert.throws(() => projectToDisk(pts, 'tsne' as 'pca'), (e: unknown) => e instanceof ConfigError);
-  assert.throws(() => projectToDisk([[0.1, 0.2], [0.1]]), (e: unknown) => e instanceof ShapeError);
-  assert.throws(() => projectToDisk([]), (e: unknown) => e instanceof ShapeError);
+  assert.throws(
+    () => projectToDisk(pts, 'tsne' as 'pca'),
+    (e: unknown) => e instanceof ConfigError,
+  );
+  assert.throws(
+    () => projectToDisk([[0.1, 0.2], [0.1]]),
+    (e: unknown) => e instanceof ShapeError,
+  );
+  assert.throws(
+    () => projectToDisk([]),
+    (e: unknown) => e instanceof ShapeError,
+  );
 });
 
 test('averageLinkage: known merges on a line, root height is the mean cross distance', () => {
@@ -139,8 +182,16 @@ test('averageLinkage: known merges on a line, root height is the mean cross dist
   close(root.height, (20 + 19 + 15 + 14) / 4, 1e-12);
   const inner = root.children!.find((ch) => ch.size === 4)!;
   close(inner.height, (5 + 6 + 4 + 5) / 4, 1e-12);
-  assert.equal(leaves(root).map((l) => l.name).sort(), ['a', 'b', 'c', 'd', 'e']);
-  assert.throws(() => averageLinkage([[0, 1]]), (e: unknown) => e instanceof ShapeError);
+  assert.equal(
+    leaves(root)
+      .map((l) => l.name)
+      .sort(),
+    ['a', 'b', 'c', 'd', 'e'],
+  );
+  assert.throws(
+    () => averageLinkage([[0, 1]]),
+    (e: unknown) => e instanceof ShapeError,
+  );
 });
 
 test('averageLinkage: random hyperbolic points: heights monotone, each merge = mean cross distance', () => {
@@ -154,7 +205,8 @@ test('averageLinkage: random hyperbolic points: heights monotone, each merge = m
     for (const a of leaves(l)) for (const b of leaves(r)) sum += D[a.index!][b.index!];
     close(node.height, sum / (l.size * r.size), 1e-12);
     assert.ok(node.height >= l.height - 1e-12 && node.height >= r.height - 1e-12, 'monotone');
-    check(l); check(r);
+    check(l);
+    check(r);
   };
   const root = averageLinkage(D);
   assert.is(root.size, 12);

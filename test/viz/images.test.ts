@@ -2,8 +2,17 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import sharp from 'sharp';
 import {
-  encodePng, gridGeometry, imageGrid, imagesToDataUris, nestedStrip, resizeNearest, splitBatch, toDataUri,
-  toRgb, trajectoryStrip, ImageArray,
+  encodePng,
+  gridGeometry,
+  imageGrid,
+  imagesToDataUris,
+  nestedStrip,
+  resizeNearest,
+  splitBatch,
+  toDataUri,
+  toRgb,
+  trajectoryStrip,
+  ImageArray,
 } from '../../sdk/viz/images';
 import { evenlySpaced } from '../../sdk/viz/images/strips';
 import { ConfigError, ShapeError } from '../../sdk/core/errors';
@@ -18,7 +27,12 @@ function ramp(h: number, w: number, id = 0): ImageArray {
 
 async function raw(png: Buffer) {
   const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height, px: (x: number, y: number) => [...data.subarray(3 * (y * info.width + x), 3 * (y * info.width + x) + 3)] };
+  return {
+    data,
+    width: info.width,
+    height: info.height,
+    px: (x: number, y: number) => [...data.subarray(3 * (y * info.width + x), 3 * (y * info.width + x) + 3)],
+  };
 }
 
 test('toRgb: byte mapping of each range, grayscale replicated, RGB kept', () => {
@@ -27,22 +41,32 @@ test('toRgb: byte mapping of each range, grayscale replicated, RGB kept', () => 
   assert.equal([...toRgb({ data: new Uint8Array([7, 200]), shape: [1, 2, 1] }).data], [7, 7, 7, 200, 200, 200]);
   assert.equal([...toRgb({ data: [0.5, 1], shape: [1, 2], range: '[0,1]' }).data], [128, 128, 128, 255, 255, 255]);
   assert.equal([...toRgb({ data: new Uint8Array([1, 2, 3]), shape: [1, 1, 3] }).data], [1, 2, 3]);
-  assert.throws(() => toRgb({ data: new Float32Array(5), shape: [2, 2] }), (e: unknown) => e instanceof ShapeError);
-  assert.throws(() => toRgb({ data: new Float32Array(8), shape: [2, 2, 2] }), (e: unknown) => e instanceof ShapeError);
+  assert.throws(
+    () => toRgb({ data: new Float32Array(5), shape: [2, 2] }),
+    (e: unknown) => e instanceof ShapeError,
+  );
+  assert.throws(
+    () => toRgb({ data: new Float32Array(8), shape: [2, 2, 2] }),
+    (e: unknown) => e instanceof ShapeError,
+  );
 });
 
 test('resizeNearest: integer factors give exact pixel blocks; splitBatch gives views', () => {
   const rng = new Rng(1);
   const src = toRgb({ data: new Uint8Array(5 * 4).map(() => rng.int(256)), shape: [5, 4] });
   const big = resizeNearest(src, 15, 12);
-  for (let y = 0; y < 15; y++) for (let x = 0; x < 12; x++) {
-    assert.is(big.data[3 * (y * 12 + x)], src.data[3 * (Math.floor(y / 3) * 4 + Math.floor(x / 3))]);
-  }
+  for (let y = 0; y < 15; y++)
+    for (let x = 0; x < 12; x++) {
+      assert.is(big.data[3 * (y * 12 + x)], src.data[3 * (Math.floor(y / 3) * 4 + Math.floor(x / 3))]);
+    }
   const batch = { data: new Float32Array(3 * 2 * 2).map((_, i) => i), shape: [3, 2, 2] };
   const parts = splitBatch(batch);
   assert.is(parts.length, 3);
   assert.equal([...parts[2].data], [8, 9, 10, 11]);
-  assert.throws(() => splitBatch({ data: new Float32Array(7), shape: [2, 2, 2] }), (e: unknown) => e instanceof ShapeError);
+  assert.throws(
+    () => splitBatch({ data: new Float32Array(7), shape: [2, 2, 2] }),
+    (e: unknown) => e instanceof ShapeError,
+  );
 });
 
 test('imageGrid: PNG size from the geometry, each cell holds its upscaled image', async () => {
@@ -76,9 +100,18 @@ test('imageGrid: labels are drawn in the margins; size follows the labels', asyn
   let dark = 0;
   for (let y = g.top; y < g.height; y++) for (let x = 0; x < g.left - 2; x++) if (r.px(x, y)[0] < 128) dark++;
   assert.ok(dark > 20, `row label pixels drawn (${dark})`);
-  await imageGrid(imgs, { cols: 3, rowLabels: ['one'] }).then(() => assert.unreachable('should reject'), (e) => assert.ok(e instanceof ShapeError));
-  await imageGrid(imgs, { colums: 3 } as never).then(() => assert.unreachable('should reject'), (e) => assert.ok(e instanceof ConfigError));
-  await imageGrid([], {}).then(() => assert.unreachable('should reject'), (e) => assert.ok(e instanceof ShapeError));
+  await imageGrid(imgs, { cols: 3, rowLabels: ['one'] }).then(
+    () => assert.unreachable('should reject'),
+    (e) => assert.ok(e instanceof ShapeError),
+  );
+  await imageGrid(imgs, { colums: 3 } as never).then(
+    () => assert.unreachable('should reject'),
+    (e) => assert.ok(e instanceof ConfigError),
+  );
+  await imageGrid([], {}).then(
+    () => assert.unreachable('should reject'),
+    (e) => assert.ok(e instanceof ShapeError),
+  );
 });
 
 test('trajectoryStrip: two rows, at most maxSteps columns keeping first and last; batch input', async () => {
@@ -101,7 +134,10 @@ test('nestedStrip: one column per level, mixed resolutions upscaled to one cell 
   assert.equal([meta.width, meta.height], [g.width, g.height]);
   const r = await raw(png);
   assert.equal(r.px(g.left + 5, g.top + g.cell + g.gap + 5), [255, 255, 255]);
-  await nestedStrip([levels[0], { images: [ramp(14, 14)] }]).then(() => assert.unreachable(), (e) => assert.ok(e instanceof ShapeError));
+  await nestedStrip([levels[0], { images: [ramp(14, 14)] }]).then(
+    () => assert.unreachable(),
+    (e) => assert.ok(e instanceof ShapeError),
+  );
 });
 
 test('encodePng / toDataUri: scale, data-URI round trip', async () => {

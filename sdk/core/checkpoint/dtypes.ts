@@ -10,15 +10,34 @@ export type TypedArray = Float32Array | Int32Array | Uint8Array;
 
 /** Bytes per element of each dtype. */
 export const DTYPE_SIZE: Record<StDtype, number> = {
-  F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U16: 2, U8: 1, BOOL: 1,
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U16: 2,
+  U8: 1,
+  BOOL: 1,
 };
 
 export const WRITABLE_DTYPES = ['F32', 'I32', 'U8'] as const;
 
 /** tfjs dtype names accepted as aliases of safetensors dtypes (in `expect`). */
 const ALIASES: Record<string, StDtype> = {
-  float32: 'F32', int32: 'I32', uint8: 'U8', bool: 'BOOL', float64: 'F64', float16: 'F16',
-  bfloat16: 'BF16', int64: 'I64', int16: 'I16', int8: 'I8', uint16: 'U16',
+  float32: 'F32',
+  int32: 'I32',
+  uint8: 'U8',
+  bool: 'BOOL',
+  float64: 'F64',
+  float16: 'F16',
+  bfloat16: 'BF16',
+  int64: 'I64',
+  int16: 'I16',
+  int8: 'I8',
+  uint16: 'U16',
 };
 
 export function isStDtype(s: unknown): s is StDtype {
@@ -100,18 +119,24 @@ export function decodeElements(bytes: Uint8Array, dtype: StDtype, count: number)
       for (let i = 0; i < count; i++) out[i] = dv.getInt32(4 * i, true);
       return out;
     }
-    case 'F64': return Float32Array.from({ length: count }, (_, i) => dv.getFloat64(8 * i, true));
-    case 'F16': return Float32Array.from({ length: count }, (_, i) => halfToFloat(dv.getUint16(2 * i, true)));
+    case 'F64':
+      return Float32Array.from({ length: count }, (_, i) => dv.getFloat64(8 * i, true));
+    case 'F16':
+      return Float32Array.from({ length: count }, (_, i) => halfToFloat(dv.getUint16(2 * i, true)));
     case 'BF16': {
       const out = new Float32Array(count);
       const u = new Uint32Array(out.buffer);
       for (let i = 0; i < count; i++) u[i] = dv.getUint16(2 * i, true) << 16;
       return out;
     }
-    case 'I64': return Int32Array.from({ length: count }, (_, i) => Number(dv.getBigInt64(8 * i, true)));
-    case 'I16': return Int32Array.from({ length: count }, (_, i) => dv.getInt16(2 * i, true));
-    case 'I8': return Int32Array.from({ length: count }, (_, i) => dv.getInt8(i));
-    case 'U16': return Int32Array.from({ length: count }, (_, i) => dv.getUint16(2 * i, true));
+    case 'I64':
+      return Int32Array.from({ length: count }, (_, i) => Number(dv.getBigInt64(8 * i, true)));
+    case 'I16':
+      return Int32Array.from({ length: count }, (_, i) => dv.getInt16(2 * i, true));
+    case 'I8':
+      return Int32Array.from({ length: count }, (_, i) => dv.getInt8(i));
+    case 'U16':
+      return Int32Array.from({ length: count }, (_, i) => dv.getUint16(2 * i, true));
   }
 }
 

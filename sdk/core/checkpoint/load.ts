@@ -31,7 +31,8 @@ export interface CheckpointArrays {
   tensors: Record<string, { dtype: StDtype; shape: number[]; data: TypedArray }>;
 }
 
-const DEFAULT_HINT = 'Create it with saveCheckpoint() (e.g. by running the training step that writes it), or copy both <name>.safetensors and <name>.json into place.';
+const DEFAULT_HINT =
+  'Create it with saveCheckpoint() (e.g. by running the training step that writes it), or copy both <name>.safetensors and <name>.json into place.';
 
 function readFile(file: string, where: string, hint?: string): Buffer {
   if (!fs.existsSync(file)) {
@@ -49,12 +50,26 @@ function parseJson(buf: Buffer, file: string, where: string): CheckpointJson {
   try {
     j = JSON.parse(buf.toString('utf8')) as CheckpointJson;
   } catch (e) {
-    throw new CheckpointError(where, { expected: `valid JSON in ${file}`, received: (e as Error).message, hint: 'Save the checkpoint again.' });
+    throw new CheckpointError(where, {
+      expected: `valid JSON in ${file}`,
+      received: (e as Error).message,
+      hint: 'Save the checkpoint again.',
+    });
   }
-  const ok = j && typeof j === 'object' && j.format === CHECKPOINT_FORMAT && typeof j.hash === 'string' &&
-    Array.isArray(j.manifest) && j.config && typeof j.config === 'object';
+  const ok =
+    j &&
+    typeof j === 'object' &&
+    j.format === CHECKPOINT_FORMAT &&
+    typeof j.hash === 'string' &&
+    Array.isArray(j.manifest) &&
+    j.config &&
+    typeof j.config === 'object';
   if (!ok) {
-    throw new CheckpointError(where, { expected: `a ${CHECKPOINT_FORMAT} json (format, hash, config, manifest) in ${file}`, received: describe(j), hint: 'Save the checkpoint again.' });
+    throw new CheckpointError(where, {
+      expected: `a ${CHECKPOINT_FORMAT} json (format, hash, config, manifest) in ${file}`,
+      received: describe(j),
+      hint: 'Save the checkpoint again.',
+    });
   }
   return j;
 }
@@ -81,26 +96,42 @@ export function readCheckpointArrays(basePath: string, opts: LoadOptions = {}, w
   const at = `${where}(${weightsFile})`;
   const hash = sha256(bytes);
   if (hash !== j.hash) {
-    throw new CheckpointError(at, { expected: `sha256 ${j.hash} (from ${jsonFile})`, received: `sha256 ${hash}`, hint: 'The weights are corrupt or belong to another checkpoint; save it again.' });
+    throw new CheckpointError(at, {
+      expected: `sha256 ${j.hash} (from ${jsonFile})`,
+      received: `sha256 ${hash}`,
+      hint: 'The weights are corrupt or belong to another checkpoint; save it again.',
+    });
   }
   const st = parseSafetensors(bytes, at);
   const vsManifest = diffTensors(st.tensors, manifestRecord(j, jsonFile, at));
   if (vsManifest) throw new CheckpointError(at, { expected: `the tensors listed in ${jsonFile}`, received: vsManifest });
   if (opts.expect) {
     const vsExpect = diffTensors(st.tensors, opts.expect);
-    if (vsExpect) throw new CheckpointError(at, { expected: 'the tensors the model needs', received: vsExpect, hint: 'The checkpoint was saved by a different model or config.' });
+    if (vsExpect)
+      throw new CheckpointError(at, {
+        expected: 'the tensors the model needs',
+        received: vsExpect,
+        hint: 'The checkpoint was saved by a different model or config.',
+      });
   }
   if (opts.config) {
     const diffs = diffConfig(j.config, JSON.parse(JSON.stringify(opts.config)));
     if (diffs.length) {
-      throw new CheckpointError(`${where}(${jsonFile})`, { expected: CONFIG_MISMATCH, received: `differences at ${diffs.join('; ')}`, hint: 'Load with the stored config, or retrain.' });
+      throw new CheckpointError(`${where}(${jsonFile})`, {
+        expected: CONFIG_MISMATCH,
+        received: `differences at ${diffs.join('; ')}`,
+        hint: 'Load with the stored config, or retrain.',
+      });
     }
   }
   return { config: j.config, meta: j.meta ?? {}, hash, tensors: st.tensors };
 }
 
 /** Loads and verifies a checkpoint; tensors come back as tf.Tensors (U8/BOOL become int32) the caller owns. */
-export async function loadCheckpoint(basePath: string, opts: LoadOptions = {}): Promise<{ config: object; meta: object; hash: string; tensors: Record<string, tf.Tensor> }> {
+export async function loadCheckpoint(
+  basePath: string,
+  opts: LoadOptions = {},
+): Promise<{ config: object; meta: object; hash: string; tensors: Record<string, tf.Tensor> }> {
   const a = readCheckpointArrays(basePath, opts, 'loadCheckpoint');
   await ready();
   const tensors: Record<string, tf.Tensor> = {};

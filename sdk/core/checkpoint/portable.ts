@@ -25,7 +25,12 @@ export function encodePortable(c: PortableCheckpoint): Uint8Array {
     const t = c.tensors[name];
     tensors[name] = { shape: t.shape, data: t.data, dtype: t.data instanceof Float32Array ? 'F16' : undefined };
   }
-  return encodeSafetensors(tensors, { format: PORTABLE_FORMAT, config: JSON.stringify(c.config), meta: JSON.stringify(c.meta), source: c.source });
+  return encodeSafetensors(tensors, {
+    format: PORTABLE_FORMAT,
+    config: JSON.stringify(c.config),
+    meta: JSON.stringify(c.meta),
+    source: c.source,
+  });
 }
 
 function jsonField(m: Record<string, string>, key: string, where: string): object {
@@ -34,7 +39,11 @@ function jsonField(m: Record<string, string>, key: string, where: string): objec
     if (v && typeof v === 'object' && !Array.isArray(v)) return v;
     throw new Error(`not an object: ${describe(v)}`);
   } catch (e) {
-    throw new CheckpointError(where, { expected: `a JSON object in __metadata__.${key}`, received: (e as Error).message, hint: 'Export the portable weights again (npm run export:browser-weights).' });
+    throw new CheckpointError(where, {
+      expected: `a JSON object in __metadata__.${key}`,
+      received: (e as Error).message,
+      hint: 'Export the portable weights again (npm run export:browser-weights).',
+    });
   }
 }
 
@@ -42,7 +51,16 @@ function jsonField(m: Record<string, string>, key: string, where: string): objec
 export function parsePortable(bytes: Uint8Array, where = 'parsePortable'): PortableCheckpoint {
   const st = parseSafetensors(bytes, where);
   if (st.metadata.format !== PORTABLE_FORMAT) {
-    throw new CheckpointError(where, { expected: `__metadata__.format '${PORTABLE_FORMAT}'`, received: describe(st.metadata.format), hint: 'Pass a file written by scripts/export-browser-weights.ts.' });
+    throw new CheckpointError(where, {
+      expected: `__metadata__.format '${PORTABLE_FORMAT}'`,
+      received: describe(st.metadata.format),
+      hint: 'Pass a file written by scripts/export-browser-weights.ts.',
+    });
   }
-  return { config: jsonField(st.metadata, 'config', where), meta: jsonField(st.metadata, 'meta', where), source: st.metadata.source ?? '', tensors: st.tensors };
+  return {
+    config: jsonField(st.metadata, 'config', where),
+    meta: jsonField(st.metadata, 'meta', where),
+    source: st.metadata.source ?? '',
+    tensors: st.tensors,
+  };
 }

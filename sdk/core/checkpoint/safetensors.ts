@@ -29,7 +29,11 @@ function fail(where: string, expected: string, received: string, hint?: string):
 }
 
 /** A tensor to write; `dtype: 'F16'` stores a Float32Array rounded to half precision. */
-export interface StInput { shape: number[]; data: TypedArray; dtype?: 'F16' }
+export interface StInput {
+  shape: number[];
+  data: TypedArray;
+  dtype?: 'F16';
+}
 
 const storedDtype = (t: StInput): StDtype => (t.dtype === 'F16' && t.data instanceof Float32Array ? 'F16' : dtypeOfArray(t.data));
 
@@ -63,7 +67,10 @@ export function encodeSafetensors(tensors: Record<string, StInput>, metadata?: R
   new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
   out.set(json, 8);
   let pos = 8 + json.length;
-  for (const c of chunks) { out.set(c, pos); pos += c.length; }
+  for (const c of chunks) {
+    out.set(c, pos);
+    pos += c.length;
+  }
   return out;
 }
 
@@ -126,7 +133,8 @@ export function parseSafetensors(buf: Uint8Array, where = 'parseSafetensors'): S
   entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let pos = 0;
   for (const e of entries) {
-    if (e.begin !== pos) fail(`${where}: tensor '${e.name}'`, `data starting at byte ${pos} (tensors tile the buffer)`, `data_offsets [${e.begin}, ${e.end}]`);
+    if (e.begin !== pos)
+      fail(`${where}: tensor '${e.name}'`, `data starting at byte ${pos} (tensors tile the buffer)`, `data_offsets [${e.begin}, ${e.end}]`);
     pos = e.end;
   }
   if (pos !== dataLen) fail(where, `${pos} data bytes after the header`, `${dataLen} bytes`);

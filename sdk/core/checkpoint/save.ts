@@ -40,7 +40,10 @@ async function toArray(name: string, t: TensorLike): Promise<{ data: TypedArray;
   }
   const ok = t && (t.data instanceof Float32Array || t.data instanceof Int32Array || t.data instanceof Uint8Array);
   if (!ok || !Array.isArray(t.shape)) {
-    throw new CheckpointError(where, { expected: 'a tf.Tensor or {data: Float32Array|Int32Array|Uint8Array, shape}', received: describe(t) });
+    throw new CheckpointError(where, {
+      expected: 'a tf.Tensor or {data: Float32Array|Int32Array|Uint8Array, shape}',
+      received: describe(t),
+    });
   }
   const n = t.shape.reduce((a, b) => a * b, 1);
   if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0) || n !== t.data.length) {
@@ -52,13 +55,19 @@ async function toArray(name: string, t: TensorLike): Promise<{ data: TypedArray;
 /** Saves a checkpoint; returns the sha256 of the weights and the two files written (weights first). */
 export async function saveCheckpoint(basePath: string, c: CheckpointContent): Promise<{ hash: string; files: string[] }> {
   if (!c || typeof c !== 'object' || !c.tensors || typeof c.config !== 'object' || c.config === null) {
-    throw new CheckpointError('saveCheckpoint(c)', { expected: '{ config: object, tensors: Record<string, Tensor>, meta? }', received: describe(c) });
+    throw new CheckpointError('saveCheckpoint(c)', {
+      expected: '{ config: object, tensors: Record<string, Tensor>, meta? }',
+      received: describe(c),
+    });
   }
   const base = checkpointBase(basePath);
   const arrays: Record<string, { data: TypedArray; shape: number[] }> = {};
   for (const [name, t] of Object.entries(c.tensors)) {
     if (!name || name === '__metadata__' || name === '__proto__') {
-      throw new CheckpointError('saveCheckpoint(tensors)', { expected: 'tensor names other than "", __metadata__, __proto__', received: describe(name) });
+      throw new CheckpointError('saveCheckpoint(tensors)', {
+        expected: 'tensor names other than "", __metadata__, __proto__',
+        received: describe(name),
+      });
     }
     arrays[name] = await toArray(name, t);
   }
@@ -66,11 +75,19 @@ export async function saveCheckpoint(basePath: string, c: CheckpointContent): Pr
   const bytes = encodeSafetensors(arrays, { format: CHECKPOINT_FORMAT, config: JSON.stringify(config) });
   const hash = sha256(bytes);
   const manifest: ManifestEntry[] = Object.keys(arrays).map((name) => ({
-    name, shape: arrays[name].shape, dtype: dtypeOfArray(arrays[name].data),
+    name,
+    shape: arrays[name].shape,
+    dtype: dtypeOfArray(arrays[name].data),
   }));
   const json: CheckpointJson = {
-    format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, weights: path.basename(base) + '.safetensors',
-    hash, config, meta: c.meta ?? {}, manifest, savedAt: new Date().toISOString(),
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    weights: path.basename(base) + '.safetensors',
+    hash,
+    config,
+    meta: c.meta ?? {},
+    manifest,
+    savedAt: new Date().toISOString(),
   };
   const files = [base + '.safetensors', base + '.json'];
   await writeFileAtomic(files[0], bytes);

@@ -18,7 +18,8 @@ function resizeNearestGrad(fallback: tf.GradConfig['gradFunc']): tf.GradConfig {
       const [, ho, wo] = (dy as tf.Tensor).shape;
       const integer = ho % h === 0 && wo % w === 0 && !(attrs as { alignCorners?: boolean }).alignCorners;
       if (!integer || images.rank !== 4) return fallback(dy, saved, attrs);
-      const fh = ho / h; const fw = wo / w;
+      const fh = ho / h;
+      const fw = wo / w;
       return { images: () => tf.sum(tf.reshape(dy as tf.Tensor, [n, h, fh, w, fw, c]), [2, 4]) };
     },
   };

@@ -17,7 +17,11 @@ interface HeapBackend extends tf.KernelBackend {
   incRef(dataId: object): void;
 }
 
-interface Args { inputs: tf.NamedTensorInfoMap; attrs?: Record<string, unknown>; backend: unknown }
+interface Args {
+  inputs: tf.NamedTensorInfoMap;
+  attrs?: Record<string, unknown>;
+  backend: unknown;
+}
 
 export function identityWasm({ inputs, backend }: Args): Info {
   const { x } = inputs as { x: Info };
@@ -37,7 +41,10 @@ function sliceInfo(backend: HeapBackend, x: Info, begin: number[], size: number[
   const dst = backend.typedArrayFromHeap(out);
   const rank = x.shape.length;
   const strides = new Array<number>(rank);
-  for (let d = rank - 1, s = 1; d >= 0; d--) { strides[d] = s; s *= x.shape[d]; }
+  for (let d = rank - 1, s = 1; d >= 0; d--) {
+    strides[d] = s;
+    s *= x.shape[d];
+  }
   // Merge the trailing axes the slice covers whole into one contiguous run.
   let inner = rank - 1;
   while (inner > 0 && begin[inner] === 0 && size[inner] === x.shape[inner]) inner--;
@@ -51,7 +58,10 @@ function sliceInfo(backend: HeapBackend, x: Info, begin: number[], size: number[
     for (let d = 0; d < inner; d++) off += idx[d] * strides[d];
     if (run >= 32) dst.set(src.subarray(off, off + run), at);
     else for (let i = 0; i < run; i++) dst[at + i] = src[off + i];
-    for (let d = inner - 1; d >= 0; d--) { if (++idx[d] < size[d]) break; idx[d] = 0; }
+    for (let d = inner - 1; d >= 0; d--) {
+      if (++idx[d] < size[d]) break;
+      idx[d] = 0;
+    }
   }
   return out;
 }

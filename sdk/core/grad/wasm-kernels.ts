@@ -49,12 +49,21 @@ class KernelScope {
 function conv2DBackpropFilter({ inputs, attrs, backend }: { inputs: tf.NamedTensorInfoMap; attrs?: Attrs; backend: unknown }): Info {
   const { x, dy } = inputs as { x: Info; dy: Info };
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as {
-    strides: number | [number, number]; pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-    dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; filterShape: [number, number, number, number];
+    strides: number | [number, number];
+    pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+    dataFormat: 'NHWC' | 'NCHW';
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    filterShape: [number, number, number, number];
   };
   if (dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter on wasm: only NHWC is supported');
-  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape,
-    strides, 1, pad, dimRoundingMode);
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
   const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw, padInfo } = info;
   const [n, h, w, ci] = x.shape;
   const [, ho, wo] = dy.shape;
@@ -67,9 +76,17 @@ function conv2DBackpropFilter({ inputs, attrs, backend }: { inputs: tf.NamedTens
   }
   const xT = k.run('Transpose', { x: xs }, { perm: [3, 1, 2, 0] });
   const dyT = k.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
-  const explicit = [[0, 0], [padInfo.top, Math.max(bottom, 0)], [padInfo.left, Math.max(right, 0)], [0, 0]];
-  const dwT = k.run('Conv2D', { x: xT, filter: dyT },
-    { strides: 1, pad: explicit, dataFormat: 'NHWC', dilations: [sh, sw], dimRoundingMode: undefined });
+  const explicit = [
+    [0, 0],
+    [padInfo.top, Math.max(bottom, 0)],
+    [padInfo.left, Math.max(right, 0)],
+    [0, 0],
+  ];
+  const dwT = k.run(
+    'Conv2D',
+    { x: xT, filter: dyT },
+    { strides: 1, pad: explicit, dataFormat: 'NHWC', dilations: [sh, sw], dimRoundingMode: undefined },
+  );
   return k.finish(k.run('Transpose', { x: dwT }, { perm: [1, 2, 0, 3] }));
 }
 
@@ -81,20 +98,42 @@ function conv2DBackpropFilter({ inputs, attrs, backend }: { inputs: tf.NamedTens
 function conv2DBackpropInput({ inputs, attrs, backend }: { inputs: tf.NamedTensorInfoMap; attrs?: Attrs; backend: unknown }): Info {
   const { dy, filter } = inputs as { dy: Info; filter: Info };
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as {
-    strides: number | [number, number]; pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-    dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; inputShape: [number, number, number, number];
+    strides: number | [number, number];
+    pad: 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
+    dataFormat: 'NHWC' | 'NCHW';
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    inputShape: [number, number, number, number];
   };
   if (dataFormat === 'NCHW') throw new Error('Conv2DBackpropInput on wasm: only NHWC is supported');
-  const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number],
-    strides, 1, pad, dimRoundingMode);
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
   const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw, padInfo } = info;
   const [n, h, w] = inputShape;
   const [, ho, wo, co] = dy.shape;
   const k = new KernelScope(backend as tf.KernelBackend);
   let d = dy;
   if (sh > 1 || sw > 1) {
-    const padded = k.run('PadV2', { x: k.view(dy, [n, ho, 1, wo, 1, co]) },
-      { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
+    const padded = k.run(
+      'PadV2',
+      { x: k.view(dy, [n, ho, 1, wo, 1, co]) },
+      {
+        paddings: [
+          [0, 0],
+          [0, 0],
+          [0, sh - 1],
+          [0, 0],
+          [0, sw - 1],
+          [0, 0],
+        ],
+        constantValue: 0,
+      },
+    );
     d = k.view(padded, [n, ho * sh, wo * sw, co]);
   }
   const top = fh - 1 - padInfo.top;
@@ -103,11 +142,20 @@ function conv2DBackpropInput({ inputs, attrs, backend }: { inputs: tf.NamedTenso
   const right = w + fw - 1 - d.shape[2] - left;
   if (bottom < 0 || right < 0 || top < 0 || left < 0) {
     const [b0, l0] = [Math.max(0, -top), Math.max(0, -left)];
-    d = k.run('Slice', { x: d }, { begin: [0, b0, l0, 0], size: [n, d.shape[1] + Math.min(bottom, 0) - b0, d.shape[2] + Math.min(right, 0) - l0, co] });
+    d = k.run(
+      'Slice',
+      { x: d },
+      { begin: [0, b0, l0, 0], size: [n, d.shape[1] + Math.min(bottom, 0) - b0, d.shape[2] + Math.min(right, 0) - l0, co] },
+    );
   }
   const flipped = k.run('Reverse', { x: filter }, { dims: [0, 1] });
   const wT = k.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
-  const explicit = [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]];
+  const explicit = [
+    [0, 0],
+    [Math.max(top, 0), Math.max(bottom, 0)],
+    [Math.max(left, 0), Math.max(right, 0)],
+    [0, 0],
+  ];
   return k.finish(k.run('Conv2D', { x: d, filter: wT }, { strides: 1, pad: explicit, dataFormat: 'NHWC', dilations: 1 }));
 }
 
@@ -125,8 +173,11 @@ function unsortedSegmentSum({ inputs, attrs, backend }: { inputs: tf.NamedTensor
   const hotInt = k.run('OneHot', { indices: ids }, { depth: numSegments, onValue: 1, offValue: 0, dtype: 'int32' });
   const hot = k.run('Cast', { x: hotInt }, { dtype: 'float32' });
   const xf = x.dtype === 'float32' ? x : k.run('Cast', { x }, { dtype: 'float32' });
-  const out = k.run('BatchMatMul', { a: k.view(hot, [1, rows, numSegments]), b: k.view(xf, [1, rows, cols]) },
-    { transposeA: true, transposeB: false });
+  const out = k.run(
+    'BatchMatMul',
+    { a: k.view(hot, [1, rows, numSegments]), b: k.view(xf, [1, rows, cols]) },
+    { transposeA: true, transposeB: false },
+  );
   k.finish(out);
   return { dataId: out.dataId, shape: [numSegments, ...rest], dtype: 'float32' };
 }

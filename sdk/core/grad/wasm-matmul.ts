@@ -31,13 +31,20 @@ function transpose2d(backend: HeapBackend, t: Info, rows: number, cols: number):
 }
 
 function plain(backend: HeapBackend, a: Info, b: Info, m: number, k: number, n: number): Info {
-  return stockBatchMatMul({ inputs: { a: view(a, [1, m, k]), b: view(b, [1, k, n]) }, attrs: { transposeA: false, transposeB: false }, backend }) as Info;
+  return stockBatchMatMul({
+    inputs: { a: view(a, [1, m, k]), b: view(b, [1, k, n]) },
+    attrs: { transposeA: false, transposeB: false },
+    backend,
+  }) as Info;
 }
 
 /** out [m, n] of one product; a is [m,k] or ([k,m] when ta), b is [k,n] or ([n,k] when tb). */
 function single(backend: HeapBackend, a: Info, b: Info, ta: boolean, tb: boolean, m: number, k: number, n: number): Info {
   const made: Info[] = [];
-  const keep = (t: Info) => { made.push(t); return t; };
+  const keep = (t: Info) => {
+    made.push(t);
+    return t;
+  };
   let out: Info;
   if (!ta && !tb) out = plain(backend, a, b, m, k, n);
   else if (!ta && tb) out = plain(backend, a, keep(transpose2d(backend, b, n, k)), m, k, n);
@@ -51,7 +58,9 @@ function single(backend: HeapBackend, a: Info, b: Info, ta: boolean, tb: boolean
 }
 
 function run(backend: HeapBackend, name: string, inputs: Record<string, Info> | Info[], attrs: Record<string, unknown>): Info {
-  return tf.getKernel(name, 'wasm')!.kernelFunc({ inputs: inputs as tf.NamedTensorInfoMap, attrs: attrs as tf.NamedAttrMap, backend }) as Info;
+  return tf
+    .getKernel(name, 'wasm')!
+    .kernelFunc({ inputs: inputs as tf.NamedTensorInfoMap, attrs: attrs as tf.NamedAttrMap, backend }) as Info;
 }
 
 /**
@@ -60,12 +69,17 @@ function run(backend: HeapBackend, name: string, inputs: Record<string, Info> | 
  */
 function batched(backend: HeapBackend, a: Info, b: Info, ta: boolean, tb: boolean, batch: number, m: number, k: number, n: number): Info {
   const made: Info[] = [];
-  const keep = (t: Info) => { made.push(t); return t; };
-  const ba = size(a.shape) / (m * k); const bb = size(b.shape) / (k * n);
+  const keep = (t: Info) => {
+    made.push(t);
+    return t;
+  };
+  const ba = size(a.shape) / (m * k);
+  const bb = size(b.shape) / (k * n);
   const A = ta ? keep(run(backend, 'Transpose', { x: view(a, [ba, k, m]) }, { perm: [0, 2, 1] })) : view(a, [ba, m, k]);
   const B = tb ? keep(run(backend, 'Transpose', { x: view(b, [bb, n, k]) }, { perm: [0, 2, 1] })) : view(b, [bb, k, n]);
   const slice = (t: Info, p: number, r: number, c: number) => keep(run(backend, 'Slice', { x: t }, { begin: [p, 0, 0], size: [1, r, c] }));
-  const a0 = ba === 1 ? A : undefined; const b0 = bb === 1 ? B : undefined;
+  const a0 = ba === 1 ? A : undefined;
+  const b0 = bb === 1 ? B : undefined;
   const parts: Info[] = [];
   for (let p = 0; p < batch; p++) {
     parts.push(keep(plain(backend, a0 ?? slice(A, p, m, k), b0 ?? slice(B, p, k, n), m, k, n)));
@@ -75,18 +89,29 @@ function batched(backend: HeapBackend, a: Info, b: Info, ta: boolean, tb: boolea
   return out;
 }
 
-export function batchMatMulWasm({ inputs, attrs, backend }: { inputs: tf.NamedTensorInfoMap; attrs?: Record<string, unknown>; backend: unknown }): Info {
+export function batchMatMulWasm({
+  inputs,
+  attrs,
+  backend,
+}: {
+  inputs: tf.NamedTensorInfoMap;
+  attrs?: Record<string, unknown>;
+  backend: unknown;
+}): Info {
   const { a, b } = inputs as { a: Info; b: Info };
   const { transposeA: ta = false, transposeB: tb = false } = (attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
   const be = backend as HeapBackend;
-  if (a.dtype !== 'float32' || b.dtype !== 'float32') return stockBatchMatMul({ inputs, attrs: attrs as tf.NamedAttrMap, backend: be }) as Info;
-  const ra = a.shape.length; const rb = b.shape.length;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32')
+    return stockBatchMatMul({ inputs, attrs: attrs as tf.NamedAttrMap, backend: be }) as Info;
+  const ra = a.shape.length;
+  const rb = b.shape.length;
   const m = ta ? a.shape[ra - 1] : a.shape[ra - 2];
   const k = ta ? a.shape[ra - 2] : a.shape[ra - 1];
   const kb = tb ? b.shape[rb - 1] : b.shape[rb - 2];
   const n = tb ? b.shape[rb - 2] : b.shape[rb - 1];
   const outer = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const batchA = size(a.shape.slice(0, -2)); const batchB = size(b.shape.slice(0, -2));
+  const batchA = size(a.shape.slice(0, -2));
+  const batchB = size(b.shape.slice(0, -2));
   const batch = size(outer);
   // Shapes the JS paths do not cover (mismatched inner sizes, partial broadcasts) go to the stock kernel.
   if (k !== kb || (batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) {

@@ -54,7 +54,13 @@ function load(): { addon?: DnnlAddon; status: NativeStatus } {
     return { status: { available: false, file, detail: `disabled by HYPNEST_NATIVE=${off}` } };
   }
   if (!fs.existsSync(file)) {
-    return { status: { available: false, file, detail: `addon not built (${path.relative(packageRoot(), file)} is absent): run \`node scripts/build-native.mjs\` (needs g++ and libdnnl-dev)` } };
+    return {
+      status: {
+        available: false,
+        file,
+        detail: `addon not built (${path.relative(packageRoot(), file)} is absent): run \`node scripts/build-native.mjs\` (needs g++ and libdnnl-dev)`,
+      },
+    };
   }
   // Idle OpenMP threads should sleep, not spin, while JavaScript and wasm kernels run between native calls.
   process.env.OMP_WAIT_POLICY ??= 'passive';
@@ -63,9 +69,25 @@ function load(): { addon?: DnnlAddon; status: NativeStatus } {
     const threads = defaultThreads();
     addon.setThreads(threads);
     const i = addon.info();
-    return { addon, status: { available: true, file, threads, detail: `oneDNN ${i.onednn} (${i.runtime}, ${i.isa}), ${threads} thread${threads > 1 ? 's' : ''}` } };
+    return {
+      addon,
+      status: {
+        available: true,
+        file,
+        threads,
+        detail: `oneDNN ${i.onednn} (${i.runtime}, ${i.isa}), ${threads} thread${threads > 1 ? 's' : ''}`,
+      },
+    };
   } catch (e) {
-    return { status: { available: false, file, detail: `addon failed to load: ${String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200)}` } };
+    return {
+      status: {
+        available: false,
+        file,
+        detail: `addon failed to load: ${String((e as Error)?.message ?? e)
+          .split('\n')[0]
+          .slice(0, 200)}`,
+      },
+    };
   }
 }
 

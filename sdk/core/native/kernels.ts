@@ -45,20 +45,52 @@ const isF32 = (...ts: (Info | undefined)[]) => ts.every((t) => !t || t.dtype ===
 
 /** The addon's 17 convolution dimensions, or undefined when oneDNN's output size would differ from tfjs's. */
 function convDims(xShape: number[], filterShape: number[], attrs: Attrs): Int32Array | undefined {
-  const { strides, pad, dilations = 1, dimRoundingMode, dataFormat = 'NHWC' } = attrs as {
-    strides: number | [number, number]; pad: Pad; dilations?: number | [number, number];
-    dimRoundingMode?: 'floor' | 'round' | 'ceil'; dataFormat?: string;
+  const {
+    strides,
+    pad,
+    dilations = 1,
+    dimRoundingMode,
+    dataFormat = 'NHWC',
+  } = attrs as {
+    strides: number | [number, number];
+    pad: Pad;
+    dilations?: number | [number, number];
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    dataFormat?: string;
   };
   if (dataFormat !== 'NHWC' || xShape.length !== 4 || filterShape.length !== 4) return undefined;
-  const c = tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number],
-    filterShape as [number, number, number, number], strides, dilations, pad, dimRoundingMode);
+  const c = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+  );
   const { top, left, bottom, right } = c.padInfo;
   const ext = (f: number, d: number) => (f - 1) * d + 1;
   const ho = Math.floor((c.inHeight + top + bottom - ext(c.filterHeight, c.dilationHeight)) / c.strideHeight) + 1;
   const wo = Math.floor((c.inWidth + left + right - ext(c.filterWidth, c.dilationWidth)) / c.strideWidth) + 1;
   if (ho !== c.outHeight || wo !== c.outWidth) return undefined;
-  const d = [c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outChannels, c.filterHeight, c.filterWidth,
-    c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth, top, left, bottom, right, c.outHeight, c.outWidth];
+  const d = [
+    c.batchSize,
+    c.inHeight,
+    c.inWidth,
+    c.inChannels,
+    c.outChannels,
+    c.filterHeight,
+    c.filterWidth,
+    c.strideHeight,
+    c.strideWidth,
+    c.dilationHeight,
+    c.dilationWidth,
+    top,
+    left,
+    bottom,
+    right,
+    c.outHeight,
+    c.outWidth,
+  ];
   return d.some((v) => v < 0) || size(d.slice(0, 7)) === 0 || c.outHeight * c.outWidth === 0 ? undefined : Int32Array.from(d);
 }
 
@@ -72,11 +104,17 @@ function conv2dKernel(name: string, addon: DnnlAddon): tf.KernelFunc {
     const { x, filter, bias } = args.inputs as { x: Info; filter: Info; bias?: Info };
     const dims = convDims(x.shape, filter.shape, args.attrs ?? {});
     const co = filter.shape[3];
-    if (!dims || !isF32(x, filter, bias) || !linear(args.attrs, args.inputs) || (bias && size(bias.shape) !== co)) return fallback(name, args);
+    if (!dims || !isF32(x, filter, bias) || !linear(args.attrs, args.inputs) || (bias && size(bias.shape) !== co))
+      return fallback(name, args);
     const be = args.backend as HeapBackend;
     const out = be.makeOutput([dims[0], dims[15], dims[16], co], 'float32');
-    addon.conv2d(be.typedArrayFromHeap(x), be.typedArrayFromHeap(filter), bias ? be.typedArrayFromHeap(bias) : null,
-      be.typedArrayFromHeap(out), dims);
+    addon.conv2d(
+      be.typedArrayFromHeap(x),
+      be.typedArrayFromHeap(filter),
+      bias ? be.typedArrayFromHeap(bias) : null,
+      be.typedArrayFromHeap(out),
+      dims,
+    );
     count(name, true);
     return out;
   }) as unknown as tf.KernelFunc;
@@ -108,7 +146,8 @@ function matMulKernel(name: string, addon: DnnlAddon): tf.KernelFunc {
   return ((args: Args) => {
     const { a, b, bias } = args.inputs as { a: Info; b: Info; bias?: Info };
     const { transposeA: ta = false, transposeB: tb = false } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
-    const ra = a.shape.length; const rb = b.shape.length;
+    const ra = a.shape.length;
+    const rb = b.shape.length;
     if (ra < 2 || rb < 2 || !isF32(a, b, bias) || !linear(args.attrs, args.inputs)) return fallback(name, args);
     const m = ta ? a.shape[ra - 1] : a.shape[ra - 2];
     const k = ta ? a.shape[ra - 2] : a.shape[ra - 1];
@@ -120,20 +159,32 @@ function matMulKernel(name: string, addon: DnnlAddon): tf.KernelFunc {
     } catch {
       return fallback(name, args); // the stock kernel reports the shape error
     }
-    const ba = size(a.shape.slice(0, -2)); const bb = size(b.shape.slice(0, -2));
+    const ba = size(a.shape.slice(0, -2));
+    const bb = size(b.shape.slice(0, -2));
     const batch = Math.max(ba, bb);
     // one batch of `batch` products, each operand either full or a single broadcast matrix
-    if (k !== kb || (ba !== batch && ba !== 1) || (bb !== batch && bb !== 1) || size(outer) !== batch || m * n * k === 0 ||
-      (bias && size(bias.shape) !== n)) return fallback(name, args);
+    if (
+      k !== kb ||
+      (ba !== batch && ba !== 1) ||
+      (bb !== batch && bb !== 1) ||
+      size(outer) !== batch ||
+      m * n * k === 0 ||
+      (bias && size(bias.shape) !== n)
+    )
+      return fallback(name, args);
     const be = args.backend as HeapBackend;
     const out = be.makeOutput([...outer, m, n], 'float32');
-    addon.matmul(be.typedArrayFromHeap(a), be.typedArrayFromHeap(b), bias ? be.typedArrayFromHeap(bias) : null,
-      be.typedArrayFromHeap(out), Int32Array.from([ba, bb, m, k, n, ta ? 1 : 0, tb ? 1 : 0]));
+    addon.matmul(
+      be.typedArrayFromHeap(a),
+      be.typedArrayFromHeap(b),
+      bias ? be.typedArrayFromHeap(bias) : null,
+      be.typedArrayFromHeap(out),
+      Int32Array.from([ba, bb, m, k, n, ta ? 1 : 0, tb ? 1 : 0]),
+    );
     count(name, true);
     return out;
   }) as unknown as tf.KernelFunc;
 }
-
 
 /**
  * Registers the native kernels over the wasm backend's current ones (which become their fallbacks).

@@ -5,7 +5,10 @@
 import { ShapeError } from '../errors';
 
 /** A float tensor as plain data (what worker messages carry). */
-export interface Arr { data: Float32Array; shape: number[] }
+export interface Arr {
+  data: Float32Array;
+  shape: number[];
+}
 
 export const sizeOf = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -39,7 +42,10 @@ export function concatRows(parts: Arr[]): Arr {
   }
   const data = new Float32Array(parts.reduce((s, p) => s + p.data.length, 0));
   let at = 0;
-  for (const p of parts) { data.set(p.data, at); at += p.data.length; }
+  for (const p of parts) {
+    data.set(p.data, at);
+    at += p.data.length;
+  }
   return { data, shape: [parts.reduce((s, p) => s + p.shape[0], 0), ...tail] };
 }
 

@@ -11,7 +11,11 @@ import { rows, shardRanges, type Arr } from './arrays';
 import type { WorkerPool } from './pool';
 
 /** Result of one data-parallel gradient evaluation. */
-export interface ShardedGradients { loss: number; grads: Record<string, Float32Array>; count: number }
+export interface ShardedGradients {
+  loss: number;
+  grads: Record<string, Float32Array>;
+  count: number;
+}
 
 function toArr(v: Arr | tf.Tensor): Arr {
   return v instanceof tf.Tensor ? { data: v.dataSync() as Float32Array, shape: v.shape.slice() } : v;
@@ -32,17 +36,31 @@ export async function gradientsOnShards(pool: WorkerPool, loss: string, batch: R
   const n = batch[names[0]]?.shape[0] ?? 0;
   for (const k of names) {
     if (batch[k].shape[0] !== n) {
-      throw new ShapeError(`gradientsOnShards(batch.${k})`, { expected: `${n} rows like batch.${names[0]}`, received: `[${batch[k].shape}]` });
+      throw new ShapeError(`gradientsOnShards(batch.${k})`, {
+        expected: `${n} rows like batch.${names[0]}`,
+        received: `[${batch[k].shape}]`,
+      });
     }
   }
   const ranges = shardRanges(n, pool.size);
-  const parts = await Promise.all(ranges.map(([s, e], i) => pool.run<{ loss: number; grads: Record<string, Float32Array> }>(
-    '__grads', { loss, batch: Object.fromEntries(names.map((k) => [k, rows(batch[k], s, e)])) }, { worker: i })));
+  const parts = await Promise.all(
+    ranges.map(([s, e], i) =>
+      pool.run<{ loss: number; grads: Record<string, Float32Array> }>(
+        '__grads',
+        { loss, batch: Object.fromEntries(names.map((k) => [k, rows(batch[k], s, e)])) },
+        { worker: i },
+      ),
+    ),
+  );
   return { ...averageShards(parts, ranges, n), count: n };
 }
 
 /** Loss and gradients of the whole batch: the shards' results weighted by their share of the n rows. */
-export function averageShards(parts: { loss: number; grads: Record<string, Float32Array> }[], ranges: [number, number][], n: number): { loss: number; grads: Record<string, Float32Array> } {
+export function averageShards(
+  parts: { loss: number; grads: Record<string, Float32Array> }[],
+  ranges: [number, number][],
+  n: number,
+): { loss: number; grads: Record<string, Float32Array> } {
   const grads: Record<string, Float32Array> = {};
   let loss = 0;
   parts.forEach((p, i) => {

@@ -40,7 +40,8 @@ export function mlpLoss(p: Record<string, tf.Variable>, batch: { x: Arr; y: Arr 
  * filter w:[3,3,ci,co]; returns the wall time and a checksum of the last filter gradient.
  */
 export function convFwdBwd({ x, w, reps = 1 }: { x: Arr; w: Arr; reps?: number }): { ms: number; checksum: number } {
-  const xt = toT(x) as tf.Tensor4D; const wt = toT(w) as tf.Tensor4D;
+  const xt = toT(x) as tf.Tensor4D;
+  const wt = toT(w) as tf.Tensor4D;
   const f = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same')));
   let checksum = 0;
   const t0 = performance.now();

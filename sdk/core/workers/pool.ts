@@ -27,17 +27,28 @@ export interface PoolOptions {
   env?: Record<string, string>;
 }
 
-interface Pending { resolve: (v: unknown) => void; reject: (e: Error) => void; task: string }
-interface Slot { worker: Worker; pending: Map<number, Pending>; index: number }
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  task: string;
+}
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Pending>;
+  index: number;
+}
 
 const BOOT = `const { workerData } = require('worker_threads');
 if (workerData.tsx) require(workerData.tsx);
 require(workerData.entry);`;
 
 function tsxLoader(): string {
-  try { return require.resolve('tsx/cjs'); } catch {
+  try {
+    return require.resolve('tsx/cjs');
+  } catch {
     throw new ConfigError('WorkerPool.create({ module })', {
-      expected: 'tsx installed, to run TypeScript in workers', received: 'tsx not found',
+      expected: 'tsx installed, to run TypeScript in workers',
+      received: 'tsx not found',
       hint: 'Use the compiled .js task module from build/, or install tsx.',
     });
   }
@@ -46,21 +57,29 @@ function tsxLoader(): string {
 export class WorkerPool {
   private nextId = 0;
   private closed = false;
-  private constructor(private slots: Slot[], readonly module: string, readonly backend: string) {}
+  private constructor(
+    private slots: Slot[],
+    readonly module: string,
+    readonly backend: string,
+  ) {}
 
   /** Number of workers. */
-  get size(): number { return this.slots.length; }
+  get size(): number {
+    return this.slots.length;
+  }
 
   /** Starts `size` workers and waits until each has its backend ready and the task module loaded. */
   static async create(options: PoolOptions): Promise<WorkerPool> {
     checkOptions('WorkerPool.create', options, ['size', 'module', 'env']);
-    const size = options.size ?? (os.availableParallelism?.() ?? os.cpus().length);
+    const size = options.size ?? os.availableParallelism?.() ?? os.cpus().length;
     if (!Number.isInteger(size) || size < 1) {
       throw new ConfigError('WorkerPool.create({ size })', { expected: 'a positive integer', received: describe(size) });
     }
     if (typeof options.module !== 'string' || !path.isAbsolute(options.module)) {
       throw new ConfigError('WorkerPool.create({ module })', {
-        expected: 'an absolute path', received: describe(options.module), hint: "Pass require.resolve('./my-tasks').",
+        expected: 'an absolute path',
+        received: describe(options.module),
+        hint: "Pass require.resolve('./my-tasks').",
       });
     }
     const ext = path.extname(__filename);
@@ -74,7 +93,11 @@ export class WorkerPool {
       throw failed.reason;
     }
     const started = settled.map((s) => (s as PromiseFulfilledResult<{ slot: Slot; backend: string }>).value);
-    const pool = new WorkerPool(started.map((s) => s.slot), options.module, started[0].backend);
+    const pool = new WorkerPool(
+      started.map((s) => s.slot),
+      options.module,
+      started[0].backend,
+    );
     for (const slot of pool.slots) pool.listen(slot);
     return pool;
   }
@@ -92,7 +115,9 @@ export class WorkerPool {
       slot.pending.clear();
     };
     slot.worker.on('error', (e) => failAll(new Error(`worker ${slot.index} crashed: ${e.message}`)));
-    slot.worker.on('exit', (code) => { if (!this.closed) failAll(new Error(`worker ${slot.index} exited (code ${code})`)); });
+    slot.worker.on('exit', (code) => {
+      if (!this.closed) failAll(new Error(`worker ${slot.index} exited (code ${code})`));
+    });
   }
 
   /**
@@ -100,10 +125,12 @@ export class WorkerPool {
    * (`transfer: true`, default), copied (`false`), or only those listed are transferred.
    */
   run<T = unknown>(task: string, payload?: unknown, options: { worker?: number; transfer?: boolean | ArrayBuffer[] } = {}): Promise<T> {
-    if (this.closed) return Promise.reject(new ConfigError(`WorkerPool.run('${task}')`, { expected: 'an open pool', received: 'a closed pool' }));
-    const slot = options.worker !== undefined ? this.slots[options.worker]
-      : this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-    if (!slot) throw new ConfigError('WorkerPool.run({ worker })', { expected: `0 … ${this.size - 1}`, received: describe(options.worker) });
+    if (this.closed)
+      return Promise.reject(new ConfigError(`WorkerPool.run('${task}')`, { expected: 'an open pool', received: 'a closed pool' }));
+    const slot =
+      options.worker !== undefined ? this.slots[options.worker] : this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    if (!slot)
+      throw new ConfigError('WorkerPool.run({ worker })', { expected: `0 … ${this.size - 1}`, received: describe(options.worker) });
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       const transfer = Array.isArray(options.transfer) ? options.transfer : options.transfer === false ? [] : transferables(payload);
@@ -133,10 +160,12 @@ export class WorkerPool {
    */
   async runBatched(task: string, x: Arr, extra: Record<string, unknown> = {}): Promise<Arr> {
     const ranges = shardRanges(x.shape[0], this.size);
-    const parts = await Promise.all(ranges.map(([s, e], i) => {
-      const shard = rows(x, s, e); // own buffer: transferred; `extra` is copied to every worker
-      return this.run<Arr>(task, { ...extra, x: shard, start: s, end: e }, { worker: i, transfer: [shard.data.buffer as ArrayBuffer] });
-    }));
+    const parts = await Promise.all(
+      ranges.map(([s, e], i) => {
+        const shard = rows(x, s, e); // own buffer: transferred; `extra` is copied to every worker
+        return this.run<Arr>(task, { ...extra, x: shard, start: s, end: e }, { worker: i, transfer: [shard.data.buffer as ArrayBuffer] });
+      }),
+    );
     return concatRows(parts);
   }
 
@@ -149,18 +178,37 @@ export class WorkerPool {
   }
 
   /** @internal slots for data-parallel helpers. */
-  get workerIndices(): number[] { return this.slots.map((s) => s.index); }
+  get workerIndices(): number[] {
+    return this.slots.map((s) => s.index);
+  }
 }
 
 function startWorker(index: number, entry: string, options: PoolOptions, tsx?: string): Promise<{ slot: Slot; backend: string }> {
-  const worker = new Worker(BOOT, { eval: true, workerData: { index, entry, tsx, module: options.module }, env: options.env ?? process.env });
+  const worker = new Worker(BOOT, {
+    eval: true,
+    workerData: { index, entry, tsx, module: options.module },
+    env: options.env ?? process.env,
+  });
   return new Promise((resolve, reject) => {
     const onMessage = (m: { ready?: boolean; backend?: string; fatal?: string }) => {
-      if (m.ready) { cleanup(); resolve({ slot: { worker, pending: new Map(), index }, backend: m.backend! }); }
-      if (m.fatal) { cleanup(); void worker.terminate(); reject(new ConfigError(`WorkerPool worker ${index}`, { expected: 'a worker that starts', received: m.fatal.split('\n')[0] })); }
+      if (m.ready) {
+        cleanup();
+        resolve({ slot: { worker, pending: new Map(), index }, backend: m.backend! });
+      }
+      if (m.fatal) {
+        cleanup();
+        void worker.terminate();
+        reject(new ConfigError(`WorkerPool worker ${index}`, { expected: 'a worker that starts', received: m.fatal.split('\n')[0] }));
+      }
     };
-    const onError = (e: Error) => { cleanup(); reject(new ConfigError(`WorkerPool worker ${index}`, { expected: 'a worker that starts', received: e.message })); };
-    const cleanup = () => { worker.off('message', onMessage); worker.off('error', onError); };
+    const onError = (e: Error) => {
+      cleanup();
+      reject(new ConfigError(`WorkerPool worker ${index}`, { expected: 'a worker that starts', received: e.message }));
+    };
+    const cleanup = () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+    };
     worker.on('message', onMessage);
     worker.on('error', onError);
   });

@@ -10,7 +10,11 @@ import '../grad';
 import { transferables, type Arr } from './arrays';
 import type { TaskContext, TaskFn, LossFn } from './types';
 
-interface Request { id: number; task: string; payload: unknown }
+interface Request {
+  id: number;
+  task: string;
+  payload: unknown;
+}
 
 const params = new Map<string, tf.Variable>();
 const ctx: TaskContext = { workerIndex: (workerData as { index: number }).index, params, state: new Map() };
@@ -27,7 +31,10 @@ function setParams(payload: Record<string, Arr>): number {
     const value = tf.tensor(a.data, a.shape);
     const v = params.get(name);
     if (v && v.shape.join() === a.shape.join()) v.assign(value);
-    else { v?.dispose(); params.set(name, tf.variable(value, true, `replica/${ctx.workerIndex}/${name}`)); }
+    else {
+      v?.dispose();
+      params.set(name, tf.variable(value, true, `replica/${ctx.workerIndex}/${name}`));
+    }
     value.dispose();
   }
   return params.size;

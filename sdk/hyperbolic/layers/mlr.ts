@@ -69,8 +69,12 @@ export class HyperbolicMLR implements Layer<HyperbolicMLRConfig> {
       return restore(logits);
     });
   }
-  variables(): Record<string, tf.Variable> { return { ...this.vars }; }
-  dispose(): void { disposeAll(this.vars); }
+  variables(): Record<string, tf.Variable> {
+    return { ...this.vars };
+  }
+  dispose(): void {
+    disposeAll(this.vars);
+  }
 }
 
 /**
@@ -94,6 +98,10 @@ export class EuclideanMLR implements Layer<MLRConfig> {
       return restore(tf.mul(4, tf.sub(xa, pa)));
     });
   }
-  variables(): Record<string, tf.Variable> { return { ...this.vars }; }
-  dispose(): void { disposeAll(this.vars); }
+  variables(): Record<string, tf.Variable> {
+    return { ...this.vars };
+  }
+  dispose(): void {
+    disposeAll(this.vars);
+  }
 }

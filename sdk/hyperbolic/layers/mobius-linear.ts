@@ -54,8 +54,12 @@ export class MobiusLinear implements Layer<MobiusLinearConfig> {
       return this.vars.bias ? project(mobiusAddRaw(mx, expmap0Raw(this.vars.bias, c), c), c) : mx;
     });
   }
-  variables(): Record<string, tf.Variable> { return { ...this.vars }; }
-  dispose(): void { disposeAll(this.vars); }
+  variables(): Record<string, tf.Variable> {
+    return { ...this.vars };
+  }
+  dispose(): void {
+    disposeAll(this.vars);
+  }
 }
 
 /** EuclideanLinear: y = x Wᵀ + b, with the same variables ('weight' [out, in], 'bias' [out]) as MobiusLinear. */
@@ -73,6 +77,10 @@ export class EuclideanLinear implements Layer<LinearConfig> {
       return this.vars.bias ? tf.add(y, this.vars.bias) : y;
     });
   }
-  variables(): Record<string, tf.Variable> { return { ...this.vars }; }
-  dispose(): void { disposeAll(this.vars); }
+  variables(): Record<string, tf.Variable> {
+    return { ...this.vars };
+  }
+  dispose(): void {
+    disposeAll(this.vars);
+  }
 }

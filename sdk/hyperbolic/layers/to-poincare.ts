@@ -28,7 +28,10 @@ export class ToPoincare implements Layer<ToPoincareConfig> {
     checkOptions('ToPoincare(config)', config, ['c', 'clipR']);
     checkCurvature('ToPoincare', config.c);
     if (config.clipR !== undefined && !(typeof config.clipR === 'number' && config.clipR > 0 && Number.isFinite(config.clipR))) {
-      throw new ConfigError('ToPoincare(clipR)', { expected: 'a clipping radius r > 0 (Guo et al. use r ≈ 1–2.3), or undefined', received: describe(config.clipR) });
+      throw new ConfigError('ToPoincare(clipR)', {
+        expected: 'a clipping radius r > 0 (Guo et al. use r ≈ 1–2.3), or undefined',
+        received: describe(config.clipR),
+      });
     }
     this.config = Object.freeze({ ...config });
   }
@@ -40,7 +43,9 @@ export class ToPoincare implements Layer<ToPoincareConfig> {
       return project(expmap0Raw(u, c), c);
     });
   }
-  variables(): Record<string, tf.Variable> { return {}; }
+  variables(): Record<string, tf.Variable> {
+    return {};
+  }
   dispose(): void {}
 }
 
@@ -66,6 +71,8 @@ export class ToEuclidean implements Layer<ToEuclideanConfig> {
       return clipR !== undefined ? clipFeatures(u, clipR) : tf.clone(u);
     });
   }
-  variables(): Record<string, tf.Variable> { return {}; }
+  variables(): Record<string, tf.Variable> {
+    return {};
+  }
   dispose(): void {}
 }

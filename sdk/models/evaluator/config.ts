@@ -33,14 +33,22 @@ export const EVALUATOR_LAYERS = ['conv1', 'conv2', 'conv3', 'fc1'] as const;
 /** Fills defaults and validates. */
 export function evaluatorConfig(partial: Partial<EvaluatorConfig> = {}): EvaluatorConfig {
   checkOptions('evaluatorConfig', partial, Object.keys(DEFAULT_EVALUATOR_CONFIG));
-  const c: EvaluatorConfig = { ...DEFAULT_EVALUATOR_CONFIG, ...partial, channels: [...(partial.channels ?? DEFAULT_EVALUATOR_CONFIG.channels)] as [number, number, number] };
+  const c: EvaluatorConfig = {
+    ...DEFAULT_EVALUATOR_CONFIG,
+    ...partial,
+    channels: [...(partial.channels ?? DEFAULT_EVALUATOR_CONFIG.channels)] as [number, number, number],
+  };
   const posInt = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
   if (c.channels.length !== 3 || !c.channels.every(posInt)) {
     throw new ConfigError('evaluatorConfig(channels)', { expected: 'three positive integers', received: JSON.stringify(c.channels) });
   }
   if (!posInt(c.hidden) || !posInt(c.classes) || c.classes < 2) {
-    throw new ConfigError('evaluatorConfig', { expected: 'positive integer hidden and classes ≥ 2', received: `hidden=${c.hidden}, classes=${c.classes}` });
+    throw new ConfigError('evaluatorConfig', {
+      expected: 'positive integer hidden and classes ≥ 2',
+      received: `hidden=${c.hidden}, classes=${c.classes}`,
+    });
   }
-  if (!(c.dropout >= 0 && c.dropout < 1)) throw new ConfigError('evaluatorConfig(dropout)', { expected: 'a rate in [0, 1)', received: String(c.dropout) });
+  if (!(c.dropout >= 0 && c.dropout < 1))
+    throw new ConfigError('evaluatorConfig(dropout)', { expected: 'a rate in [0, 1)', received: String(c.dropout) });
   return c;
 }

@@ -32,7 +32,11 @@ export interface FeatureOptions {
 export const EVALUATOR_CHECKPOINT = (): string => assetPath('evaluator', 'evaluator');
 
 export class Evaluator {
-  constructor(readonly config: EvaluatorConfig, readonly params: EvaluatorParams, readonly meta: Record<string, unknown> = {}) {}
+  constructor(
+    readonly config: EvaluatorConfig,
+    readonly params: EvaluatorParams,
+    readonly meta: Record<string, unknown> = {},
+  ) {}
 
   /** A freshly initialised (untrained) evaluator. */
   static init(config: Partial<EvaluatorConfig> = {}, seed = 0): Evaluator {
@@ -50,12 +54,20 @@ export class Evaluator {
       try {
         config = evaluatorConfig(probe.config as Partial<EvaluatorConfig>);
       } catch (e) {
-        throw new CheckpointError(`Evaluator.load(${basePath})`, { expected: 'an evaluator config', received: (e as Error).message, hint: 'Is this an evaluator checkpoint? Pass the one written by `hypnest train evaluator`.' });
+        throw new CheckpointError(`Evaluator.load(${basePath})`, {
+          expected: 'an evaluator config',
+          received: (e as Error).message,
+          hint: 'Is this an evaluator checkpoint? Pass the one written by `hypnest train evaluator`.',
+        });
       }
       const shapes = evaluatorParamShapes(config);
       const bad = Object.keys(shapes).filter((k) => !probe.tensors[k] || probe.tensors[k].shape.join(',') !== shapes[k].join(','));
       if (bad.length) {
-        throw new CheckpointError(`Evaluator.load(${basePath})`, { expected: 'the evaluator parameters', received: `missing or misshapen ${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', …' : ''}`, hint });
+        throw new CheckpointError(`Evaluator.load(${basePath})`, {
+          expected: 'the evaluator parameters',
+          received: `missing or misshapen ${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', …' : ''}`,
+          hint,
+        });
       }
       for (const k of Object.keys(shapes)) params[k] = tf.variable(probe.tensors[k], false);
     } catch (e) {
@@ -81,10 +93,12 @@ export class Evaluator {
     try {
       for (let start = 0; start < x.shape[0]; start += bs) {
         const size = Math.min(bs, x.shape[0] - start);
-        parts.push(tf.tidy(() => {
-          const a = evaluatorForward(this.params, this.config, tf.slice(x, [start, 0, 0, 0], [size, -1, -1, -1]));
-          return { penultimate: a.penultimate, logits: a.logits, layers: options.layers ? a.layers : [] };
-        }));
+        parts.push(
+          tf.tidy(() => {
+            const a = evaluatorForward(this.params, this.config, tf.slice(x, [start, 0, 0, 0], [size, -1, -1, -1]));
+            return { penultimate: a.penultimate, logits: a.logits, layers: options.layers ? a.layers : [] };
+          }),
+        );
       }
     } finally {
       x.dispose();

@@ -16,7 +16,8 @@ function sideOf(pixels: number): number | undefined {
 
 /** A new [n, 28, 28, 1] float32 tensor (the caller disposes it). */
 export function toEvaluatorInput(images: ImagesLike, where = 'evaluator(images)'): tf.Tensor4D {
-  const bad = (expected: string) => new ShapeError(where, { expected, received: describe(images), hint: 'Pass [n, 28, 28, 1] images in [-1, 1].' });
+  const bad = (expected: string) =>
+    new ShapeError(where, { expected, received: describe(images), hint: 'Pass [n, 28, 28, 1] images in [-1, 1].' });
   let n: number;
   let side: number | undefined;
   if (images instanceof Float32Array) {
@@ -33,7 +34,9 @@ export function toEvaluatorInput(images: ImagesLike, where = 'evaluator(images)'
   }
   const s = side;
   const out = tf.tidy(() => {
-    let x = (images instanceof tf.Tensor ? tf.reshape(tf.cast(images, 'float32'), [n, s, s, 1]) : tf.tensor4d(images, [n, s, s, 1])) as tf.Tensor4D;
+    let x = (
+      images instanceof tf.Tensor ? tf.reshape(tf.cast(images, 'float32'), [n, s, s, 1]) : tf.tensor4d(images, [n, s, s, 1])
+    ) as tf.Tensor4D;
     if (s !== EVALUATOR_SIZE) {
       const o = (s - EVALUATOR_SIZE) / 2;
       x = tf.slice(x, [0, o, o, 0], [n, EVALUATOR_SIZE, EVALUATOR_SIZE, 1]);
@@ -41,7 +44,12 @@ export function toEvaluatorInput(images: ImagesLike, where = 'evaluator(images)'
     return x;
   });
   try {
-    assertFinite(where, out, 'finite pixels in [−1, 1]', 'NaN pixels vanish inside the network and would go unnoticed in FD/KID: fix the images that produced them.');
+    assertFinite(
+      where,
+      out,
+      'finite pixels in [−1, 1]',
+      'NaN pixels vanish inside the network and would go unnoticed in FD/KID: fix the images that produced them.',
+    );
   } catch (e) {
     out.dispose();
     throw e;

@@ -13,11 +13,16 @@ export function evaluatorParamShapes(c: EvaluatorConfig): Record<string, number[
   const [c1, c2, c3] = c.channels;
   const side = EVALUATOR_SIZE / 4; // two 2×2 max-pools
   return {
-    'conv1.w': [3, 3, 1, c1], 'conv1.b': [c1],
-    'conv2.w': [3, 3, c1, c2], 'conv2.b': [c2],
-    'conv3.w': [3, 3, c2, c3], 'conv3.b': [c3],
-    'fc1.w': [side * side * c3, c.hidden], 'fc1.b': [c.hidden],
-    'fc2.w': [c.hidden, c.classes], 'fc2.b': [c.classes],
+    'conv1.w': [3, 3, 1, c1],
+    'conv1.b': [c1],
+    'conv2.w': [3, 3, c1, c2],
+    'conv2.b': [c2],
+    'conv3.w': [3, 3, c2, c3],
+    'conv3.b': [c3],
+    'fc1.w': [side * side * c3, c.hidden],
+    'fc1.b': [c.hidden],
+    'fc2.w': [c.hidden, c.classes],
+    'fc2.b': [c.classes],
   };
 }
 

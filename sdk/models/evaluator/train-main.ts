@@ -15,13 +15,20 @@ function parseArgs(argv: string[]): { epochs: number; seed: number; out: string;
   const o = { epochs: 8, seed: 0, out: path.resolve('runs', 'evaluator', 'evaluator'), overwriteShipped: false };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
-    if (flag === '--overwrite-shipped') { o.overwriteShipped = true; i--; }
-    else if (flag === '--epochs') o.epochs = Number(value);
+    if (flag === '--overwrite-shipped') {
+      o.overwriteShipped = true;
+      i--;
+    } else if (flag === '--epochs') o.epochs = Number(value);
     else if (flag === '--seed') o.seed = Number(value);
     else if (flag === '--out') o.out = path.resolve(value);
-    else throw new ConfigError('train-main', { expected: '--epochs N, --seed N, --out PATH or --overwrite-shipped', received: JSON.stringify(flag) });
+    else
+      throw new ConfigError('train-main', {
+        expected: '--epochs N, --seed N, --out PATH or --overwrite-shipped',
+        received: JSON.stringify(flag),
+      });
   }
-  if (!(Number.isInteger(o.epochs) && o.epochs > 0)) throw new ConfigError('train-main(--epochs)', { expected: 'a positive integer', received: String(o.epochs) });
+  if (!(Number.isInteger(o.epochs) && o.epochs > 0))
+    throw new ConfigError('train-main(--epochs)', { expected: 'a positive integer', received: String(o.epochs) });
   return o;
 }
 

@@ -20,7 +20,9 @@ export interface TrainAndSaveOptions extends Omit<TrainEvaluatorOptions, 'log' |
   logFile?: string;
 }
 
-export async function trainAndSaveEvaluator(o: TrainAndSaveOptions): Promise<{ evaluator: Evaluator; testAccuracy: number; files: string[] }> {
+export async function trainAndSaveEvaluator(
+  o: TrainAndSaveOptions,
+): Promise<{ evaluator: Evaluator; testAccuracy: number; files: string[] }> {
   const backend = (await ready()).chosen;
   const logFile = o.logFile ?? path.join(path.dirname(o.out), 'train.log');
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
@@ -36,12 +38,21 @@ export async function trainAndSaveEvaluator(o: TrainAndSaveOptions): Promise<{ e
   const res = await trainEvaluator({ ...trainOpts, log });
   const testAccuracy = res.evaluator.accuracy(o.test.images, o.test.labels);
   const meta = {
-    trainedOn: 'E (train file 30000–59999, all classes)', testAccuracy, testN: o.test.labels.length,
-    history: res.history, epochs: o.epochs ?? 3, seed: o.seed ?? 0, backend, commit: gitCommit(),
-    params: evaluatorParamCount(res.evaluator.params), seconds: (Date.now() - t0) / 1000,
+    trainedOn: 'E (train file 30000–59999, all classes)',
+    testAccuracy,
+    testN: o.test.labels.length,
+    history: res.history,
+    epochs: o.epochs ?? 3,
+    seed: o.seed ?? 0,
+    backend,
+    commit: gitCommit(),
+    params: evaluatorParamCount(res.evaluator.params),
+    seconds: (Date.now() - t0) / 1000,
   };
   const { hash, files } = await res.evaluator.save(out, meta);
-  log(`final T accuracy ${testAccuracy.toFixed(4)} on ${o.test.labels.length} images; params ${meta.params}; ${meta.seconds.toFixed(0)} s; saved ${files.join(', ')} sha256 ${hash}`);
+  log(
+    `final T accuracy ${testAccuracy.toFixed(4)} on ${o.test.labels.length} images; params ${meta.params}; ${meta.seconds.toFixed(0)} s; saved ${files.join(', ')} sha256 ${hash}`,
+  );
   log(`tensors alive ${tf.memory().numTensors}`);
   return { evaluator: res.evaluator, testAccuracy, files };
 }

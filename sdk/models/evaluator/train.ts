@@ -48,7 +48,10 @@ function pixelsPerImage(d: LabelledImages, where: string): number {
   const n = d?.labels?.length ?? 0;
   const p = n ? d.images.length / n : 0;
   if (!n || (p !== 784 && p !== 1024)) {
-    throw new ShapeError(where, { expected: 'images of n·784 or n·1024 pixels with n labels', received: `${describe(d?.images)} with ${n} labels` });
+    throw new ShapeError(where, {
+      expected: 'images of n·784 or n·1024 pixels with n labels',
+      received: `${describe(d?.images)} with ${n} labels`,
+    });
   }
   return p;
 }
@@ -83,7 +86,9 @@ export async function trainEvaluator(opts: TrainEvaluatorOptions): Promise<Train
   const history: TrainEvaluatorResult['history'] = [];
   const t0 = Date.now();
   const bar = progress('train evaluator', epochs * steps);
-  log(`trainEvaluator: n=${n} epochs=${epochs} batch=${batchSize} lr=${learningRate} schedule=${schedule} seed=${seed} flip=${flip} backend=${tf.getBackend()} config=${JSON.stringify(ev.config)}`);
+  log(
+    `trainEvaluator: n=${n} epochs=${epochs} batch=${batchSize} lr=${learningRate} schedule=${schedule} seed=${seed} flip=${flip} backend=${tf.getBackend()} config=${JSON.stringify(ev.config)}`,
+  );
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const order = rng.shuffle([...Array(n).keys()]);
     let lossSum = 0;
@@ -100,11 +105,15 @@ export async function trainEvaluator(opts: TrainEvaluatorOptions): Promise<Train
         const input = p === 784 ? xt : tf.slice(xt, [0, 2, 2, 0], [batchSize, 28, 28, 1]);
         const yt = tf.tensor1d(y, 'int32');
         let logits: tf.Tensor2D | undefined;
-        const l = optimizer.minimize(() => {
-          const a = evaluatorForward(ev.params, ev.config, input, { seed: dropSeed });
-          logits = tf.keep(a.logits);
-          return crossEntropy(a.logits, yt, ev.config.classes);
-        }, true, vars) as tf.Scalar;
+        const l = optimizer.minimize(
+          () => {
+            const a = evaluatorForward(ev.params, ev.config, input, { seed: dropSeed });
+            logits = tf.keep(a.logits);
+            return crossEntropy(a.logits, yt, ev.config.classes);
+          },
+          true,
+          vars,
+        ) as tf.Scalar;
         const c = tf.sum(tf.cast(tf.equal(tf.argMax(logits!, -1), yt), 'int32'));
         logits!.dispose();
         return [l, c];
@@ -115,13 +124,22 @@ export async function trainEvaluator(opts: TrainEvaluatorOptions): Promise<Train
       hits += cv;
       bar.tick(1, { epoch, loss: lv });
       if ((s + 1) % logEvery === 0) {
-        log(`epoch ${epoch} step ${s + 1}/${steps} loss ${(lossSum / (s + 1)).toFixed(4)} acc ${(hits / ((s + 1) * batchSize)).toFixed(4)} t ${((Date.now() - t0) / 1000).toFixed(0)}s`);
+        log(
+          `epoch ${epoch} step ${s + 1}/${steps} loss ${(lossSum / (s + 1)).toFixed(4)} acc ${(hits / ((s + 1) * batchSize)).toFixed(4)} t ${((Date.now() - t0) / 1000).toFixed(0)}s`,
+        );
       }
     }
-    const rec: TrainEvaluatorResult['history'][number] = { epoch, loss: lossSum / steps, trainAccuracy: hits / (steps * batchSize), seconds: (Date.now() - t0) / 1000 };
+    const rec: TrainEvaluatorResult['history'][number] = {
+      epoch,
+      loss: lossSum / steps,
+      trainAccuracy: hits / (steps * batchSize),
+      seconds: (Date.now() - t0) / 1000,
+    };
     if (opts.test) rec.testAccuracy = ev.accuracy(opts.test.images, opts.test.labels);
     history.push(rec);
-    log(`epoch ${epoch} done: loss ${rec.loss.toFixed(4)} train-acc ${rec.trainAccuracy.toFixed(4)}${rec.testAccuracy !== undefined ? ` test-acc ${rec.testAccuracy.toFixed(4)}` : ''} t ${rec.seconds.toFixed(0)}s`);
+    log(
+      `epoch ${epoch} done: loss ${rec.loss.toFixed(4)} train-acc ${rec.trainAccuracy.toFixed(4)}${rec.testAccuracy !== undefined ? ` test-acc ${rec.testAccuracy.toFixed(4)}` : ''} t ${rec.seconds.toFixed(0)}s`,
+    );
   }
   bar.done();
   optimizer.dispose();

@@ -35,23 +35,28 @@ function field(g: Float32Array, S: number, x: number, y: number): number {
 function blur3(img: Float32Array, off: number, S: number): void {
   const k = [0.25, 0.5, 0.25];
   const tmp = new Float32Array(S * S);
-  for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
-    let s = 0;
-    for (let d = -1; d <= 1; d++) s += k[d + 1] * img[off + y * S + Math.min(S - 1, Math.max(0, x + d))];
-    tmp[y * S + x] = s;
-  }
-  for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
-    let s = 0;
-    for (let d = -1; d <= 1; d++) s += k[d + 1] * tmp[Math.min(S - 1, Math.max(0, y + d)) * S + x];
-    img[off + y * S + x] = s;
-  }
+  for (let y = 0; y < S; y++)
+    for (let x = 0; x < S; x++) {
+      let s = 0;
+      for (let d = -1; d <= 1; d++) s += k[d + 1] * img[off + y * S + Math.min(S - 1, Math.max(0, x + d))];
+      tmp[y * S + x] = s;
+    }
+  for (let y = 0; y < S; y++)
+    for (let x = 0; x < S; x++) {
+      let s = 0;
+      for (let d = -1; d <= 1; d++) s += k[d + 1] * tmp[Math.min(S - 1, Math.max(0, y + d)) * S + x];
+      img[off + y * S + x] = s;
+    }
 }
 
 /** Augments a batch of n square single-channel images (row-major, n·S·S values); returns a new array. */
 export function augmentBatch(images: Float32Array, n: number, cfg: AugmentConfig, rng: Rng): Float32Array {
   const S = Math.round(Math.sqrt(images.length / Math.max(n, 1)));
   if (n < 1 || S * S * n !== images.length) {
-    throw new ShapeError('augmentBatch(images)', { expected: `n·S·S values for n = ${n} square images`, received: `${images.length} values` });
+    throw new ShapeError('augmentBatch(images)', {
+      expected: `n·S·S values for n = ${n} square images`,
+      received: `${images.length} values`,
+    });
   }
   const out = new Float32Array(images.length);
   const cx = (S - 1) / 2;
@@ -64,17 +69,21 @@ export function augmentBatch(images: Float32Array, n: number, cfg: AugmentConfig
     const sc = 1 + (2 * rng.next() - 1) * cfg.scale;
     const tx = (2 * rng.next() - 1) * cfg.shift;
     const ty = (2 * rng.next() - 1) * cfg.shift;
-    for (let i = 0; i < gx.length; i++) { gx[i] = rng.normal() * cfg.elastic; gy[i] = rng.normal() * cfg.elastic; }
+    for (let i = 0; i < gx.length; i++) {
+      gx[i] = rng.normal() * cfg.elastic;
+      gy[i] = rng.normal() * cfg.elastic;
+    }
     const cos = Math.cos(ang) / sc;
     const sin = Math.sin(ang) / sc;
-    for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) {
-      // inverse map: output pixel → source pixel
-      const ux = x - cx - tx + field(gx, S, x, y);
-      const uy = y - cx - ty + field(gy, S, x, y);
-      const sx = flip * (cos * ux + sin * uy) + cx;
-      const sy = -sin * ux + cos * uy + cx;
-      out[off + y * S + x] = sample(images, off, S, sx, sy);
-    }
+    for (let y = 0; y < S; y++)
+      for (let x = 0; x < S; x++) {
+        // inverse map: output pixel → source pixel
+        const ux = x - cx - tx + field(gx, S, x, y);
+        const uy = y - cx - ty + field(gy, S, x, y);
+        const sx = flip * (cos * ux + sin * uy) + cx;
+        const sy = -sin * ux + cos * uy + cx;
+        out[off + y * S + x] = sample(images, off, S, sx, sy);
+      }
     if (rng.next() < cfg.blur) blur3(out, off, S);
   }
   return out;

@@ -16,11 +16,25 @@ import { Stage2, createStage2 } from './stage2';
 /** File name (without extension) of a stage II: the names `hypnest train hypdae` writes. */
 export const stage2Name = (c: { stage2: { space: Space; labels: LabelSource } }): string => `stage2-${c.stage2.space}-${c.stage2.labels}`;
 
-export interface Stage1Stored { model: 'hypdae-stage1'; stage1: Stage1Config; sample: SampleConfig }
-export interface Stage2Stored { model: 'hypdae-stage2'; codeDim: number; stage2: Stage2Config; numClasses: number }
+export interface Stage1Stored {
+  model: 'hypdae-stage1';
+  stage1: Stage1Config;
+  sample: SampleConfig;
+}
+export interface Stage2Stored {
+  model: 'hypdae-stage2';
+  codeDim: number;
+  stage2: Stage2Config;
+  numClasses: number;
+}
 
 const stage1Stored = (c: HypdaeConfig): Stage1Stored => ({ model: 'hypdae-stage1', stage1: c.stage1, sample: c.sample });
-const stage2Stored = (c: HypdaeConfig, numClasses: number): Stage2Stored => ({ model: 'hypdae-stage2', codeDim: c.stage1.codeDim, stage2: c.stage2, numClasses });
+const stage2Stored = (c: HypdaeConfig, numClasses: number): Stage2Stored => ({
+  model: 'hypdae-stage2',
+  codeDim: c.stage1.codeDim,
+  stage2: c.stage2,
+  numClasses,
+});
 
 /** Writes stage I (params: its own, or e.g. EMA weights with the same names). */
 export async function saveStage1(path: string, s: Stage1, meta: object = {}, params: Params = s.params): Promise<string> {
@@ -35,7 +49,11 @@ export async function saveStage2(path: string, s: Stage2, meta: object = {}): Pr
 
 function check(path: string, got: { model?: unknown }, model: string): void {
   if (got?.model !== model) {
-    throw new CheckpointError(`load(${path})`, { expected: `a '${model}' checkpoint`, received: `model ${describe(got?.model)}`, hint: 'Pass the stage-I file to loadStage1 and the stage-II file to loadStage2.' });
+    throw new CheckpointError(`load(${path})`, {
+      expected: `a '${model}' checkpoint`,
+      received: `model ${describe(got?.model)}`,
+      hint: 'Pass the stage-I file to loadStage1 and the stage-II file to loadStage2.',
+    });
   }
 }
 
@@ -50,11 +68,19 @@ function build<M extends { params: Params }>(path: string, c: { tensors: Record<
       m = make();
     } catch (e) {
       throw e instanceof HypnestError && !(e instanceof CheckpointError)
-        ? new CheckpointError(`load(${path})`, { expected: 'a stored config that builds the model', received: e.message, hint: 'The json was edited or written by another version; save the checkpoint again.' })
+        ? new CheckpointError(`load(${path})`, {
+            expected: 'a stored config that builds the model',
+            received: e.message,
+            hint: 'The json was edited or written by another version; save the checkpoint again.',
+          })
         : e;
     }
     const extra = Object.keys(c.tensors).filter((k) => !(k in m!.params));
-    if (extra.length) throw new CheckpointError(`load(${path})`, { expected: 'only the model\'s tensors', received: `unexpected: ${extra.slice(0, 5).join(', ')}` });
+    if (extra.length)
+      throw new CheckpointError(`load(${path})`, {
+        expected: "only the model's tensors",
+        received: `unexpected: ${extra.slice(0, 5).join(', ')}`,
+      });
     assignParams(m.params, c.tensors, `load(${path})`);
     return m;
   } catch (e) {
@@ -83,10 +109,17 @@ export async function loadStage2(path: string, config: HypdaeConfig, expected?: 
   const s = build(path, c, () => {
     check(path, st, 'hypdae-stage2');
     if (st.codeDim !== config.stage1.codeDim) {
-      throw new CheckpointError(`loadStage2(${path})`, { expected: `codes of width ${config.stage1.codeDim} (the stage-I config)`, received: `codeDim ${st.codeDim}` });
+      throw new CheckpointError(`loadStage2(${path})`, {
+        expected: `codes of width ${config.stage1.codeDim} (the stage-I config)`,
+        received: `codeDim ${st.codeDim}`,
+      });
     }
     if (expected && JSON.stringify(expected) !== JSON.stringify(st.stage2)) {
-      throw new CheckpointError(`loadStage2(${path})`, { expected: `stage2 ${JSON.stringify(expected)}`, received: JSON.stringify(st.stage2), hint: 'Load with the stored config, or retrain stage II.' });
+      throw new CheckpointError(`loadStage2(${path})`, {
+        expected: `stage2 ${JSON.stringify(expected)}`,
+        received: JSON.stringify(st.stage2),
+        hint: 'Load with the stored config, or retrain stage II.',
+      });
     }
     return createStage2(hypdaeConfig({ stage1: config.stage1, sample: config.sample, stage2: st.stage2 }), st.numClasses);
   });

@@ -101,13 +101,34 @@ const AUGMENT: AugmentConfig = { flip: 0.5, shift: 3, rotate: 12, scale: 0.1, el
 
 const STAGE1: Stage1Config = {
   unet: { imageSize: 32, channels: 32, channelMults: [1, 2, 2], blocksPerLevel: 1, attention: true },
-  codeDim: 64, encoderChannels: [32, 64, 64], schedule: { kind: 'linear', trainSteps: 1000 },
-  condDrop: 0.1, batchSize: 32, steps: 2400, lr: 1e-3, warmup: 100, emaDecay: 0.995, augment: AUGMENT, seed: 0,
+  codeDim: 64,
+  encoderChannels: [32, 64, 64],
+  schedule: { kind: 'linear', trainSteps: 1000 },
+  condDrop: 0.1,
+  batchSize: 32,
+  steps: 2400,
+  lr: 1e-3,
+  warmup: 100,
+  emaDecay: 0.995,
+  augment: AUGMENT,
+  seed: 0,
 };
 
 const STAGE2: Stage2Config = {
-  space: 'hyperbolic', labels: 'pseudo', clusters: 8, ballDim: 16, c: 1, clipR: 3, width: 128, blocks: 2, decoderNorm: 'layer',
-  lambda: 1, batchSize: 256, steps: 1500, lr: 1e-3, seed: 0,
+  space: 'hyperbolic',
+  labels: 'pseudo',
+  clusters: 8,
+  ballDim: 16,
+  c: 1,
+  clipR: 3,
+  width: 128,
+  blocks: 2,
+  decoderNorm: 'layer',
+  lambda: 1,
+  batchSize: 256,
+  steps: 1500,
+  lr: 1e-3,
+  seed: 0,
 };
 
 const SAMPLE: SampleConfig = { steps: 20, guidance: 2, eta: 0 };
@@ -116,7 +137,12 @@ const SAMPLE: SampleConfig = { steps: 20, guidance: 2, eta: 0 };
 export const HYPDAE_TINY: HypdaeOptions = {
   stage1: {
     unet: { imageSize: 32, channels: 8, channelMults: [1, 2], blocksPerLevel: 1, attention: false, groups: 4 },
-    codeDim: 8, encoderChannels: [8, 8, 8], batchSize: 4, steps: 4, warmup: 0, lr: 2e-3,
+    codeDim: 8,
+    encoderChannels: [8, 8, 8],
+    batchSize: 4,
+    steps: 4,
+    warmup: 0,
+    lr: 2e-3,
     schedule: { kind: 'linear', trainSteps: 100 },
   },
   stage2: { clusters: 3, ballDim: 4, width: 16, blocks: 1, batchSize: 16, steps: 20 },
@@ -125,13 +151,19 @@ export const HYPDAE_TINY: HypdaeOptions = {
 
 function num(where: string, v: unknown, lo: number, hi: number, integer = false): void {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi || (integer && !Number.isInteger(v))) {
-    throw new ConfigError(`hypdaeConfig(${where})`, { expected: `${integer ? 'an integer' : 'a number'} in [${lo}, ${hi}]`, received: describe(v) });
+    throw new ConfigError(`hypdaeConfig(${where})`, {
+      expected: `${integer ? 'an integer' : 'a number'} in [${lo}, ${hi}]`,
+      received: describe(v),
+    });
   }
 }
 
 function oneOf<T extends string>(where: string, v: unknown, allowed: readonly T[]): void {
   if (!allowed.includes(v as T)) {
-    throw new ConfigError(`hypdaeConfig(${where})`, { expected: `one of ${allowed.map((a) => `'${a}'`).join(', ')}`, received: describe(v) });
+    throw new ConfigError(`hypdaeConfig(${where})`, {
+      expected: `one of ${allowed.map((a) => `'${a}'`).join(', ')}`,
+      received: describe(v),
+    });
   }
 }
 
@@ -139,7 +171,10 @@ function validate(c: HypdaeConfig): void {
   const s1 = c.stage1;
   num('stage1.codeDim', s1.codeDim, 1, 4096, true);
   if (!Array.isArray(s1.encoderChannels) || s1.encoderChannels.length !== 3) {
-    throw new ConfigError('hypdaeConfig(stage1.encoderChannels)', { expected: 'three positive integers', received: describe(s1.encoderChannels) });
+    throw new ConfigError('hypdaeConfig(stage1.encoderChannels)', {
+      expected: 'three positive integers',
+      received: describe(s1.encoderChannels),
+    });
   }
   s1.encoderChannels.forEach((ch, i) => num(`stage1.encoderChannels[${i}]`, ch, 1, 1024, true));
   oneOf('stage1.schedule.kind', s1.schedule.kind, ['linear', 'scaled-linear', 'cosine']);
@@ -195,7 +230,8 @@ export function hypdaeConfig(options: HypdaeOptions | HypdaeConfig = {}): Hypdae
   checkOptions('hypdaeConfig(stage2)', o.stage2, Object.keys(STAGE2));
   checkOptions('hypdaeConfig(sample)', o.sample, Object.keys(SAMPLE));
   const stage1: Stage1Config = {
-    ...STAGE1, ...o.stage1,
+    ...STAGE1,
+    ...o.stage1,
     unet: { ...(o.stage1?.unet ?? STAGE1.unet) },
     schedule: { ...STAGE1.schedule, ...o.stage1?.schedule },
     augment: { ...AUGMENT, ...o.stage1?.augment },
@@ -216,7 +252,9 @@ export function formatHypdaeConfig(c: HypdaeConfig): string {
   const s1 = c.stage1;
   const s2 = c.stage2;
   const u = s1.unet;
-  const aug = Object.entries(s1.augment).map(([k, v]) => `${k} ${v}`).join(', ');
+  const aug = Object.entries(s1.augment)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
   return [
     `HypDAE stage I: code ${s1.codeDim}, encoder [${s1.encoderChannels}], U-Net ch ${u.channels}×[${u.channelMults}] attn ${u.attention}, ` +
       `${s1.schedule.kind} T=${s1.schedule.trainSteps}, batch ${s1.batchSize} × ${s1.steps} steps, lr ${s1.lr}, EMA ${s1.emaDecay}, cond-drop ${s1.condDrop}`,

@@ -29,7 +29,11 @@ function unit(x: tf.Tensor): tf.Tensor {
 export function checkCodeRadius(where: string, s: Stage2, R: number): void {
   if (isHyp(s)) return checkRadius(where, R, s.config.stage2.c, 'Radii near 6 keep instance detail, near 3 only the category.');
   if (typeof R !== 'number' || !(R > 0) || !Number.isFinite(R)) {
-    throw new ValueError(where, { expected: 'a radius 0 < R < ∞ (‖h‖ in the Euclidean twin)', received: describe(R), hint: 'The Euclidean twin accepts any positive radius.' });
+    throw new ValueError(where, {
+      expected: 'a radius 0 < R < ∞ (‖h‖ in the Euclidean twin)',
+      received: describe(R),
+      hint: 'The Euclidean twin accepts any positive radius.',
+    });
   }
 }
 
@@ -61,10 +65,21 @@ export function perturbCodes(s: Stage2, h: tf.Tensor, o: PerturbCodesOptions): t
   if (!(o.distance >= 0)) throw new ValueError('perturbCodes(distance)', { expected: 'a distance ≥ 0', received: describe(o.distance) });
   checkToward('perturbCodes(toward)', h, o.toward);
   if (isHyp(s)) {
-    return tf.tidy(() => perturb(h, o.distance, o.radius, s.config.stage2.c, o.toward ? { toward: rescaleCodes(s, o.toward, o.radius) } : { seed: o.seed }) as tf.Tensor2D);
+    return tf.tidy(
+      () =>
+        perturb(
+          h,
+          o.distance,
+          o.radius,
+          s.config.stage2.c,
+          o.toward ? { toward: rescaleCodes(s, o.toward, o.radius) } : { seed: o.seed },
+        ) as tf.Tensor2D,
+    );
   }
   return tf.tidy(() => {
-    const e = o.toward ? rescaleCodes(s, o.toward, o.radius) : tf.mul(randomUnitTangent(h.shape.slice(0, -1), h.shape[h.rank - 1], new Rng(o.seed)), o.radius);
+    const e = o.toward
+      ? rescaleCodes(s, o.toward, o.radius)
+      : tf.mul(randomUnitTangent(h.shape.slice(0, -1), h.shape[h.rank - 1], new Rng(o.seed)), o.radius);
     const g = tf.add(h, tf.mul(unit(tf.sub(e, h)), o.distance));
     return tf.mul(unit(g), o.radius) as tf.Tensor2D;
   });
@@ -121,7 +136,11 @@ export function rescaleCodes(s: Stage2, h: tf.Tensor, radius: number): tf.Tensor
 }
 
 /** perturbCodes with the 'auto' recipe above: rescale to R, step autoPerturbDistance(R) toward the target at R. */
-export function perturbCodesAuto(s: Stage2, h: tf.Tensor, o: { radius: number; seed: number; toward?: tf.Tensor; turnRadius?: number }): tf.Tensor2D {
+export function perturbCodesAuto(
+  s: Stage2,
+  h: tf.Tensor,
+  o: { radius: number; seed: number; toward?: tf.Tensor; turnRadius?: number },
+): tf.Tensor2D {
   const distance = autoPerturbDistance(s.config.stage2.space, o.radius, o.turnRadius);
   return tf.tidy(() => perturbCodes(s, rescaleCodes(s, h, o.radius), { radius: o.radius, distance, seed: o.seed, toward: o.toward }));
 }

@@ -41,18 +41,27 @@ function guidedDenoiser(s: Stage1, w: number): Denoiser {
 export function decodeCodes(s: Stage1, z: tf.Tensor, options: DecodeOptions = {}): tf.Tensor4D {
   checkOptions('decodeCodes(options)', options, ['steps', 'guidance', 'eta', 'noise', 'seed', 'startIndex', 'progress']);
   const codeDim = s.config.stage1.codeDim;
-  if (z.rank !== 2 || z.shape[1] !== codeDim) throw new ShapeError('decodeCodes(z)', { expected: `codes [B, ${codeDim}]`, received: describe(z) });
+  if (z.rank !== 2 || z.shape[1] !== codeDim)
+    throw new ShapeError('decodeCodes(z)', { expected: `codes [B, ${codeDim}]`, received: describe(z) });
   const B = z.shape[0];
   const S = s.unet.imageSize;
   const steps = options.steps ?? s.config.sample.steps;
   const w = options.guidance ?? s.config.sample.guidance;
   checkGuidanceScale('decodeCodes(options.guidance)', w);
   return tf.tidy(() => {
-    const xT = options.noise ? asImages('decodeCodes(options.noise)', options.noise, S) : normalTensor([B, S, S, 1], new Rng(options.seed ?? 0));
-    if (xT.shape[0] !== B) throw new ShapeError('decodeCodes(options.noise)', { expected: `${B} images (one per code)`, received: describe(options.noise) });
+    const xT = options.noise
+      ? asImages('decodeCodes(options.noise)', options.noise, S)
+      : normalTensor([B, S, S, 1], new Rng(options.seed ?? 0));
+    if (xT.shape[0] !== B)
+      throw new ShapeError('decodeCodes(options.noise)', { expected: `${B} images (one per code)`, received: describe(options.noise) });
     const out = ddimSample(guidedDenoiser(s, w), xT, s.schedule, {
-      steps, cond: z, eta: options.eta ?? s.config.sample.eta, seed: options.seed ?? 0, clipX0: 1,
-      startIndex: options.startIndex, progress: options.progress ?? false,
+      steps,
+      cond: z,
+      eta: options.eta ?? s.config.sample.eta,
+      seed: options.seed ?? 0,
+      clipX0: 1,
+      startIndex: options.startIndex,
+      progress: options.progress ?? false,
     });
     return tf.clipByValue(out, -1, 1) as tf.Tensor4D;
   });
@@ -67,7 +76,12 @@ export interface StochasticCodeOptions {
 }
 
 /** The stochastic code of images x given their semantic codes z: { noise, startIndex } for `decodeCodes`. */
-export function stochasticCode(s: Stage1, x: tf.Tensor, z: tf.Tensor, options: StochasticCodeOptions = {}): { noise: tf.Tensor4D; startIndex?: number } {
+export function stochasticCode(
+  s: Stage1,
+  x: tf.Tensor,
+  z: tf.Tensor,
+  options: StochasticCodeOptions = {},
+): { noise: tf.Tensor4D; startIndex?: number } {
   checkOptions('stochasticCode(options)', options, ['method', 'strength', 'steps', 'seed']);
   const steps = options.steps ?? s.config.sample.steps;
   const method = options.method ?? 'invert';
@@ -76,7 +90,8 @@ export function stochasticCode(s: Stage1, x: tf.Tensor, z: tf.Tensor, options: S
     const noise = ddimInvert(stage1Denoiser(s), x0, s.schedule, { steps, cond: z, progress: false }) as tf.Tensor4D;
     return { noise };
   }
-  if (method !== 'encode') throw new ConfigError('stochasticCode(options.method)', { expected: "'invert' or 'encode'", received: describe(method) });
+  if (method !== 'encode')
+    throw new ConfigError('stochasticCode(options.method)', { expected: "'invert' or 'encode'", received: describe(method) });
   const enc = stochasticEncode(x0, s.schedule, { strength: options.strength ?? 0.5, steps, seed: options.seed ?? 0 });
   return { noise: enc.x as tf.Tensor4D, startIndex: enc.startIndex };
 }

@@ -27,7 +27,8 @@ function sqDist(x: Float32Array, i: number, c: Float32Array, j: number, d: numbe
 /** Clusters the n rows of x (n × d, row-major) into k groups. */
 export function kmeans(x: Float32Array, n: number, d: number, k: number, opts: { seed?: number; iterations?: number } = {}): KMeansResult {
   if (n * d !== x.length || n < 1) throw new ShapeError('kmeans(x)', { expected: `n·d = ${n}·${d} values`, received: describe(x) });
-  if (!Number.isInteger(k) || k < 1 || k > n) throw new ConfigError('kmeans(k)', { expected: `an integer in [1, ${n}]`, received: describe(k) });
+  if (!Number.isInteger(k) || k < 1 || k > n)
+    throw new ConfigError('kmeans(k)', { expected: `an integer in [1, ${n}]`, received: describe(k) });
   const rng = new Rng(opts.seed ?? 0);
   const maxIter = opts.iterations ?? 50;
   const c = new Float32Array(k * d);
@@ -43,7 +44,11 @@ export function kmeans(x: Float32Array, n: number, d: number, k: number, opts: {
     }
     let r = rng.next() * total;
     pick = n - 1;
-    for (let i = 0; i < n; i++) if ((r -= best[i]) <= 0) { pick = i; break; }
+    for (let i = 0; i < n; i++)
+      if ((r -= best[i]) <= 0) {
+        pick = i;
+        break;
+      }
   }
   const labels = new Int32Array(n);
   let inertia = 0;
@@ -56,7 +61,10 @@ export function kmeans(x: Float32Array, n: number, d: number, k: number, opts: {
       let bd = Infinity;
       for (let j = 0; j < k; j++) {
         const dd = sqDist(x, i, c, j, d);
-        if (dd < bd) { bd = dd; bj = j; }
+        if (dd < bd) {
+          bd = dd;
+          bj = j;
+        }
       }
       if (labels[i] !== bj || it === 0) changed++;
       labels[i] = bj;
@@ -69,7 +77,8 @@ export function kmeans(x: Float32Array, n: number, d: number, k: number, opts: {
       for (let q = 0; q < d; q++) sums[labels[i] * d + q] += x[i * d + q];
     }
     for (let j = 0; j < k; j++) {
-      if (counts[j] === 0) { // an empty cluster restarts at a random row
+      if (counts[j] === 0) {
+        // an empty cluster restarts at a random row
         const r = rng.int(n);
         c.set(x.subarray(r * d, (r + 1) * d), j * d);
         continue;

@@ -16,10 +16,17 @@ import { loadStage1, loadStage2, stage2Name } from './checkpoint';
 import { loadTargetPool } from './target-pool';
 
 /** Which stage II: trained in the ball or its Euclidean twin, on pseudo-labels or the real labels. */
-export interface Stage2Kind { space: Space; labels: LabelSource }
+export interface Stage2Kind {
+  space: Space;
+  labels: LabelSource;
+}
 
 /** Absolute base paths (no extension) of the two stages; explicit paths win over `dir`. */
-export interface CheckpointPaths { dir: string; stage1: string; stage2: string }
+export interface CheckpointPaths {
+  dir: string;
+  stage1: string;
+  stage2: string;
+}
 
 export function checkpointPaths(dir: string, kind: Stage2Kind, explicit: { stage1?: string; stage2?: string } = {}): CheckpointPaths {
   const d = path.resolve(dir);
@@ -32,14 +39,21 @@ export function checkpointPaths(dir: string, kind: Stage2Kind, explicit: { stage
 
 /** The command that writes a missing checkpoint. */
 export function trainCommand(stage: 1 | 2, kind: Stage2Kind, dir: string): string {
-  const flags = stage === 1 ? '--stage 1' : `--stage 2${kind.space === 'euclidean' ? ' --space euclidean' : ''}${kind.labels === 'real' ? ' --labels real' : ''}`;
+  const flags =
+    stage === 1
+      ? '--stage 1'
+      : `--stage 2${kind.space === 'euclidean' ? ' --space euclidean' : ''}${kind.labels === 'real' ? ' --labels real' : ''}`;
   return `npx hypnest train hypdae ${flags} --out ${dir}${insideShippedAssets(dir) ? ' --overwrite-shipped' : ''}`;
 }
 
 function checkFiles(where: string, base: string, what: string, hint: string): void {
   const missing = ['.json', '.safetensors'].map((e) => base + e).filter((f) => !fs.existsSync(f));
   if (missing.length) {
-    throw new CheckpointError(`${where}: ${what}`, { expected: `the checkpoint ${base}.{json,safetensors}`, received: `no such file ${missing.join(', ')}`, hint });
+    throw new CheckpointError(`${where}: ${what}`, {
+      expected: `the checkpoint ${base}.{json,safetensors}`,
+      received: `no such file ${missing.join(', ')}`,
+      hint,
+    });
   }
 }
 
@@ -49,7 +63,10 @@ export interface Loaded1 {
   /** Semantic codes of the perturbation targets written beside it by stage-II training (target-pool.ts), if any. */
   pool?: Float32Array;
 }
-export interface Loaded2 { stage2: Stage2; meta: Record<string, unknown> }
+export interface Loaded2 {
+  stage2: Stage2;
+  meta: Record<string, unknown>;
+}
 
 const cache1 = new Map<string, Promise<Loaded1>>();
 const cache2 = new Map<string, Promise<Loaded2>>();
@@ -62,13 +79,19 @@ function cached<T>(cache: Map<string, Promise<T>>, key: string, load: () => Prom
     p = load();
     cache.set(key, p);
     const mine = p;
-    mine.catch(() => { if (cache.get(key) === mine) cache.delete(key); }); // a failed load is retried next time
+    mine.catch(() => {
+      if (cache.get(key) === mine) cache.delete(key);
+    }); // a failed load is retried next time
   }
   return p;
 }
 
 /** How the errors of a load name the caller and what to do (`hint(stage)`: the sentence after the train command). */
-export interface LoadContext { where: string; kind: Stage2Kind; hint: (stage: 1 | 2) => string }
+export interface LoadContext {
+  where: string;
+  kind: Stage2Kind;
+  hint: (stage: 1 | 2) => string;
+}
 
 /** Stage I at `p.stage1` (loaded once per process). */
 export function loadStage1At(p: CheckpointPaths, ctx: LoadContext): Promise<Loaded1> {

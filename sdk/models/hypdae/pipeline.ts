@@ -39,13 +39,22 @@ export interface HypModels {
 /** An edit with everything resolved: the perturbation's targets and seed, the other images' pixels. */
 export type PipelineEdit =
   | {
-    readonly kind: 'perturb'; readonly radius: number; readonly distance: number | 'auto'; readonly toward: PerturbTargets;
-    /** Group g draws its targets with mixSeed(seed, g). */
-    readonly seed: number;
-    /** The 'auto' step's turn is that of the ball at this radius (default `radius`; the Euclidean twin's ρ·R uses R). */
-    readonly turnRadius?: number;
-  }
-  | { readonly kind: 'interpolate'; readonly other: Float32Array; readonly otherShots: number; readonly t: number; readonly radius?: number };
+      readonly kind: 'perturb';
+      readonly radius: number;
+      readonly distance: number | 'auto';
+      readonly toward: PerturbTargets;
+      /** Group g draws its targets with mixSeed(seed, g). */
+      readonly seed: number;
+      /** The 'auto' step's turn is that of the ball at this radius (default `radius`; the Euclidean twin's ρ·R uses R). */
+      readonly turnRadius?: number;
+    }
+  | {
+      readonly kind: 'interpolate';
+      readonly other: Float32Array;
+      readonly otherShots: number;
+      readonly t: number;
+      readonly radius?: number;
+    };
 
 export interface HypRequest {
   /** N = G·k images, 32 × 32. */
@@ -105,14 +114,19 @@ export function groupCodes(s1: Stage1, s2: Stage2, codes: Float32Array, k: numbe
 function applyEdit(s2: Stage2, h: tf.Tensor2D, e: PipelineEdit, n: number, other?: tf.Tensor2D): tf.Tensor2D {
   const G = h.shape[0] / n;
   if (e.kind === 'perturb') {
-    return tf.tidy(() => tf.concat(Array.from({ length: G }, (_, g) => {
-      const rows = tf.slice(h, [g * n, 0], [n, -1]);
-      const seed = mixSeed(e.seed, g);
-      const toward = other && drawTargets(other, n, seed); // one target of the pool per row
-      return e.distance === 'auto'
-        ? perturbCodesAuto(s2, rows, { radius: e.radius, seed, toward, turnRadius: e.turnRadius })
-        : perturbCodes(s2, rows, { radius: e.radius, distance: e.distance, seed, toward });
-    })) as tf.Tensor2D);
+    return tf.tidy(
+      () =>
+        tf.concat(
+          Array.from({ length: G }, (_, g) => {
+            const rows = tf.slice(h, [g * n, 0], [n, -1]);
+            const seed = mixSeed(e.seed, g);
+            const toward = other && drawTargets(other, n, seed); // one target of the pool per row
+            return e.distance === 'auto'
+              ? perturbCodesAuto(s2, rows, { radius: e.radius, seed, toward, turnRadius: e.turnRadius })
+              : perturbCodes(s2, rows, { radius: e.radius, distance: e.distance, seed, toward });
+          }),
+        ) as tf.Tensor2D,
+    );
   }
   const o = other as tf.Tensor2D;
   return tf.tidy(() => {
@@ -155,7 +169,9 @@ export function outputCodes(m: HypModels, r: Pick<HypRequest, 'shots' | 'n' | 'e
     });
     edited = tf.tidy(() => {
       let h = tf.gather(source, group) as tf.Tensor2D;
-      r.edits.forEach((e, i) => { h = applyEdit(s2, h, e, n, others[i]); });
+      r.edits.forEach((e, i) => {
+        h = applyEdit(s2, h, e, n, others[i]);
+      });
       return h;
     });
     return { source, edited, z: fromBall(s2, edited) };
@@ -168,7 +184,10 @@ export function outputCodes(m: HypModels, r: Pick<HypRequest, 'shots' | 'n' | 'e
   }
 }
 
-export interface Noise { x: tf.Tensor4D; startIndex?: number }
+export interface Noise {
+  x: tf.Tensor4D;
+  startIndex?: number;
+}
 
 /** Step 4: the stochastic code of every output row [G·n, 32, 32, 1]; ticks the bar per inverted batch. */
 export function stochasticCodes(s1: Stage1, r: HypRequest, shotCodes: Float32Array, bar?: Progress): Noise {
@@ -187,11 +206,13 @@ export function stochasticCodes(s1: Stage1, r: HypRequest, shotCodes: Float32Arr
     const parts: tf.Tensor[] = [];
     try {
       for (let i = 0; i < N; i += r.batch) {
-        parts.push(tf.tidy(() => {
-          const xi = tf.slice(x, [i, 0, 0, 0], [Math.min(r.batch, N - i), -1, -1, -1]);
-          const zi = tf.tensor2d(shotCodes.subarray(i * D, (i + xi.shape[0]) * D), [xi.shape[0], D]);
-          return stochasticCode(s1, xi, zi, { steps: r.steps }).noise;
-        }));
+        parts.push(
+          tf.tidy(() => {
+            const xi = tf.slice(x, [i, 0, 0, 0], [Math.min(r.batch, N - i), -1, -1, -1]);
+            const zi = tf.tensor2d(shotCodes.subarray(i * D, (i + xi.shape[0]) * D), [xi.shape[0], D]);
+            return stochasticCode(s1, xi, zi, { steps: r.steps }).noise;
+          }),
+        );
         bar?.tick(r.steps, { stage: 'invert' });
       }
       return { x: tf.tidy(() => tf.gather(parts.length === 1 ? parts[0] : tf.concat(parts), shot)) as tf.Tensor4D };
@@ -204,14 +225,29 @@ export function stochasticCodes(s1: Stage1, r: HypRequest, shotCodes: Float32Arr
 }
 
 /** Step 5: DDIM decode of rows [from, to) → pixels; ticks the bar once per step. */
-export function decodeRows(s1: Stage1, z: tf.Tensor2D, noise: Noise, from: number, to: number, r: HypRequest, bar?: Progress): Float32Array {
+export function decodeRows(
+  s1: Stage1,
+  z: tf.Tensor2D,
+  noise: Noise,
+  from: number,
+  to: number,
+  r: HypRequest,
+  bar?: Progress,
+): Float32Array {
   return tf.tidy(() => {
     const den = r.guidance === 1 ? stage1Denoiser(s1) : guided(stage1Denoiser(s1), { weight: r.guidance, nullCond: nullCode(s1) });
     const zs = tf.slice(z, [from, 0], [to - from, -1]);
     const xs = tf.slice(noise.x, [from, 0, 0, 0], [to - from, -1, -1, -1]);
     let out: Float32Array | undefined;
     const d = r.seeds.decode(from, to - from);
-    const o = { steps: r.steps, cond: zs, eta: r.eta, ...(typeof d === 'number' ? { seed: d } : { rng: d }), clipX0: 1, startIndex: noise.startIndex };
+    const o = {
+      steps: r.steps,
+      cond: zs,
+      eta: r.eta,
+      ...(typeof d === 'number' ? { seed: d } : { rng: d }),
+      clipX0: 1,
+      startIndex: noise.startIndex,
+    };
     for (const step of ddimSteps(den, xs, s1.schedule, o)) {
       bar?.tick(1, { stage: 'decode', t: step.t });
       if (step.index === 0) out = tf.clipByValue(step.x, -1, 1).dataSync() as Float32Array;
@@ -224,7 +260,8 @@ export function decodeRows(s1: Stage1, z: tf.Tensor2D, noise: Noise, from: numbe
 /** Steps 1–5: G·n images (pixels [G·n, 32, 32, 1] in [−1, 1]), with one progress bar for the whole call. */
 export function generateImages(m: HypModels, r: HypRequest): Float32Array {
   const N = r.pixels.length / PX;
-  if (!Number.isInteger(N / r.shots)) throw new ShapeError(r.label ?? 'hyp.sample', { expected: `a multiple of ${r.shots} images (shots per group)`, received: `${N}` });
+  if (!Number.isInteger(N / r.shots))
+    throw new ShapeError(r.label ?? 'hyp.sample', { expected: `a multiple of ${r.shots} images (shots per group)`, received: `${N}` });
   const rows = (N / r.shots) * r.n;
   const B = r.batch;
   const decodeSteps = r.strength === undefined ? r.steps : Math.floor(r.steps * r.strength + 1e-9);

@@ -13,8 +13,11 @@ import { Stage2, createStage2, disposeStage2 } from './stage2';
 
 function assignPortable(where: string, params: Params, p: PortableCheckpoint): void {
   const extra = Object.keys(p.tensors).filter((k) => !(k in params));
-  if (extra.length) throw new CheckpointError(where, { expected: "only the model's tensors", received: `unexpected: ${extra.slice(0, 5).join(', ')}` });
-  const tensors = Object.fromEntries(Object.entries(p.tensors).map(([k, t]) => [k, tf.tensor(t.data, t.shape, t.data instanceof Float32Array ? 'float32' : 'int32')]));
+  if (extra.length)
+    throw new CheckpointError(where, { expected: "only the model's tensors", received: `unexpected: ${extra.slice(0, 5).join(', ')}` });
+  const tensors = Object.fromEntries(
+    Object.entries(p.tensors).map(([k, t]) => [k, tf.tensor(t.data, t.shape, t.data instanceof Float32Array ? 'float32' : 'int32')]),
+  );
   try {
     assignParams(params, tensors, where);
   } finally {
@@ -43,12 +46,19 @@ export function stage1FromPortable(bytes: Uint8Array, where = 'stage1FromPortabl
 }
 
 /** Stage II from portable bytes, on stage I's config (its stage2 part replaced by the stored one). */
-export function stage2FromPortable(bytes: Uint8Array, config: HypdaeConfig, where = 'stage2FromPortable'): { stage2: Stage2; meta: object } {
+export function stage2FromPortable(
+  bytes: Uint8Array,
+  config: HypdaeConfig,
+  where = 'stage2FromPortable',
+): { stage2: Stage2; meta: object } {
   const p = parsePortable(bytes, where);
   model(where, p, 'hypdae-stage2');
   const st = p.config as Stage2Stored;
   if (st.codeDim !== config.stage1.codeDim) {
-    throw new CheckpointError(where, { expected: `codes of width ${config.stage1.codeDim} (the stage-I config)`, received: `codeDim ${st.codeDim}` });
+    throw new CheckpointError(where, {
+      expected: `codes of width ${config.stage1.codeDim} (the stage-I config)`,
+      received: `codeDim ${st.codeDim}`,
+    });
   }
   const s = createStage2(hypdaeConfig({ stage1: config.stage1, sample: config.sample, stage2: st.stage2 }), st.numClasses);
   try {

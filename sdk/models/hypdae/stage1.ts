@@ -61,7 +61,11 @@ export function stage1ParamCount(s: Stage1): { encoder: number; decoder: number 
 export function asImages(where: string, x: tf.Tensor, size: number): tf.Tensor4D {
   const y = x.rank === 3 && x.shape[2] === 1 ? tf.expandDims(x, 0) : x.rank === 3 ? tf.expandDims(x, 3) : x;
   if (y.rank !== 4 || y.shape[1] !== size || y.shape[2] !== size || y.shape[3] !== 1) {
-    throw new ShapeError(where, { expected: `images [B, ${size}, ${size}, 1] in [−1, 1]`, received: describe(x), hint: 'Pad 28×28 images to 32×32 (sdk/data size: 32).' });
+    throw new ShapeError(where, {
+      expected: `images [B, ${size}, ${size}, 1] in [−1, 1]`,
+      received: describe(x),
+      hint: 'Pad 28×28 images to 32×32 (sdk/data size: 32).',
+    });
   }
   return y as tf.Tensor4D;
 }
@@ -71,7 +75,12 @@ export function encodeSemantic(s: Stage1, x: tf.Tensor): tf.Tensor2D {
   // Images enter HypDAE here; the samplers check their own inputs (stochastic codes, noise) for NaN.
   return tf.tidy(() => {
     const y = asImages('encodeSemantic(x)', x, s.unet.imageSize);
-    assertFinite('encodeSemantic(x)', y, 'finite pixels in [−1, 1]', 'Replace NaN pixels (a failed decode or a division by zero upstream) before encoding.');
+    assertFinite(
+      'encodeSemantic(x)',
+      y,
+      'finite pixels in [−1, 1]',
+      'Replace NaN pixels (a failed decode or a division by zero upstream) before encoding.',
+    );
     return encoderForward(s.params, ENC, s.config.stage1, y);
   });
 }

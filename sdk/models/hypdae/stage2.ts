@@ -108,7 +108,10 @@ export function crossEntropyLoss(logits: tf.Tensor2D, labels: tf.Tensor1D, numCl
   });
 }
 
-export interface Stage2Batch { z: tf.Tensor2D; y: tf.Tensor1D }
+export interface Stage2Batch {
+  z: tf.Tensor2D;
+  y: tf.Tensor1D;
+}
 
 /** L = CE + λ (L2 + 1 − cos); also returns the parts (as numbers are read by the caller if wanted). */
 export function stage2Loss(s: Stage2, batch: Stage2Batch): tf.Scalar {

@@ -43,7 +43,11 @@ export const targetPoolFile = (dir: string): string => path.join(dir, 'target-po
 /** Writes the pool of the training codes [n · codeDim] of checkpoints trained on `data` into `dir`. */
 export async function saveTargetPool(dir: string, codes: Float32Array, codeDim: number, data: string): Promise<void> {
   const rows = poolRows(codes, codeDim);
-  await saveCheckpoint(targetPoolFile(dir), { config: { model: 'hypdae-target-pool', codeDim }, tensors: { codes: { data: rows, shape: [rows.length / codeDim, codeDim] } }, meta: { data } });
+  await saveCheckpoint(targetPoolFile(dir), {
+    config: { model: 'hypdae-target-pool', codeDim },
+    tensors: { codes: { data: rows, shape: [rows.length / codeDim, codeDim] } },
+    meta: { data },
+  });
 }
 
 /** The pool written beside stage I at `stage1Base` (semantic codes [n · codeDim]), or undefined when there is none. */
@@ -53,7 +57,11 @@ export function loadTargetPool(stage1Base: string, codeDim: number): Float32Arra
   const c = readCheckpointArrays(file, {}, 'loadTargetPool');
   const t = c.tensors.codes;
   if (!t || t.shape.length !== 2 || t.shape[1] !== codeDim) {
-    throw new CheckpointError(`loadTargetPool(${file})`, { expected: `codes [n, ${codeDim}] (stage I's code width)`, received: t ? `shape [${t.shape.join(', ')}]` : 'no tensor codes', hint: 'Retrain stage II (it writes the pool), or delete the file to perturb toward random points.' });
+    throw new CheckpointError(`loadTargetPool(${file})`, {
+      expected: `codes [n, ${codeDim}] (stage I's code width)`,
+      received: t ? `shape [${t.shape.join(', ')}]` : 'no tensor codes',
+      hint: 'Retrain stage II (it writes the pool), or delete the file to perturb toward random points.',
+    });
   }
   return Float32Array.from(t.data as ArrayLike<number>);
 }
@@ -82,5 +90,14 @@ export function targetPoolCodes(s1: Stage1): Float32Array {
 /** n rows of `pool` [P, d] drawn uniformly with replacement, reproducibly for a seed → [n, d]. */
 export function drawTargets(pool: tf.Tensor2D, n: number, seed: number): tf.Tensor2D {
   const rng = new Rng(seed);
-  return tf.tidy(() => tf.gather(pool, tf.tensor1d(Array.from({ length: n }, () => rng.int(pool.shape[0])), 'int32')) as tf.Tensor2D);
+  return tf.tidy(
+    () =>
+      tf.gather(
+        pool,
+        tf.tensor1d(
+          Array.from({ length: n }, () => rng.int(pool.shape[0])),
+          'int32',
+        ),
+      ) as tf.Tensor2D,
+  );
 }

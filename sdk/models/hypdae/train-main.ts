@@ -74,7 +74,10 @@ async function loadData(o: HypdaeTrainOptions): Promise<{ images: Float32Array; 
 /** True when `<out>/stage1.json` holds a finished stage I of this config (then `--stage all` skips it). */
 function stage1Complete(out: string, config: HypdaeConfig): boolean {
   try {
-    const j = JSON.parse(fs.readFileSync(path.join(out, 'stage1.json'), 'utf8')) as { config?: { stage1?: unknown }; meta?: { complete?: boolean } };
+    const j = JSON.parse(fs.readFileSync(path.join(out, 'stage1.json'), 'utf8')) as {
+      config?: { stage1?: unknown };
+      meta?: { complete?: boolean };
+    };
     return j.meta?.complete === true && JSON.stringify(j.config?.stage1) === JSON.stringify(config.stage1);
   } catch {
     return false;
@@ -83,17 +86,27 @@ function stage1Complete(out: string, config: HypdaeConfig): boolean {
 
 /** Runs the requested stage(s); returns the config used. */
 export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeConfig> {
-  if (!['1', '2', 'all'].includes(o.stage)) throw new ConfigError('train hypdae --stage', { expected: "'1', '2' or 'all'", received: describe(o.stage) });
+  if (!['1', '2', 'all'].includes(o.stage))
+    throw new ConfigError('train hypdae --stage', { expected: "'1', '2' or 'all'", received: describe(o.stage) });
   await ready();
   const out = o.out ?? DEFAULT_OUT;
   const base: HypdaeOptions = o.tiny ? HYPDAE_TINY : {};
   const config = hypdaeConfig({
     ...base,
     stage1: { ...base.stage1, ...(o.steps1 !== undefined ? { steps: o.steps1 } : {}), ...(o.lr1 !== undefined ? { lr: o.lr1 } : {}) },
-    stage2: { ...base.stage2, ...(o.labels ? { labels: o.labels } : {}), ...(o.space ? { space: o.space } : {}), ...(o.decoderNorm ? { decoderNorm: o.decoderNorm } : {}) },
+    stage2: {
+      ...base.stage2,
+      ...(o.labels ? { labels: o.labels } : {}),
+      ...(o.space ? { space: o.space } : {}),
+      ...(o.decoderNorm ? { decoderNorm: o.decoderNorm } : {}),
+    },
   });
   const deadline = o.minutes !== undefined ? Date.now() + o.minutes * 60_000 : undefined;
-  const folder = claimOutputFolder(out, { overwriteShipped: o.overwriteShipped, flag: 'train hypdae --out', log: (l) => process.stderr.write(l + '\n') });
+  const folder = claimOutputFolder(out, {
+    overwriteShipped: o.overwriteShipped,
+    flag: 'train hypdae --out',
+    log: (l) => process.stderr.write(l + '\n'),
+  });
   try {
     return await trainIn(o, out, config, deadline);
   } finally {
@@ -104,15 +117,28 @@ export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeCo
 async function trainIn(o: HypdaeTrainOptions, out: string, config: HypdaeConfig, deadline: number | undefined): Promise<HypdaeConfig> {
   const data = await loadData(o);
   const header = (log: (l: string) => void) => {
-    log(`hypdae train --stage ${o.stage} commit ${gitCommit()} backend ${tf.getBackend()} data ${data.name} (${data.images.length / 1024} images)`);
+    log(
+      `hypdae train --stage ${o.stage} commit ${gitCommit()} backend ${tf.getBackend()} data ${data.name} (${data.images.length / 1024} images)`,
+    );
     for (const line of formatHypdaeConfig(config).split('\n')) log(line);
   };
   if (o.stage === '1' || (o.stage === 'all' && !stage1Complete(out, config))) {
     const log = logger(path.join(out, 'stage1.log'), o.echo);
     header(log);
-    const r = await trainStage1({ config, images: data.images, dataName: data.name, outDir: out, minutes: o.minutes, checkpointEvery: o.checkpointEvery ?? (o.tiny ? 2 : 50), log, workers: o.workers ?? (o.tiny ? 0 : 2) });
+    const r = await trainStage1({
+      config,
+      images: data.images,
+      dataName: data.name,
+      outDir: out,
+      minutes: o.minutes,
+      checkpointEvery: o.checkpointEvery ?? (o.tiny ? 2 : 50),
+      log,
+      workers: o.workers ?? (o.tiny ? 0 : 2),
+    });
     if (!r.complete) {
-      log(`stage I ${stopRequested() ? `stopped by ${stopRequested()}` : 'not complete'} (step ${r.step}/${config.stage1.steps}); checkpoint in ${out}; rerun the same command to continue.`);
+      log(
+        `stage I ${stopRequested() ? `stopped by ${stopRequested()}` : 'not complete'} (step ${r.step}/${config.stage1.steps}); checkpoint in ${out}; rerun the same command to continue.`,
+      );
       return config;
     }
   }
@@ -128,7 +154,8 @@ async function trainIn(o: HypdaeTrainOptions, out: string, config: HypdaeConfig,
       return config;
     }
     const { stage1, meta } = await loadStage1(path.join(out, 'stage1'), config);
-    if (!(meta as { complete?: boolean }).complete) log('warning: stage I checkpoint is not complete (training was paused); stage II uses it anyway.');
+    if (!(meta as { complete?: boolean }).complete)
+      log('warning: stage I checkpoint is not complete (training was paused); stage II uses it anyway.');
     const r = await trainStage2({ config, stage1, images: data.images, labels: data.labels, dataName: data.name, outDir: out, log });
     r.stage2.linear.dispose();
     r.stage2.head.dispose();
@@ -142,7 +169,10 @@ export function hypdaeCommand(): Command {
     .requiredOption('--stage <stage>', "'1', '2' or 'all'", 'all')
     .option('--labels <labels>', "stage-II labels: 'pseudo' (k-means) or 'real'", 'pseudo')
     .option('--space <space>', "stage-II space: 'hyperbolic' or 'euclidean'", 'hyperbolic')
-    .option('--decoder-norm <norm>', "stage-II decoder normalisation: 'none' (the radius reaches the decoded code) or 'layer' (nearly radius-blind)")
+    .option(
+      '--decoder-norm <norm>',
+      "stage-II decoder normalisation: 'none' (the radius reaches the decoded code) or 'layer' (nearly radius-blind)",
+    )
     .option('--minutes <m>', 'time budget of this invocation (checkpoint and stop when spent)', (v) => positiveNumber('--minutes', v))
     .option('--out <dir>', 'output folder for checkpoints and logs (locked while a run writes to it)', DEFAULT_OUT)
     .option('--overwrite-shipped', 'allow --out inside the shipped assets/ (replaces the checkpoints the fluent API uses)')
@@ -150,7 +180,9 @@ export function hypdaeCommand(): Command {
     .option('--tiny', 'tiny model (smoke test)')
     .option('--steps1 <n>', 'override the number of stage-I steps', (v) => positiveInt('--steps1', v))
     .option('--lr1 <lr>', 'override the stage-I learning rate', (v) => positiveNumber('--lr1', v))
-    .option('--workers <n>', 'worker threads computing stage I\'s gradients (0: the main thread; default 2, or 0 with --tiny)', (v) => nonNegativeInt('--workers', v))
+    .option('--workers <n>', "worker threads computing stage I's gradients (0: the main thread; default 2, or 0 with --tiny)", (v) =>
+      nonNegativeInt('--workers', v),
+    )
     .option('--checkpoint-every <n>', 'stage-I steps between checkpoints', (v) => positiveInt('--checkpoint-every', v, '100'))
     .action(async (opts: HypdaeTrainOptions) => {
       const uncatch = catchStopSignals();

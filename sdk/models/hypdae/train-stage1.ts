@@ -38,20 +38,31 @@ export interface TrainStage1Options {
   workers?: number;
 }
 
-export interface TrainStage1Result { step: number; complete: boolean; lastLoss: number; imagesPerSec: number; secondsPerStep: number }
+export interface TrainStage1Result {
+  step: number;
+  complete: boolean;
+  lastLoss: number;
+  imagesPerSec: number;
+  secondsPerStep: number;
+}
 
 export async function trainStage1(o: TrainStage1Options): Promise<TrainStage1Result> {
   const { config } = o;
   const P = 32 * 32;
   const n = o.images.length / P;
   if (!Number.isInteger(n) || n < config.stage1.batchSize) {
-    throw new ShapeError('trainStage1(images)', { expected: `n·1024 values (32×32 images), n ≥ batch ${config.stage1.batchSize}`, received: describe(o.images) });
+    throw new ShapeError('trainStage1(images)', {
+      expected: `n·1024 values (32×32 images), n ≥ batch ${config.stage1.batchSize}`,
+      received: describe(o.images),
+    });
   }
   const log = o.log ?? (() => undefined);
   const workers = o.workers ?? 0;
   const s1: Stage1 = createStage1(config);
   const counts = stage1ParamCount(s1);
-  log(`stage I: ${n} images, encoder ${counts.encoder} params, decoder ${counts.decoder} params, backend ${tf.getBackend()}, ${workers > 0 ? `${workers} worker threads` : 'main thread'}`);
+  log(
+    `stage I: ${n} images, encoder ${counts.encoder} params, decoder ${counts.decoder} params, backend ${tf.getBackend()}, ${workers > 0 ? `${workers} worker threads` : 'main thread'}`,
+  );
   const deadline = o.minutes !== undefined ? Date.now() + o.minutes * 60_000 : Infinity;
   const data = sampleBatches(o.images, n, config, deadline);
   let last = { loss: NaN, imagesPerSec: NaN, elapsedMs: 0, step: 0 };
@@ -78,20 +89,30 @@ export async function trainStage1(o: TrainStage1Options): Promise<TrainStage1Res
     label: 'HypDAE stage I',
     onLog: (l) => {
       last = { loss: l.loss, imagesPerSec: l.imagesPerSec, elapsedMs: l.elapsedMs, step: l.step };
-      log(`step ${l.step}/${config.stage1.steps} loss ${l.loss.toFixed(4)} lr ${l.lr.toExponential(2)} grad-norm ${l.gradNorm.toFixed(3)} img/s ${l.imagesPerSec.toFixed(2)} t ${(l.elapsedMs / 1000).toFixed(0)}s`);
+      log(
+        `step ${l.step}/${config.stage1.steps} loss ${l.loss.toFixed(4)} lr ${l.lr.toExponential(2)} grad-norm ${l.gradNorm.toFixed(3)} img/s ${l.imagesPerSec.toFixed(2)} t ${(l.elapsedMs / 1000).toFixed(0)}s`,
+      );
     },
   });
   const complete = r.step >= config.stage1.steps;
   const recent = r.losses.slice(-50);
   const meanLoss = recent.reduce((a, b) => a + b, 0) / Math.max(recent.length, 1);
   if (r.ema) {
-    await saveStage1(path.join(o.outDir, 'stage1'), stage1With(config, r.ema), { step: r.step, complete, meanLoss50: meanLoss, ema: config.stage1.emaDecay, ...(o.dataName ? { data: o.dataName } : {}) });
+    await saveStage1(path.join(o.outDir, 'stage1'), stage1With(config, r.ema), {
+      step: r.step,
+      complete,
+      meanLoss50: meanLoss,
+      ema: config.stage1.emaDecay,
+      ...(o.dataName ? { data: o.dataName } : {}),
+    });
     disposeParams(r.ema);
   }
   disposeParams(s1.params);
   const ran = r.step - (r.resumedFrom ?? 0);
   const secondsPerStep = ran > 0 ? (Date.now() - t0) / 1000 / ran : NaN;
-  log(`stage I ${complete ? 'complete' : 'paused'} at step ${r.step}/${config.stage1.steps}; mean loss (last 50) ${meanLoss.toFixed(4)}; ${secondsPerStep.toFixed(2)} s/step`);
+  log(
+    `stage I ${complete ? 'complete' : 'paused'} at step ${r.step}/${config.stage1.steps}; mean loss (last 50) ${meanLoss.toFixed(4)}; ${secondsPerStep.toFixed(2)} s/step`,
+  );
   return { step: r.step, complete, lastLoss: meanLoss, imagesPerSec: last.imagesPerSec, secondsPerStep };
 }
 

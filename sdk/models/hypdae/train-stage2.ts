@@ -28,7 +28,11 @@ export interface TrainStage2Options {
 }
 
 /** Accuracy, reconstruction loss and radii of all codes under a trained stage II. */
-export function stage2Report(s2: Stage2, codes: Float32Array, labels: Int32Array): { accuracy: number; recLoss: number; radius: { mean: number; min: number; max: number } } {
+export function stage2Report(
+  s2: Stage2,
+  codes: Float32Array,
+  labels: Int32Array,
+): { accuracy: number; recLoss: number; radius: { mean: number; min: number; max: number } } {
   const d = s2.config.stage1.codeDim;
   const n = codes.length / d;
   return tf.tidy(() => {
@@ -37,7 +41,11 @@ export function stage2Report(s2: Stage2, codes: Float32Array, labels: Int32Array
     const acc = tf.mean(tf.cast(tf.equal(tf.argMax(classify(s2, h), -1), tf.tensor1d(labels, 'int32')), 'float32')).dataSync()[0];
     const rec = codeReconstructionLoss(z, fromBall(s2, h)).dataSync()[0];
     const r = codeRadii(s2, h);
-    return { accuracy: acc, recLoss: rec, radius: { mean: tf.mean(r).dataSync()[0], min: tf.min(r).dataSync()[0], max: tf.max(r).dataSync()[0] } };
+    return {
+      accuracy: acc,
+      recLoss: rec,
+      radius: { mean: tf.mean(r).dataSync()[0], min: tf.min(r).dataSync()[0], max: tf.max(r).dataSync()[0] },
+    };
   });
 }
 
@@ -63,7 +71,9 @@ export async function trainStage2(o: TrainStage2Options): Promise<{ stage2: Stag
     const sizes = Array.from({ length: numClasses }, (_, k) => labels.filter((l) => l === k).length);
     log(`k-means k=${c2.clusters}: ${km.iterations} iterations, inertia ${km.inertia.toFixed(1)}, cluster sizes [${sizes}]`);
   }
-  log(`stage II (${c2.space}, ${c2.labels} labels, ${numClasses} classes): ${n} codes encoded in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  log(
+    `stage II (${c2.space}, ${c2.labels} labels, ${numClasses} classes): ${n} codes encoded in ${((Date.now() - t0) / 1000).toFixed(1)}s`,
+  );
   const s2 = createStage2(config, numClasses);
   const B = Math.min(c2.batchSize, n);
   const name = stage2Name(config);
@@ -84,14 +94,27 @@ export async function trainStage2(o: TrainStage2Options): Promise<{ stage2: Stag
     };
   };
   const r = await train<Stage2Batch>({
-    params: s2.params, lossFn: (batch) => stage2Loss(s2, batch), data, steps: c2.steps, lr: c2.lr, warmup: 50, clip: 5,
-    checkpointEvery: 500, checkpointPath: path.join(o.outDir, `${name}-train`), config, seed: c2.seed, logEvery: 100,
+    params: s2.params,
+    lossFn: (batch) => stage2Loss(s2, batch),
+    data,
+    steps: c2.steps,
+    lr: c2.lr,
+    warmup: 50,
+    clip: 5,
+    checkpointEvery: 500,
+    checkpointPath: path.join(o.outDir, `${name}-train`),
+    config,
+    seed: c2.seed,
+    logEvery: 100,
     label: `HypDAE stage II (${c2.space})`,
-    onLog: (l) => log(`step ${l.step}/${c2.steps} loss ${l.loss.toFixed(4)} lr ${l.lr.toExponential(2)} t ${(l.elapsedMs / 1000).toFixed(0)}s`),
+    onLog: (l) =>
+      log(`step ${l.step}/${c2.steps} loss ${l.loss.toFixed(4)} lr ${l.lr.toExponential(2)} t ${(l.elapsedMs / 1000).toFixed(0)}s`),
   });
   const report = stage2Report(s2, codes, labels);
-  log(`stage II done at step ${r.step}: accuracy ${report.accuracy.toFixed(4)}, code reconstruction ${report.recLoss.toFixed(4)}, ` +
-    `radius mean ${report.radius.mean.toFixed(3)} min ${report.radius.min.toFixed(3)} max ${report.radius.max.toFixed(3)}`);
+  log(
+    `stage II done at step ${r.step}: accuracy ${report.accuracy.toFixed(4)}, code reconstruction ${report.recLoss.toFixed(4)}, ` +
+      `radius mean ${report.radius.mean.toFixed(3)} min ${report.radius.min.toFixed(3)} max ${report.radius.max.toFixed(3)}`,
+  );
   await saveStage2(path.join(o.outDir, name), s2, { step: r.step, ...report, numCodes: n, seconds: (Date.now() - t0) / 1000 });
   return { stage2: s2, report };
 }

@@ -15,7 +15,11 @@ import { NestedConfig, nestedConfig } from './config';
 import type { LatentSpace } from './latents';
 import { NestedModel, createLevelNet, nestedSchedule } from './model';
 
-export interface NestedStored { model: 'nested'; nested: NestedConfig; explained: number[] }
+export interface NestedStored {
+  model: 'nested';
+  nested: NestedConfig;
+  explained: number[];
+}
 
 export async function saveNested(path: string, m: NestedModel, meta: object = {}): Promise<string> {
   const tensors: Record<string, tf.Tensor> = {};
@@ -40,12 +44,19 @@ function take(tensors: Record<string, tf.Tensor>, prefix: string): Record<string
 }
 
 /** Loads a nested model written by `saveNested` (hint names the command that makes it). */
-export async function loadNested(path: string, hint = 'Train it with `npx hypnest train nested --levels L`.'): Promise<{ model: NestedModel; meta: object }> {
+export async function loadNested(
+  path: string,
+  hint = 'Train it with `npx hypnest train nested --levels L`.',
+): Promise<{ model: NestedModel; meta: object }> {
   const c = await loadCheckpoint(path, { hint });
   const st = c.config as Partial<NestedStored>;
   if (st?.model !== 'nested' || !st.nested) {
     tf.dispose(Object.values(c.tensors));
-    throw new CheckpointError(`loadNested(${path})`, { expected: "a 'nested' checkpoint", received: `model ${describe(st?.model)}`, hint: 'Pass a file written by `hypnest train nested`.' });
+    throw new CheckpointError(`loadNested(${path})`, {
+      expected: "a 'nested' checkpoint",
+      received: `model ${describe(st?.model)}`,
+      hint: 'Pass a file written by `hypnest train nested`.',
+    });
   }
   const nets: Network<unknown>[] = [];
   try {
@@ -55,7 +66,11 @@ export async function loadNested(path: string, hint = 'Train it with `npx hypnes
       config = nestedConfig({ ...st.nested, pixelSigma2Choices: st.nested.pixelSigma2Choices ?? st.nested.sigma2Choices });
     } catch (e) {
       throw e instanceof HypnestError && !(e instanceof CheckpointError)
-        ? new CheckpointError(`loadNested(${path})`, { expected: 'a stored config that builds the model', received: e.message, hint: 'The json was edited or written by another version; retrain or restore it.' })
+        ? new CheckpointError(`loadNested(${path})`, {
+            expected: 'a stored config that builds the model',
+            received: e.message,
+            hint: 'The json was edited or written by another version; retrain or restore it.',
+          })
         : e;
     }
     for (let l = 1; l <= config.levels; l++) {
@@ -63,12 +78,23 @@ export async function loadNested(path: string, hint = 'Train it with `npx hypnes
       const got = take(c.tensors, `level.${l}.`);
       const extra = Object.keys(got).filter((k) => !(k in net.params));
       if (extra.length) tf.dispose(Object.values(net.params));
-      if (extra.length) throw new CheckpointError(`loadNested(${path})`, { expected: `level ${l}'s tensors for its config`, received: `unexpected: ${extra.slice(0, 5).join(', ')}`, hint: 'The checkpoint does not match its config; retrain it.' });
+      if (extra.length)
+        throw new CheckpointError(`loadNested(${path})`, {
+          expected: `level ${l}'s tensors for its config`,
+          received: `unexpected: ${extra.slice(0, 5).join(', ')}`,
+          hint: 'The checkpoint does not match its config; retrain it.',
+        });
       try {
         assignParams(net.params, got, `loadNested(${path}) level ${l}`);
       } catch (e) {
         tf.dispose(Object.values(net.params));
-        throw e instanceof ShapeError ? new CheckpointError(`loadNested(${path})`, { expected: e.expected ?? 'tensors matching the stored config', received: e.received ?? String(e), hint: 'The checkpoint does not match its config; retrain it with `hypnest train nested`.' }) : e;
+        throw e instanceof ShapeError
+          ? new CheckpointError(`loadNested(${path})`, {
+              expected: e.expected ?? 'tensors matching the stored config',
+              received: e.received ?? String(e),
+              hint: 'The checkpoint does not match its config; retrain it with `hypnest train nested`.',
+            })
+          : e;
       }
       nets.push(net);
     }
@@ -79,9 +105,18 @@ export async function loadNested(path: string, hint = 'Train it with `npx hypnes
     for (let l = 1; l < config.levels; l++) {
       const g = take(c.tensors, `latent.${l}.`);
       if (!g.mean || !g.std || !g.basis || g.basis.shape[1] !== config.dims[l - 1]) {
-        throw new CheckpointError(`loadNested(${path})`, { expected: `latent ${l}: mean, std and a basis with ${config.dims[l - 1]} columns`, received: describe(g.basis), hint: 'The checkpoint does not match its config; retrain it.' });
+        throw new CheckpointError(`loadNested(${path})`, {
+          expected: `latent ${l}: mean, std and a basis with ${config.dims[l - 1]} columns`,
+          received: describe(g.basis),
+          hint: 'The checkpoint does not match its config; retrain it.',
+        });
       }
-      spaces.push({ mean: tf.clone(g.mean) as tf.Tensor1D, std: tf.clone(g.std) as tf.Tensor1D, basis: tf.clone(g.basis) as tf.Tensor2D, explained: st.explained?.[l - 1] ?? NaN });
+      spaces.push({
+        mean: tf.clone(g.mean) as tf.Tensor1D,
+        std: tf.clone(g.std) as tf.Tensor1D,
+        basis: tf.clone(g.basis) as tf.Tensor2D,
+        explained: st.explained?.[l - 1] ?? NaN,
+      });
     }
     return { model: { config, schedule: nestedSchedule(config), nets, encoder, spaces }, meta: c.meta };
   } catch (e) {

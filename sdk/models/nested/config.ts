@@ -24,12 +24,19 @@ export const FEATURE_WIDTH: Record<FeatureName, number> = { code: 32, deep: 1024
 
 /** Default latent levels for each L (the pixel level is always last). */
 export const LEVEL_FEATURES: Record<number, readonly FeatureName[]> = {
-  1: [], 2: ['code'], 3: ['code', 'mid'], 4: ['code', 'deep', 'mid'], 5: ['code', 'deep', 'mid', 'shallow'],
+  1: [],
+  2: ['code'],
+  3: ['code', 'mid'],
+  4: ['code', 'deep', 'mid'],
+  5: ['code', 'deep', 'mid', 'shallow'],
 };
 export const FEATURE_DIM: Record<FeatureName, number> = { code: 8, deep: 16, mid: 32, shallow: 64 };
 /** Spatial layout [H, W, C] of each feature as flattened (NHWC), or undefined for the code vector. */
 export const FEATURE_MAP: Record<FeatureName, readonly [number, number, number] | undefined> = {
-  code: undefined, deep: [4, 4, 64], mid: [4, 4, 32], shallow: [8, 8, 16],
+  code: undefined,
+  deep: [4, 4, 64],
+  mid: [4, 4, 32],
+  shallow: [8, 8, 16],
 };
 
 export interface EncoderTrainConfig {
@@ -92,11 +99,17 @@ export interface NestedConfig {
    * L = 1 126.2 with η = 0, 95.4 with η = 1; assets/nested/sweeps/pixel-eta{0,1}.md). σ² = 0: the pixel level is
    * trained on clean latents (`pixelSigma2Choices`).
    */
-  readonly sample: { readonly steps: number; readonly latentSteps: number; readonly sigma2: number; readonly eta: number; readonly latentEta: number };
+  readonly sample: {
+    readonly steps: number;
+    readonly latentSteps: number;
+    readonly sigma2: number;
+    readonly eta: number;
+    readonly latentEta: number;
+  };
   readonly seed: number;
 }
 
-export type NestedOptions = Partial<Omit<NestedConfig,  'encoder' | 'latentTrain' | 'pixelTrain' | 'sample' | 'mlp'>> & {
+export type NestedOptions = Partial<Omit<NestedConfig, 'encoder' | 'latentTrain' | 'pixelTrain' | 'sample' | 'mlp'>> & {
   encoder?: Partial<EncoderTrainConfig>;
   latentTrain?: Partial<LevelTrainConfig>;
   pixelTrain?: Partial<LevelTrainConfig>;
@@ -132,40 +145,84 @@ export const NESTED_TINY: NestedOptions = {
   sample: { steps: 3, latentSteps: 3 },
 };
 
-const KEYS = ['kind', 'levels', 'features', 'dims', 'conditioning', 'pixelSpatial', 'sigma2Choices', 'pixelSigma2Choices', 'classes', 'condDrop', 'schedule', 'unet', 'mlp', 'encoder', 'latentTrain', 'pixelTrain', 'sample', 'seed'];
+const KEYS = [
+  'kind',
+  'levels',
+  'features',
+  'dims',
+  'conditioning',
+  'pixelSpatial',
+  'sigma2Choices',
+  'pixelSigma2Choices',
+  'classes',
+  'condDrop',
+  'schedule',
+  'unet',
+  'mlp',
+  'encoder',
+  'latentTrain',
+  'pixelTrain',
+  'sample',
+  'seed',
+];
 
 /** Fills defaults (features and dims from `levels`), validates, freezes. */
 export function nestedConfig(o: NestedOptions = {}): NestedConfig {
   checkOptions('nestedConfig', o, KEYS);
   const levels = o.levels ?? 5;
   if (!Number.isInteger(levels) || levels < 1 || levels > 5) {
-    throw new ConfigError('nestedConfig(levels)', { expected: 'an integer L in 1…5 (L − 1 latent levels + pixels)', received: describe(levels) });
+    throw new ConfigError('nestedConfig(levels)', {
+      expected: 'an integer L in 1…5 (L − 1 latent levels + pixels)',
+      received: describe(levels),
+    });
   }
   const features = o.features ?? LEVEL_FEATURES[levels];
   if (features.length !== levels - 1 || features.some((f) => !FEATURES.includes(f))) {
-    throw new ConfigError('nestedConfig(features)', { expected: `${levels - 1} of ${FEATURES.join(', ')} (coarse to fine)`, received: describe(features) });
+    throw new ConfigError('nestedConfig(features)', {
+      expected: `${levels - 1} of ${FEATURES.join(', ')} (coarse to fine)`,
+      received: describe(features),
+    });
   }
   const dims = o.dims ?? features.map((f) => FEATURE_DIM[f]);
   if (dims.length !== features.length || dims.some((d, i) => !Number.isInteger(d) || d < 1 || d > FEATURE_WIDTH[features[i]])) {
-    throw new ConfigError('nestedConfig(dims)', { expected: `${features.length} SVD dimensions, each ≤ its feature's width`, received: describe(dims) });
+    throw new ConfigError('nestedConfig(dims)', {
+      expected: `${features.length} SVD dimensions, each ≤ its feature's width`,
+      received: describe(dims),
+    });
   }
   const conditioning = o.conditioning ?? BASE.conditioning;
-  if (conditioning !== 'all' && conditioning !== 'markov') throw new ConfigError('nestedConfig(conditioning)', { expected: "'all' or 'markov'", received: describe(conditioning) });
+  if (conditioning !== 'all' && conditioning !== 'markov')
+    throw new ConfigError('nestedConfig(conditioning)', { expected: "'all' or 'markov'", received: describe(conditioning) });
   const pixelSpatial = o.pixelSpatial ?? BASE.pixelSpatial;
-  if (typeof pixelSpatial !== 'boolean') throw new ConfigError('nestedConfig(pixelSpatial)', { expected: 'true or false', received: describe(pixelSpatial) });
+  if (typeof pixelSpatial !== 'boolean')
+    throw new ConfigError('nestedConfig(pixelSpatial)', { expected: 'true or false', received: describe(pixelSpatial) });
   const sigma2Choices = o.sigma2Choices ?? BASE.sigma2Choices;
   const pixelSigma2Choices = o.pixelSigma2Choices ?? BASE.pixelSigma2Choices;
-  for (const [k, v] of [['sigma2Choices', sigma2Choices], ['pixelSigma2Choices', pixelSigma2Choices]] as const) {
+  for (const [k, v] of [
+    ['sigma2Choices', sigma2Choices],
+    ['pixelSigma2Choices', pixelSigma2Choices],
+  ] as const) {
     if (!Array.isArray(v) || !v.length || v.some((s) => !(s >= 0) || !Number.isFinite(s))) {
       throw new ConfigError(`nestedConfig(${k})`, { expected: 'a non-empty list of variances ≥ 0', received: describe(v) });
     }
   }
   const classes = o.classes ?? BASE.classes;
   if (!Number.isInteger(classes) || classes < 0 || classes > 1000) {
-    throw new ConfigError('nestedConfig(classes)', { expected: 'a number of classes in 0…1000 (0 = unconditional)', received: describe(classes) });
+    throw new ConfigError('nestedConfig(classes)', {
+      expected: 'a number of classes in 0…1000 (0 = unconditional)',
+      received: describe(classes),
+    });
   }
   const c: NestedConfig = {
-    kind: 'nested', levels, features, dims, conditioning, pixelSpatial, sigma2Choices, pixelSigma2Choices, classes,
+    kind: 'nested',
+    levels,
+    features,
+    dims,
+    conditioning,
+    pixelSpatial,
+    sigma2Choices,
+    pixelSigma2Choices,
+    classes,
     condDrop: o.condDrop ?? BASE.condDrop,
     schedule: { ...BASE.schedule, ...o.schedule },
     unet: { ...BASE.unet, ...o.unet },
@@ -176,7 +233,8 @@ export function nestedConfig(o: NestedOptions = {}): NestedConfig {
     sample: { ...BASE.sample, ...o.sample },
     seed: o.seed ?? BASE.seed,
   };
-  if (!(c.condDrop >= 0 && c.condDrop < 1)) throw new ConfigError('nestedConfig(condDrop)', { expected: 'a probability in [0, 1)', received: describe(c.condDrop) });
+  if (!(c.condDrop >= 0 && c.condDrop < 1))
+    throw new ConfigError('nestedConfig(condDrop)', { expected: 'a probability in [0, 1)', received: describe(c.condDrop) });
   return deepFreeze(c);
 }
 

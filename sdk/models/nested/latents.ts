@@ -22,7 +22,8 @@ export interface LatentSpace {
 /** Fits a level's latent space on features [N, W] (N ≥ 2). */
 export function fitLatentSpace(features: tf.Tensor2D, d: number): LatentSpace {
   const [N, W] = features.shape;
-  if (N < 2 || d < 1 || d > W) throw new ShapeError('fitLatentSpace', { expected: `features [N ≥ 2, W ≥ ${d}]`, received: describe(features) });
+  if (N < 2 || d < 1 || d > W)
+    throw new ShapeError('fitLatentSpace', { expected: `features [N ≥ 2, W ≥ ${d}]`, received: describe(features) });
   const { mean, std, gram, z } = tf.tidy(() => {
     const m = tf.mean(features, 0);
     const s = tf.add(tf.sqrt(tf.mean(tf.square(tf.sub(features, m)), 0)), 1e-5);
@@ -34,10 +35,16 @@ export function fitLatentSpace(features: tf.Tensor2D, d: number): LatentSpace {
   const evd = new EigenvalueDecomposition(new Matrix(gram.arraySync()), { assumeSymmetric: true });
   gram.dispose();
   const values = evd.realEigenvalues;
-  const order = values.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]).slice(0, d);
+  const order = values
+    .map((v, i) => [v, i] as const)
+    .sort((a, b) => b[0] - a[0])
+    .slice(0, d);
   // Columns of V (W × d), unit norm: directly, or Zᵀu / ‖Zᵀu‖ from the N × N problem.
   const cols = tf.tidy(() => {
-    const U = tf.tensor2d(order.flatMap(([, col]) => evd.eigenvectorMatrix.getColumn(col)), [order.length, values.length]);
+    const U = tf.tensor2d(
+      order.flatMap(([, col]) => evd.eigenvectorMatrix.getColumn(col)),
+      [order.length, values.length],
+    );
     const V = N < W ? tf.matMul(z, U, true, true) : tf.transpose(U);
     return tf.div(V, tf.add(tf.norm(V, 'euclidean', 0, true), 1e-12));
   });
@@ -60,7 +67,8 @@ export function fitLatentSpace(features: tf.Tensor2D, d: number): LatentSpace {
 
 /** Features [B, W] → latents [B, d]. */
 export function projectLatent(s: LatentSpace, f: tf.Tensor): tf.Tensor2D {
-  if (f.rank !== 2 || f.shape[1] !== s.mean.shape[0]) throw new ShapeError('projectLatent(f)', { expected: `features [B, ${s.mean.shape[0]}]`, received: describe(f) });
+  if (f.rank !== 2 || f.shape[1] !== s.mean.shape[0])
+    throw new ShapeError('projectLatent(f)', { expected: `features [B, ${s.mean.shape[0]}]`, received: describe(f) });
   return tf.tidy(() => tf.matMul(tf.div(tf.sub(f, s.mean), s.std), s.basis) as tf.Tensor2D);
 }
 

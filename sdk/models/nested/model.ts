@@ -39,9 +39,10 @@ export interface NestedModel {
 export function createLevelNet(c: NestedConfig, level: number, seed = c.seed + level): Network<unknown> {
   const { dropWidth, sigmaWidth } = condLayout(c, level);
   const condDim = dropWidth + sigmaWidth;
-  const net = level < c.levels
-    ? createMlpDenoiser({ dim: c.dims[level - 1], width: c.mlp.width, depth: c.mlp.depth, condDim }, seed)
-    : createUNet({ ...c.unet, condDim, inChannels: 1 + (pixelSpatialLevel(c)?.map[2] ?? 0) }, seed);
+  const net =
+    level < c.levels
+      ? createMlpDenoiser({ dim: c.dims[level - 1], width: c.mlp.width, depth: c.mlp.depth, condDim }, seed)
+      : createUNet({ ...c.unet, condDim, inChannels: 1 + (pixelSpatialLevel(c)?.map[2] ?? 0) }, seed);
   if (dropWidth > 0) addParam(net.params, 'null.latent', [dropWidth], { normal: 0.02 }, new Rng(seed ^ 0x6e75));
   return net as Network<unknown>;
 }
@@ -57,9 +58,14 @@ export function levelParamCounts(m: NestedModel): number[] {
  */
 export function spatialLift(c: NestedConfig, spaces: readonly LatentSpace[], cond: tf.Tensor2D, size: number): tf.Tensor4D {
   const sp = pixelSpatialLevel(c);
-  if (!sp) throw new ShapeError('spatialLift', { expected: 'a config with a spatial latent level for the pixels', received: `features [${c.features.join(', ')}], pixelSpatial ${c.pixelSpatial}` });
+  if (!sp)
+    throw new ShapeError('spatialLift', {
+      expected: 'a config with a spatial latent level for the pixels',
+      received: `features [${c.features.join(', ')}], pixelSpatial ${c.pixelSpatial}`,
+    });
   const space = spaces[sp.level - 1];
-  if (!space) throw new ShapeError('spatialLift(spaces)', { expected: `the latent space of level ${sp.level}`, received: `${spaces.length} spaces` });
+  if (!space)
+    throw new ShapeError('spatialLift(spaces)', { expected: `the latent space of level ${sp.level}`, received: `${spaces.length} spaces` });
   const d = c.dims[sp.level - 1];
   return tf.tidy(() => {
     const B = cond.shape[0];
@@ -77,16 +83,22 @@ export function spatialLift(c: NestedConfig, spaces: readonly LatentSpace[], con
  */
 export function levelDenoiser(c: NestedConfig, net: Network<unknown>, level: number, spaces: readonly LatentSpace[]): Denoiser {
   if (level !== c.levels || !pixelSpatialLevel(c)) return (x, t, cond) => net.apply(x, t, cond);
-  return (x, t, cond) => tf.tidy(() => {
-    if (!cond) throw new ShapeError('nested pixel denoiser(cond)', { expected: 'the condition vector of the coarser latents', received: 'undefined' });
-    return net.apply(tf.concat([x, spatialLift(c, spaces, cond as tf.Tensor2D, x.shape[1]!)], 3), t, cond);
-  });
+  return (x, t, cond) =>
+    tf.tidy(() => {
+      if (!cond)
+        throw new ShapeError('nested pixel denoiser(cond)', {
+          expected: 'the condition vector of the coarser latents',
+          received: 'undefined',
+        });
+      return net.apply(tf.concat([x, spatialLift(c, spaces, cond as tf.Tensor2D, x.shape[1]!)], 3), t, cond);
+    });
 }
 
 /** Per-sample σ for each latent level: [B, L−1] (σ, not σ²). */
 export function sigmaTensor(c: NestedConfig, B: number, sigma2: readonly number[]): tf.Tensor2D {
   const L1 = c.levels - 1;
-  if (sigma2.length !== L1) throw new ShapeError('sigma', { expected: `${L1} variances (one per latent level)`, received: describe(sigma2) });
+  if (sigma2.length !== L1)
+    throw new ShapeError('sigma', { expected: `${L1} variances (one per latent level)`, received: describe(sigma2) });
   const v = new Float32Array(B * L1);
   for (let b = 0; b < B; b++) for (let k = 0; k < L1; k++) v[b * L1 + k] = Math.sqrt(sigma2[k]);
   return tf.tensor2d(v, [B, Math.max(L1, 0)]);
@@ -112,14 +124,23 @@ export function oneHotLabels(labels: ArrayLike<number>, classes: number): tf.Ten
  * `nullCond`, or without labels where the level takes a class, the droppable part is the learned null (the
  * unconditional branch). Returns undefined for a level with no condition (L = 1, unconditional).
  */
-export function levelCond(c: NestedConfig, net: Network<unknown>, level: number, latents: (tf.Tensor | undefined)[], sigma: tf.Tensor2D, nullCond = false, labels?: tf.Tensor2D): tf.Tensor2D | undefined {
+export function levelCond(
+  c: NestedConfig,
+  net: Network<unknown>,
+  level: number,
+  latents: (tf.Tensor | undefined)[],
+  sigma: tf.Tensor2D,
+  nullCond = false,
+  labels?: tf.Tensor2D,
+): tf.Tensor2D | undefined {
   const { latentLevels, latentWidth, classWidth, dropWidth, sigmaWidth } = condLayout(c, level);
   if (dropWidth + sigmaWidth === 0) return undefined;
   return tf.tidy(() => {
     const B = sigma.shape[0];
     const parts: tf.Tensor[] = [];
     if (dropWidth > 0) {
-      if (nullCond || (classWidth > 0 && !labels)) parts.push(tf.tile(tf.reshape(param(net.params, 'null.latent'), [1, dropWidth]), [B, 1]));
+      if (nullCond || (classWidth > 0 && !labels))
+        parts.push(tf.tile(tf.reshape(param(net.params, 'null.latent'), [1, dropWidth]), [B, 1]));
       else {
         if (latentWidth > 0) parts.push(...latentLevels.map((k) => latents[k - 1]!));
         if (classWidth > 0) parts.push(labels!);
@@ -135,17 +156,32 @@ export function levelCond(c: NestedConfig, net: Network<unknown>, level: number,
  * Training loss of level l on clean latents z (index l − 1, [B, d_l]), images x [B, 32, 32, 1] and, for a
  * class-conditional model, one-hot labels [B, K].
  */
-export function levelLoss(c: NestedConfig, schedule: Schedule, net: Network<unknown>, spaces: readonly LatentSpace[], level: number, z: tf.Tensor2D[], x: tf.Tensor4D | undefined, rng: Rng, labels?: tf.Tensor2D): tf.Scalar {
+export function levelLoss(
+  c: NestedConfig,
+  schedule: Schedule,
+  net: Network<unknown>,
+  spaces: readonly LatentSpace[],
+  level: number,
+  z: tf.Tensor2D[],
+  x: tf.Tensor4D | undefined,
+  rng: Rng,
+  labels?: tf.Tensor2D,
+): tf.Scalar {
   return tf.tidy(() => {
     const B = (z[0] ?? x!).shape[0];
     const L1 = c.levels - 1;
     const choices = level === c.levels ? c.pixelSigma2Choices : c.sigma2Choices;
     const s2 = Array.from({ length: B * L1 }, () => choices[rng.int(choices.length)]);
     const sigma = tf.tensor2d(Float32Array.from(s2, Math.sqrt), [B, L1]);
-    const noised = z.map((zk, k) => (k < level ? tf.add(zk, tf.mul(normalTensor(zk.shape, rng), tf.slice(sigma, [0, k], [B, 1]))) : undefined));
+    const noised = z.map((zk, k) =>
+      k < level ? tf.add(zk, tf.mul(normalTensor(zk.shape, rng), tf.slice(sigma, [0, k], [B, 1]))) : undefined,
+    );
     const { classWidth, dropWidth } = condLayout(c, level);
     if (classWidth > 0 && labels?.shape[1] !== classWidth) {
-      throw new ShapeError(`nested level ${level} loss(labels)`, { expected: `one-hot labels [${B}, ${classWidth}]`, received: describe(labels) });
+      throw new ShapeError(`nested level ${level} loss(labels)`, {
+        expected: `one-hot labels [${B}, ${classWidth}]`,
+        received: describe(labels),
+      });
     }
     let cond = levelCond(c, net, level, noised, sigma, false, labels);
     if (cond && dropWidth > 0 && c.condDrop > 0) {

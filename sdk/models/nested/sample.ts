@@ -44,7 +44,11 @@ export interface GenerateOptions {
   progress?: boolean;
 }
 
-export interface LevelCost { level: number; evaluations: number; ms: number }
+export interface LevelCost {
+  level: number;
+  evaluations: number;
+  ms: number;
+}
 
 export interface GenerateResult {
   /** z̃_l per latent level [n, d_l] (index l − 1). */
@@ -56,18 +60,30 @@ export interface GenerateResult {
 
 function check(m: NestedModel, o: GenerateOptions): void {
   const L = m.config.levels;
-  if (!Number.isInteger(o.n) || o.n < 1) throw new ValueError('generate(n)', { expected: 'a positive integer number of samples', received: describe(o.n) });
+  if (!Number.isInteger(o.n) || o.n < 1)
+    throw new ValueError('generate(n)', { expected: 'a positive integer number of samples', received: describe(o.n) });
   if (o.guidance.length !== L) {
-    throw new ConfigError('generate(guidance)', { expected: `${L} guidance scales, one per level (coarse to fine)`, received: `${o.guidance.length}: [${o.guidance.join(', ')}]`, hint: `Give one scale per level, e.g. [${Array(L).fill(1.3).join(', ')}].` });
+    throw new ConfigError('generate(guidance)', {
+      expected: `${L} guidance scales, one per level (coarse to fine)`,
+      received: `${o.guidance.length}: [${o.guidance.join(', ')}]`,
+      hint: `Give one scale per level, e.g. [${Array(L).fill(1.3).join(', ')}].`,
+    });
   }
   o.guidance.forEach((s) => checkGuidanceScale('generate(guidance)', s));
   if (o.sigma2.length !== L - 1 || o.sigma2.some((s) => !(s >= 0) || !Number.isFinite(s))) {
-    throw new ConfigError('generate(sigma)', { expected: `${L - 1} variances σ² ≥ 0 (one per latent level)`, received: `[${o.sigma2.join(', ')}]` });
+    throw new ConfigError('generate(sigma)', {
+      expected: `${L - 1} variances σ² ≥ 0 (one per latent level)`,
+      received: `[${o.sigma2.join(', ')}]`,
+    });
   }
   if (o.labels !== undefined) {
     const K = m.config.classes;
     if (K === 0) {
-      throw new ConfigError('generate(labels)', { expected: 'a class-conditional model (trained with --classes)', received: 'an unconditional model', hint: 'Leave out the classes, or load a class-conditional checkpoint.' });
+      throw new ConfigError('generate(labels)', {
+        expected: 'a class-conditional model (trained with --classes)',
+        received: 'an unconditional model',
+        hint: 'Leave out the classes, or load a class-conditional checkpoint.',
+      });
     }
     if (o.labels.length !== o.n || o.labels.some((y) => !Number.isInteger(y) || y < 0 || y >= K)) {
       throw new ValueError('generate(labels)', { expected: `${o.n} class labels, integers in [0, ${K})`, received: describe(o.labels) });
@@ -75,7 +91,11 @@ function check(m: NestedModel, o: GenerateOptions): void {
   }
   for (const [k, s] of ['steps', 'latentSteps'].map((k) => [k, (o as unknown as Record<string, number>)[k]] as const)) {
     if (!Number.isInteger(s) || s < 1 || s > m.schedule.T) {
-      throw new ValueError(`generate(${k})`, { expected: `a positive integer number of DDIM steps ≤ ${m.schedule.T} (the schedule's T)`, received: describe(s), hint: `Use at most ${m.schedule.T} steps.` });
+      throw new ValueError(`generate(${k})`, {
+        expected: `a positive integer number of DDIM steps ≤ ${m.schedule.T} (the schedule's T)`,
+        received: describe(s),
+        hint: `Use at most ${m.schedule.T} steps.`,
+      });
     }
   }
 }
@@ -94,19 +114,26 @@ export const NESTED_BATCH = 128;
 export function generateNested(m: NestedModel, o: GenerateOptions & { batch?: number }): GenerateResult {
   check(m, o);
   const B = o.batch ?? NESTED_BATCH;
-  if (!Number.isInteger(B) || B < 1) throw new ValueError('generate(batch)', { expected: 'a positive integer number of rows per batch', received: describe(B) });
+  if (!Number.isInteger(B) || B < 1)
+    throw new ValueError('generate(batch)', { expected: 'a positive integer number of rows per batch', received: describe(B) });
   const L = m.config.levels;
   const cost: LevelCost[] = Array.from({ length: L }, (_, i) => ({ level: i + 1, evaluations: 0, ms: 0 }));
   const latentParts: tf.Tensor2D[][] = Array.from({ length: L - 1 }, () => []);
   const imageParts: tf.Tensor4D[] = [];
-  const perBatch = Array.from({ length: L }, (_, i) => (o.fixed?.[i] && i < L - 1 ? 0 : i === L - 1 ? o.steps : o.latentSteps)).reduce((a, b) => a + b, 0);
+  const perBatch = Array.from({ length: L }, (_, i) => (o.fixed?.[i] && i < L - 1 ? 0 : i === L - 1 ? o.steps : o.latentSteps)).reduce(
+    (a, b) => a + b,
+    0,
+  );
   const bar = o.progress ? startProgress(`nested L = ${L}, n = ${o.n}`, Math.ceil(o.n / B) * perBatch) : undefined;
   try {
     for (let from = 0; from < o.n; from += B) {
       const g = chain(m, o, from, Math.min(B, o.n - from), bar);
       g.latents.forEach((z, i) => latentParts[i].push(z));
       imageParts.push(g.images);
-      g.cost.forEach((c, i) => { cost[i].evaluations += c.evaluations; cost[i].ms += c.ms; });
+      g.cost.forEach((c, i) => {
+        cost[i].evaluations += c.evaluations;
+        cost[i].ms += c.ms;
+      });
     }
     const join = <T extends tf.Tensor>(parts: T[]): T => (parts.length === 1 ? parts[0].clone() : tf.concat(parts)) as T;
     return { latents: latentParts.map((p) => join(p)), images: join(imageParts), cost };
@@ -135,7 +162,9 @@ function chain(m: NestedModel, o: GenerateOptions, from: number, n: number, bar:
         if (held.rank !== 2 || held.shape[1] !== d || (held.shape[0] !== 1 && held.shape[0] !== o.n)) {
           throw new ShapeError(`fix(${level})`, { expected: `a latent [1, ${d}] or [${o.n}, ${d}]`, received: describe(held) });
         }
-        latents.push(tf.tidy(() => (held.shape[0] === 1 ? tf.broadcastTo(held, [n, d]) : tf.slice(held, [from, 0], [n, d])) as tf.Tensor2D));
+        latents.push(
+          tf.tidy(() => (held.shape[0] === 1 ? tf.broadcastTo(held, [n, d]) : tf.slice(held, [from, 0], [n, d])) as tf.Tensor2D),
+        );
         cost.push({ level, evaluations: 0, ms: Date.now() - t0 });
         continue;
       }
@@ -161,7 +190,13 @@ function chain(m: NestedModel, o: GenerateOptions, from: number, n: number, bar:
           const xT = normalTensor(shape, new RowRng(mixSeeds(o.seed, level, 0), from, n));
           const eta = pixel ? (o.eta ?? c.sample.eta) : (o.latentEta ?? c.sample.latentEta);
           let y: tf.Tensor | undefined;
-          for (const st of ddimSteps(denoiser, xT, m.schedule, { steps, cond, eta, rng: new RowRng(mixSeeds(o.seed, level, 1), from, n), clipX0: pixel ? 1 : undefined })) {
+          for (const st of ddimSteps(denoiser, xT, m.schedule, {
+            steps,
+            cond,
+            eta,
+            rng: new RowRng(mixSeeds(o.seed, level, 1), from, n),
+            clipX0: pixel ? 1 : undefined,
+          })) {
             bar?.tick(1, { level });
             if (st.index === 0) y = pixel ? tf.clipByValue(st.x, -1, 1) : st.x.clone();
           }

@@ -45,7 +45,9 @@ export interface NestedTrainOptions {
 
 export async function runNestedTraining(o: NestedTrainOptions): Promise<TrainNestedResult> {
   await ready();
-  const data = o.images ? await loadImageFolder(o.images, { size: 32, channels: 1 }) : splitG({ size: 32, ...(o.tiny ? { limit: 256 } : {}) });
+  const data = o.images
+    ? await loadImageFolder(o.images, { size: 32, channels: 1 })
+    : splitG({ size: 32, ...(o.tiny ? { limit: 256 } : {}) });
   const base: NestedOptions = o.tiny ? NESTED_TINY : {};
   const config = nestedConfig({
     ...base,
@@ -61,7 +63,11 @@ export async function runNestedTraining(o: NestedTrainOptions): Promise<TrainNes
     },
   });
   const root = o.out ?? path.join('runs', 'nested');
-  const folder = claimOutputFolder(root, { overwriteShipped: o.overwriteShipped, flag: 'train nested --out', log: (l) => process.stderr.write(l + '\n') });
+  const folder = claimOutputFolder(root, {
+    overwriteShipped: o.overwriteShipped,
+    flag: 'train nested --out',
+    log: (l) => process.stderr.write(l + '\n'),
+  });
   try {
     return await trainIn(o, root, config, data);
   } finally {
@@ -69,7 +75,12 @@ export async function runNestedTraining(o: NestedTrainOptions): Promise<TrainNes
   }
 }
 
-async function trainIn(o: NestedTrainOptions, root: string, config: ReturnType<typeof nestedConfig>, data: Dataset): Promise<TrainNestedResult> {
+async function trainIn(
+  o: NestedTrainOptions,
+  root: string,
+  config: ReturnType<typeof nestedConfig>,
+  data: Dataset,
+): Promise<TrainNestedResult> {
   fs.mkdirSync(path.join(root, runName(config)), { recursive: true });
   const logFile = path.join(root, `${runName(config)}.log`);
   const log = (line: string) => {
@@ -78,7 +89,9 @@ async function trainIn(o: NestedTrainOptions, root: string, config: ReturnType<t
     process.stderr.write(stamped + '\n');
   };
   log(`nested train ${runName(config)} commit ${gitCommit()} backend ${tf.getBackend()} data ${data.name} (${data.n} images)`);
-  const reuse = o.reuse ? (await loadNested(o.reuse, 'Pass a checkpoint written by `hypnest train nested` (without .json).')).model : undefined;
+  const reuse = o.reuse
+    ? (await loadNested(o.reuse, 'Pass a checkpoint written by `hypnest train nested` (without .json).')).model
+    : undefined;
   try {
     return await trainNested({ config, images: data.images, labels: data.labels, root, minutes: o.minutes, reuse, log });
   } finally {
@@ -91,15 +104,22 @@ export function nestedCommand(): Command {
     .description('train nested diffusion with L levels (feature encoder, latent MLP denoisers, pixel U-Net); resumable')
     .requiredOption('--levels <L>', 'number of levels, 1–5', (v) => positiveInt('--levels', v, '5'))
     .option('--classes', 'condition level 1 on the class label, with a learned null for guidance (class-conditional; run name L<L>-cond)')
-    .option('--reuse <checkpoint>', 'take over the levels of this trained model that would be trained identically (e.g. --classes --reuse assets/nested/L5/nested trains level 1 only)')
+    .option(
+      '--reuse <checkpoint>',
+      'take over the levels of this trained model that would be trained identically (e.g. --classes --reuse assets/nested/L5/nested trains level 1 only)',
+    )
     .option('--markov', 'condition each level only on the next coarser one (ablation)')
     .option('--minutes <m>', 'time budget of this invocation (checkpoint and stop when spent)', (v) => positiveNumber('--minutes', v))
     .option('--out <dir>', 'output folder (locked while a run writes to it)', path.join('runs', 'nested'))
     .option('--overwrite-shipped', 'allow --out inside the shipped assets/ (replaces the checkpoints the fluent API uses)')
     .option('--images <dir>', 'train on an image folder (one sub-folder per class) instead of Fashion-MNIST G')
-    .option('--pixel-steps <n>', 'override the pixel level\'s training steps (default 2000)', (v) => positiveInt('--pixel-steps', v, '2000'))
-    .option('--pixel-ema <d>', 'override the pixel level\'s EMA decay (default 0.995)', (v) => unitInterval('--pixel-ema', v))
-    .option('--pixel-sigma2 <list>', 'σ² choices of the latents the pixel level is conditioned on while training (default 0: clean latents)', (v) => nonNegativeList('--pixel-sigma2', v))
+    .option('--pixel-steps <n>', "override the pixel level's training steps (default 2000)", (v) => positiveInt('--pixel-steps', v, '2000'))
+    .option('--pixel-ema <d>', "override the pixel level's EMA decay (default 0.995)", (v) => unitInterval('--pixel-ema', v))
+    .option(
+      '--pixel-sigma2 <list>',
+      'σ² choices of the latents the pixel level is conditioned on while training (default 0: clean latents)',
+      (v) => nonNegativeList('--pixel-sigma2', v),
+    )
     .option('--no-pixel-spatial', 'give the pixel level its latents only as a vector (ablation; run name L<L>-vector)')
     .option('--tiny', 'tiny model (smoke test)')
     .action(async (opts: NestedTrainOptions) => {
@@ -115,7 +135,9 @@ export function nestedCommand(): Command {
 }
 
 if (require.main === module) {
-  nestedCommand().parseAsync(process.argv).catch((e: unknown) => {
-    process.exitCode = reportError(e);
-  });
+  nestedCommand()
+    .parseAsync(process.argv)
+    .catch((e: unknown) => {
+      process.exitCode = reportError(e);
+    });
 }

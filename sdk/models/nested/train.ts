@@ -40,7 +40,11 @@ export interface TrainNestedOptions {
   checkpointEvery?: number;
 }
 
-export interface TrainNestedResult { complete: boolean; file?: string; seconds: Record<string, number> }
+export interface TrainNestedResult {
+  complete: boolean;
+  file?: string;
+  seconds: Record<string, number>;
+}
 
 /**
  * L<levels>, then -markov for Markov conditioning, -vector when the pixel level has a spatial latent it does not use,
@@ -79,15 +83,31 @@ async function trainEncoder(o: TrainNestedOptions, n: number, deadline: number, 
     lossFn: (x) => encoderLoss(p, x),
     data: ({ step, seed }) => {
       let s = step;
-      return { next: () => (Date.now() > deadline || stopRequested() ? { done: true, value: undefined } : { done: false, value: batchImages(o.images, n, ec.batchSize, stepRng(seed ^ 0xe11c, s++)) }) };
+      return {
+        next: () =>
+          Date.now() > deadline || stopRequested()
+            ? { done: true, value: undefined }
+            : { done: false, value: batchImages(o.images, n, ec.batchSize, stepRng(seed ^ 0xe11c, s++)) },
+      };
     },
-    steps: ec.steps, lr: ec.lr, warmup: 20, clip: 1, seed: ec.seed,
-    checkpointEvery: o.checkpointEvery ?? 100, checkpointPath: path.join(o.root, 'encoder-train'),
-    config: { encoder: ec }, label: 'nested encoder', logEvery: 50,
+    steps: ec.steps,
+    lr: ec.lr,
+    warmup: 20,
+    clip: 1,
+    seed: ec.seed,
+    checkpointEvery: o.checkpointEvery ?? 100,
+    checkpointPath: path.join(o.root, 'encoder-train'),
+    config: { encoder: ec },
+    label: 'nested encoder',
+    logEvery: 50,
     onLog: (l) => log(`encoder step ${l.step}/${ec.steps} mse ${l.loss.toFixed(4)} img/s ${l.imagesPerSec.toFixed(0)}`),
   });
   if (r.step < ec.steps) return undefined;
-  await saveCheckpoint(file, { config: { model: 'nested-encoder', encoder: ec }, tensors: encoderOnly(p), meta: { step: r.step, mse50: mean(r.losses.slice(-50)), seconds: (Date.now() - t0) / 1000 } });
+  await saveCheckpoint(file, {
+    config: { model: 'nested-encoder', encoder: ec },
+    tensors: encoderOnly(p),
+    meta: { step: r.step, mse50: mean(r.losses.slice(-50)), seconds: (Date.now() - t0) / 1000 },
+  });
   log(`encoder done: mse (last 50) ${mean(r.losses.slice(-50)).toFixed(4)} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   return p;
 }
@@ -102,7 +122,13 @@ function mean(a: number[]): number {
 }
 
 /** Features of every image for the latent levels (in batches), then each level's latent space and latents. */
-function fitLatents(c: NestedConfig, encoder: Params, images: Float32Array, n: number, log: (l: string) => void): { spaces: LatentSpace[]; z: Float32Array[] } {
+function fitLatents(
+  c: NestedConfig,
+  encoder: Params,
+  images: Float32Array,
+  n: number,
+  log: (l: string) => void,
+): { spaces: LatentSpace[]; z: Float32Array[] } {
   const feats = c.features.map(() => [] as tf.Tensor2D[]);
   for (let i = 0; i < n; i += 1000) {
     const m = Math.min(1000, n - i);
@@ -121,12 +147,23 @@ function fitLatents(c: NestedConfig, encoder: Params, images: Float32Array, n: n
     z.push(zl.dataSync() as Float32Array);
     tf.dispose([all, zl]);
     spaces.push(s);
-    log(`latent level ${l + 1} (${name}, ${s.mean.shape[0]} → ${c.dims[l]}): keeps ${(100 * s.explained).toFixed(1)}% of the standardised variance; SVD ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    log(
+      `latent level ${l + 1} (${name}, ${s.mean.shape[0]} → ${c.dims[l]}): keeps ${(100 * s.explained).toFixed(1)}% of the standardised variance; SVD ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
   });
   return { spaces, z };
 }
 
-async function trainLevel(o: TrainNestedOptions, level: number, net: Network<unknown>, spaces: LatentSpace[], z: Float32Array[], n: number, deadline: number, log: (l: string) => void): Promise<Params | undefined> {
+async function trainLevel(
+  o: TrainNestedOptions,
+  level: number,
+  net: Network<unknown>,
+  spaces: LatentSpace[],
+  z: Float32Array[],
+  n: number,
+  deadline: number,
+  log: (l: string) => void,
+): Promise<Params | undefined> {
   const c = o.config;
   const pixel = level === c.levels;
   const tc = pixel ? c.pixelTrain : c.latentTrain;
@@ -145,19 +182,34 @@ async function trainLevel(o: TrainNestedOptions, level: number, net: Network<unk
           const idx = Array.from({ length: tc.batchSize }, () => rng.int(n));
           const zs = c.dims.map((d, k) => tf.tensor2d(randomRows(z[k], d, n, tc.batchSize, rng, idx), [tc.batchSize, d]));
           const x = pixel ? tf.tensor4d(randomRows(o.images, P, n, tc.batchSize, rng, idx), [tc.batchSize, 32, 32, 1]) : undefined;
-          const y = classWidth > 0 ? oneHotLabels(idx.map((i) => o.labels![i]), classWidth) : undefined;
+          const y =
+            classWidth > 0
+              ? oneHotLabels(
+                  idx.map((i) => o.labels![i]),
+                  classWidth,
+                )
+              : undefined;
           return { done: false, value: { z: zs, ...(x ? { x } : {}), ...(y ? { y } : {}) } };
         },
       };
     },
-    steps: tc.steps, lr: tc.lr, warmup: tc.warmup, clip: 1, ema: tc.emaDecay, emaWarmup: true, adam: { weightDecay: 0 },
+    steps: tc.steps,
+    lr: tc.lr,
+    warmup: tc.warmup,
+    clip: 1,
+    ema: tc.emaDecay,
+    emaWarmup: true,
+    adam: { weightDecay: 0 },
     seed: c.seed + 101 * level,
     checkpointEvery: o.checkpointEvery ?? (pixel ? 25 : 250),
     checkpointPath: path.join(o.root, runName(c), `level${level}-train`),
     config: { nested: c, level },
     label: `nested ${runName(c)} level ${level}/${c.levels}${pixel ? ' (pixels)' : ''}`,
     logEvery: pixel ? 10 : 100,
-    onLog: (l) => log(`level ${level} step ${l.step}/${tc.steps} loss ${l.loss.toFixed(4)} img/s ${l.imagesPerSec.toFixed(1)} t ${(l.elapsedMs / 1000).toFixed(0)}s`),
+    onLog: (l) =>
+      log(
+        `level ${level} step ${l.step}/${tc.steps} loss ${l.loss.toFixed(4)} img/s ${l.imagesPerSec.toFixed(1)} t ${(l.elapsedMs / 1000).toFixed(0)}s`,
+      ),
   });
   if (r.step < tc.steps) {
     if (r.ema) disposeParams(r.ema);
@@ -173,7 +225,8 @@ export function reuseMismatch(from: NestedModel, c: NestedConfig, encoder: Param
   if (strip(from.config) !== strip(c)) return 'the configs differ apart from the classes';
   for (const [k, v] of Object.entries(from.encoder)) {
     const mine = encoder[k];
-    if (!mine || mine.size !== v.size || tf.tidy(() => tf.max(tf.abs(tf.sub(mine, v))).dataSync()[0]) !== 0) return `the encoders differ (${k})`;
+    if (!mine || mine.size !== v.size || tf.tidy(() => tf.max(tf.abs(tf.sub(mine, v))).dataSync()[0]) !== 0)
+      return `the encoders differ (${k})`;
   }
   return undefined;
 }
@@ -183,10 +236,16 @@ export async function trainNested(o: TrainNestedOptions): Promise<TrainNestedRes
   const c = o.config;
   const n = o.images.length / P;
   if (!Number.isInteger(n) || n < Math.max(c.pixelTrain.batchSize, c.latentTrain.batchSize, c.encoder.batchSize)) {
-    throw new ShapeError('trainNested(images)', { expected: 'n·1024 values (32×32 images), n ≥ every batch size', received: describe(o.images) });
+    throw new ShapeError('trainNested(images)', {
+      expected: 'n·1024 values (32×32 images), n ≥ every batch size',
+      received: describe(o.images),
+    });
   }
   if (c.classes > 0 && (o.labels?.length !== n || Array.from(o.labels).some((y) => !Number.isInteger(y) || y < 0 || y >= c.classes))) {
-    throw new ShapeError('trainNested(labels)', { expected: `${n} labels, integers in [0, ${c.classes}), for a class-conditional config`, received: describe(o.labels) });
+    throw new ShapeError('trainNested(labels)', {
+      expected: `${n} labels, integers in [0, ${c.classes}), for a class-conditional config`,
+      received: describe(o.labels),
+    });
   }
   const log = o.log ?? (() => undefined);
   const deadline = o.minutes !== undefined ? Date.now() + o.minutes * 60_000 : Infinity;
@@ -206,7 +265,9 @@ export async function trainNested(o: TrainNestedOptions): Promise<TrainNestedRes
       t = Date.now();
       const net = createLevelNet(c, level);
       nets.push(net);
-      log(`level ${level}/${c.levels}: ${level < c.levels ? `MLP denoiser of ${c.dims[level - 1]}-d latents` : 'U-Net denoiser of pixels'}, ${paramCount(net.params)} params`);
+      log(
+        `level ${level}/${c.levels}: ${level < c.levels ? `MLP denoiser of ${c.dims[level - 1]}-d latents` : 'U-Net denoiser of pixels'}, ${paramCount(net.params)} params`,
+      );
       const why = o.reuse && reuseMismatch(o.reuse, c, encoderOnly(encoder), level);
       if (o.reuse && !why) {
         assignParams(net.params, o.reuse.nets[level - 1].params, `reuse level ${level}`);
@@ -237,4 +298,3 @@ export async function trainNested(o: TrainNestedOptions): Promise<TrainNestedRes
     for (const s of spaces) tf.dispose([s.mean, s.std, s.basis]);
   }
 }
-

@@ -25,7 +25,9 @@ export function augmentImage(img: Float32Array, side: number, rng: Rng, o: Requi
   const shiftC = rng.int(2 * o.maxShift + 1) - o.maxShift;
   const warp = o.alpha > 0;
   return warpImage(img, side, {
-    flip, shiftR, shiftC,
+    flip,
+    shiftR,
+    shiftC,
     dr: warp ? elasticField(rng, side, o.alpha, o.sigma) : undefined,
     dc: warp ? elasticField(rng, side, o.alpha, o.sigma) : undefined,
   });

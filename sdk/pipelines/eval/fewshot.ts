@@ -35,7 +35,14 @@ const KNOWN = ['methods', 'seeds', 'out', 'evaluator', 'data', 'classes', 'input
 async function classContext(ev: Evaluator, data: FewShotData, classId: number, k: number): Promise<ClassContext> {
   const inp = await data.inputs(classId, k);
   const ref = await data.reference(classId, k);
-  return { classId, recognisable: data.recognisable, side: inp.side, inputs: inp.images, inputFeatures: ev.embed(inp.images), referenceFeatures: ev.embed(ref.images) };
+  return {
+    classId,
+    recognisable: data.recognisable,
+    side: inp.side,
+    inputs: inp.images,
+    inputFeatures: ev.embed(inp.images),
+    referenceFeatures: ev.embed(ref.images),
+  };
 }
 
 export async function runFewShotEval(opts: FewShotEvalOptions): Promise<FewShotReport> {
@@ -44,12 +51,21 @@ export async function runFewShotEval(opts: FewShotEvalOptions): Promise<FewShotR
   const t0 = Date.now();
   const { seeds = [0], classes = [...UNSEEN_CLASSES], inputsPerClass: k = 16, outputsPerInput: m = 8 } = opts;
   if (!Array.isArray(seeds) || !seeds.length || !seeds.every((s) => Number.isSafeInteger(s) && s >= 0)) {
-    throw new ConfigError('runFewShotEval(seeds)', { expected: 'a non-empty list of whole numbers ≥ 0', received: Array.isArray(seeds) ? `[${seeds.join(', ')}]` : describe(seeds), hint: 'For example seeds: [0, 1] (`--seeds 0,1`).' });
+    throw new ConfigError('runFewShotEval(seeds)', {
+      expected: 'a non-empty list of whole numbers ≥ 0',
+      received: Array.isArray(seeds) ? `[${seeds.join(', ')}]` : describe(seeds),
+      hint: 'For example seeds: [0, 1] (`--seeds 0,1`).',
+    });
   }
   if (!Number.isInteger(k) || k < 1 || k > FEW_SHOT_INPUTS) {
-    throw new ConfigError('runFewShotEval(inputsPerClass)', { expected: `a whole number in [1, ${FEW_SHOT_INPUTS}] (the protocol has ${FEW_SHOT_INPUTS} inputs per unseen class)`, received: describe(k), hint: `For example --inputs ${FEW_SHOT_INPUTS}.` });
+    throw new ConfigError('runFewShotEval(inputsPerClass)', {
+      expected: `a whole number in [1, ${FEW_SHOT_INPUTS}] (the protocol has ${FEW_SHOT_INPUTS} inputs per unseen class)`,
+      received: describe(k),
+      hint: `For example --inputs ${FEW_SHOT_INPUTS}.`,
+    });
   }
-  if (!Number.isInteger(m) || m < 1 || m > 4096) throw new ConfigError('runFewShotEval(outputsPerInput)', { expected: 'a whole number in [1, 4096]', received: describe(m) });
+  if (!Number.isInteger(m) || m < 1 || m > 4096)
+    throw new ConfigError('runFewShotEval(outputsPerInput)', { expected: 'a whole number in [1, 4096]', received: describe(m) });
   const methods = resolveMethods(opts.methods);
   const ownEvaluator = !opts.evaluator;
   const ev = opts.evaluator ?? (await Evaluator.load());
@@ -70,10 +86,21 @@ export async function runFewShotEval(opts: FewShotEvalOptions): Promise<FewShotR
         const ts = Date.now();
         const perClass: Record<string, FewShotScores> = {};
         for (const ctx of contexts) {
-          const out = await method.run({ inputs: ctx.inputs, count: ctx.inputFeatures.rows, side: ctx.side, outputsPerInput: m, classId: ctx.classId, seed: mixSeed(seed, ctx.classId), runSeed: seed });
+          const out = await method.run({
+            inputs: ctx.inputs,
+            count: ctx.inputFeatures.rows,
+            side: ctx.side,
+            outputsPerInput: m,
+            classId: ctx.classId,
+            seed: mixSeed(seed, ctx.classId),
+            runSeed: seed,
+          });
           const expected = ctx.inputFeatures.rows * m * ctx.side * ctx.side;
           if (!(out instanceof Float32Array) || out.length !== expected) {
-            throw new ShapeError(`runFewShotEval(method '${method.name}')`, { expected: `a Float32Array of ${ctx.inputFeatures.rows}×${m} images (${expected} values)`, received: describe(out) });
+            throw new ShapeError(`runFewShotEval(method '${method.name}')`, {
+              expected: `a Float32Array of ${ctx.inputFeatures.rows}×${m} images (${expected} values)`,
+              received: describe(out),
+            });
           }
           perClass[ctx.classId] = scoreClass(ev, ctx, out, m);
           bar.tick(1, { method: method.name, seed });
@@ -85,12 +112,20 @@ export async function runFewShotEval(opts: FewShotEvalOptions): Promise<FewShotR
     }
     bar.done();
     const r: FewShotReport = {
-      protocol: 'fewshot', data: data.name ?? 'fashion-mnist:T', commit: gitCommit(), backend: report.chosen ?? tf.getBackend(), seeds, classes,
+      protocol: 'fewshot',
+      data: data.name ?? 'fashion-mnist:T',
+      commit: gitCommit(),
+      backend: report.chosen ?? tf.getBackend(),
+      seeds,
+      classes,
       // what actually ran: a class with fewer inputs than asked contributes what it has
-      inputsPerClass: Math.min(...contexts.map((c) => c.inputFeatures.rows)), outputsPerInput: m,
+      inputsPerClass: Math.min(...contexts.map((c) => c.inputFeatures.rows)),
+      outputsPerInput: m,
       n: { generatedPerClass: Math.min(...contexts.map((c) => c.inputFeatures.rows)) * m, reference: refCounts },
       evaluator: { hash: ev.meta.hash as string | undefined, testAccuracy: ev.meta.testAccuracy },
-      startedAt: new Date(t0).toISOString(), wallSeconds: (Date.now() - t0) / 1000, methods: results,
+      startedAt: new Date(t0).toISOString(),
+      wallSeconds: (Date.now() - t0) / 1000,
+      methods: results,
     };
     if (opts.out) await writeFewShotReport(opts.out, r);
     return r;

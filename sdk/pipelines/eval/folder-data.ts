@@ -29,7 +29,10 @@ export async function folderFewShotData(dir: string, evaluatorClasses: readonly 
   const ids = known.every((k) => k >= 0) ? known : names.map((_, i) => i);
   const recognisable = known.every((k) => k >= 0);
   const px = 28 * 28;
-  const rowsOf = (label: number): number[] => Array.from(ds.labels.entries()).filter(([, l]) => l === label).map(([i]) => i);
+  const rowsOf = (label: number): number[] =>
+    Array.from(ds.labels.entries())
+      .filter(([, l]) => l === label)
+      .map(([i]) => i);
   const set = (rows: number[]): ImageSet => {
     const images = new Float32Array(rows.length * px);
     rows.forEach((r, j) => images.set(ds.images.subarray(r * px, (r + 1) * px), j * px));
@@ -38,7 +41,10 @@ export async function folderFewShotData(dir: string, evaluatorClasses: readonly 
   const byId = new Map(ids.map((id, label) => [id, rowsOf(label)]));
   for (const [id, rows] of byId) {
     if (rows.length < FEW_SHOT_INPUTS + 2) {
-      throw new DataError(`folderFewShotData(${dir})`, { expected: `at least ${FEW_SHOT_INPUTS + 2} images per class (${FEW_SHOT_INPUTS} inputs, then a reference set of 2 or more)`, received: `${rows.length} in '${names[ids.indexOf(id)]}'` });
+      throw new DataError(`folderFewShotData(${dir})`, {
+        expected: `at least ${FEW_SHOT_INPUTS + 2} images per class (${FEW_SHOT_INPUTS} inputs, then a reference set of 2 or more)`,
+        received: `${rows.length} in '${names[ids.indexOf(id)]}'`,
+      });
     }
   }
   const rows = (id: number): number[] => {

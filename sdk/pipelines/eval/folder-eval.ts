@@ -23,11 +23,17 @@ export interface FolderEvaluationOptions {
 }
 
 /** An evaluator trained on a class-per-folder collection (28 × 28 grayscale), its classes the folder names. */
-export async function trainFolderEvaluator(dir: string, o: { epochs?: number; seed?: number; log?: (line: string) => void } = {}): Promise<{ evaluator: Evaluator; classNames: readonly string[] }> {
+export async function trainFolderEvaluator(
+  dir: string,
+  o: { epochs?: number; seed?: number; log?: (line: string) => void } = {},
+): Promise<{ evaluator: Evaluator; classNames: readonly string[] }> {
   const ds = await loadImageFolder(dir, { size: 28, channels: 1 });
   const r = await trainEvaluator({
-    train: { images: ds.images, labels: ds.labels }, config: { classes: ds.classNames.length },
-    epochs: o.epochs ?? 8, seed: o.seed ?? 0, log: o.log,
+    train: { images: ds.images, labels: ds.labels },
+    config: { classes: ds.classNames.length },
+    epochs: o.epochs ?? 8,
+    seed: o.seed ?? 0,
+    log: o.log,
   });
   return { evaluator: r.evaluator, classNames: ds.classNames };
 }
@@ -38,7 +44,8 @@ export async function folderEvaluation(o: FolderEvaluationOptions): Promise<{ op
   const trained = o.trainEvaluator ? await trainFolderEvaluator(o.trainEvaluator, o) : undefined;
   const dispose = () => trained?.evaluator.dispose();
   // an evaluator of your seen classes cannot recognise the protocol's unseen ones either
-  if (!o.unseen) return { options: trained ? { evaluator: trained.evaluator, data: { ...defaultFewShotData(), recognisable: false } } : {}, dispose };
+  if (!o.unseen)
+    return { options: trained ? { evaluator: trained.evaluator, data: { ...defaultFewShotData(), recognisable: false } } : {}, dispose };
   try {
     const f = await folderFewShotData(o.unseen, trained?.classNames);
     if (trained) f.data.recognisable = false; // an evaluator of the seen classes cannot recognise unseen ones

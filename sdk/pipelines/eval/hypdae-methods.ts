@@ -44,29 +44,46 @@ export { recentre } from '../../data/recentre';
 type Kind = 'stochastic' | 'hyperbolic' | 'hyperbolic-real' | 'euclidean';
 const KINDS: readonly Kind[] = ['stochastic', 'hyperbolic', 'hyperbolic-real', 'euclidean'];
 
-export interface HypdaeMethodSpec { kind: Kind; /** strength (stochastic) or radius (the others) */ value: number }
+export interface HypdaeMethodSpec {
+  kind: Kind;
+  /** strength (stochastic) or radius (the others) */ value: number;
+}
 
 /** 'hyperbolic@4.5' → { kind: 'hyperbolic', value: 4.5 }; a bare kind takes its default. */
 export function parseHypdaeMethod(name: string): HypdaeMethodSpec {
   const [kind, v, extra] = name.split('@');
   if (!KINDS.includes(kind as Kind) || extra !== undefined) {
     const near = nearest(kind, KINDS);
-    throw new ConfigError('hypdaeMethod(name)', { expected: `${KINDS.join(', ')}, optionally with @value`, received: JSON.stringify(name), hint: near ? `Did you mean '${near}'?` : undefined });
+    throw new ConfigError('hypdaeMethod(name)', {
+      expected: `${KINDS.join(', ')}, optionally with @value`,
+      received: JSON.stringify(name),
+      hint: near ? `Did you mean '${near}'?` : undefined,
+    });
   }
   const value = v === undefined ? (kind === 'stochastic' ? 1 : DEFAULT_RADIUS) : Number(v);
   if (v !== undefined && (v.trim() === '' || !Number.isFinite(value) || value <= 0)) {
-    throw new ConfigError('hypdaeMethod(name)', { expected: `a positive number after '@' (${kind === 'stochastic' ? 'strength in (0, 1]' : 'radius'})`, received: JSON.stringify(name) });
+    throw new ConfigError('hypdaeMethod(name)', {
+      expected: `a positive number after '@' (${kind === 'stochastic' ? 'strength in (0, 1]' : 'radius'})`,
+      received: JSON.stringify(name),
+    });
   }
   return { kind: kind as Kind, value };
 }
 
 const stage2Of = (kind: Kind): Stage2Kind | undefined =>
-  kind === 'hyperbolic' ? { space: 'hyperbolic', labels: 'pseudo' }
-    : kind === 'hyperbolic-real' ? { space: 'hyperbolic', labels: 'real' }
-      : kind === 'euclidean' ? { space: 'euclidean', labels: 'pseudo' }
+  kind === 'hyperbolic'
+    ? { space: 'hyperbolic', labels: 'pseudo' }
+    : kind === 'hyperbolic-real'
+      ? { space: 'hyperbolic', labels: 'real' }
+      : kind === 'euclidean'
+        ? { space: 'euclidean', labels: 'pseudo' }
         : undefined;
 
-const context = (kind: Stage2Kind): LoadContext => ({ where: 'hypdae eval', kind, hint: () => ', or pass --checkpoints DIR (a folder that has it).' });
+const context = (kind: Stage2Kind): LoadContext => ({
+  where: 'hypdae eval',
+  kind,
+  hint: () => ', or pass --checkpoints DIR (a folder that has it).',
+});
 
 /** The checkpoints of one kind of method (stage II undefined for 'stochastic'), loaded once per process (load.ts). */
 async function stagesOf(dir: string, kind: Kind, targets: PerturbTargets, loaded: Set<string>): Promise<HypModels> {
@@ -77,8 +94,9 @@ async function stagesOf(dir: string, kind: Kind, targets: PerturbTargets, loaded
   if (!k2) return { s1 };
   if (targets === 'seen' && !poolFitsData(meta.data, pool !== undefined)) {
     throw new ConfigError(`hypdae eval (${p.dir})`, {
-      expected: "--targets seen: checkpoints trained on Fashion-MNIST, or a target-pool file beside them (stage-II training writes it)",
-      received: `stage I trained on ${String(meta.data)}, no target pool`, hint: 'Retrain stage II, or pass --targets random.',
+      expected: '--targets seen: checkpoints trained on Fashion-MNIST, or a target-pool file beside them (stage-II training writes it)',
+      received: `stage I trained on ${String(meta.data)}, no target pool`,
+      hint: 'Retrain stage II, or pass --targets random.',
     });
   }
   loaded.add(p.stage2);
@@ -91,7 +109,11 @@ export async function euclideanRadiusRatio(dir: string = assetPath('hypdae')): P
     const p = checkpointPaths(dir, kind);
     const m = (await loadStage2At(p, context(kind))).meta.radius as { mean?: unknown } | undefined;
     if (typeof m?.mean !== 'number' || !(m.mean > 0)) {
-      throw new CheckpointError(`hypdae eval: ${p.stage2}`, { expected: 'meta.radius.mean > 0 (written by train-stage2)', received: describe(m?.mean), hint: 'Retrain stage II.' });
+      throw new CheckpointError(`hypdae eval: ${p.stage2}`, {
+        expected: 'meta.radius.mean > 0 (written by train-stage2)',
+        received: describe(m?.mean),
+        hint: 'Retrain stage II.',
+      });
     }
     return m.mean;
   };
@@ -121,24 +143,50 @@ function inputs32(req: FewShotRequest): Float32Array {
  * mixSeed(seed, i); fresh noise: seed for the stochastic method, mixSeed(seed, 2000) with --strength; decode of
  * rows [i, i + batch): mixSeed(seed, 1000 + i)).
  */
-function request(st: HypModels, spec: HypdaeMethodSpec, req: FewShotRequest, x32: Float32Array, rho: number, o: HypdaeMethodsOptions, batch: number): HypRequest {
+function request(
+  st: HypModels,
+  spec: HypdaeMethodSpec,
+  req: FewShotRequest,
+  x32: Float32Array,
+  rho: number,
+  o: HypdaeMethodsOptions,
+  batch: number,
+): HypRequest {
   const { s1, s2 } = st;
   const edits: PipelineEdit[] = s2
-    ? [{ kind: 'perturb', radius: s2.config.stage2.space === 'euclidean' ? spec.value * rho : spec.value, distance: 'auto', toward: o.targets ?? 'seen', seed: req.seed, turnRadius: spec.value }]
+    ? [
+        {
+          kind: 'perturb',
+          radius: s2.config.stage2.space === 'euclidean' ? spec.value * rho : spec.value,
+          distance: 'auto',
+          toward: o.targets ?? 'seen',
+          seed: req.seed,
+          turnRadius: spec.value,
+        },
+      ]
     : [];
   const strength = s2 ? o.strength : spec.value;
   return {
-    pixels: x32, shots: 1, n: req.outputsPerInput, edits, strength,
-    steps: o.steps ?? s1.config.sample.steps, guidance: o.guidance ?? s1.config.sample.guidance, eta: o.eta ?? s1.config.sample.eta,
-    batch, seeds: { noise: s2 ? mixSeed(req.seed, 2000) : req.seed, decode: (from) => mixSeed(req.seed, 1000 + from) },
-    label: `hypdae method ${spec.kind}`, progress: false,
+    pixels: x32,
+    shots: 1,
+    n: req.outputsPerInput,
+    edits,
+    strength,
+    steps: o.steps ?? s1.config.sample.steps,
+    guidance: o.guidance ?? s1.config.sample.guidance,
+    eta: o.eta ?? s1.config.sample.eta,
+    batch,
+    seeds: { noise: s2 ? mixSeed(req.seed, 2000) : req.seed, decode: (from) => mixSeed(req.seed, 1000 + from) },
+    label: `hypdae method ${spec.kind}`,
+    progress: false,
   };
 }
 
 /** A runnable method for `name` (e.g. 'hyperbolic@4.5') over the checkpoints in `loaded.dir`. */
 function methodFor(name: string, loaded: Loaded, batch: number, o: HypdaeMethodsOptions): FewShotMethod {
   const spec = parseHypdaeMethod(name);
-  if (spec.kind === 'stochastic' && spec.value > 1) throw new ConfigError('hypdaeMethod(name)', { expected: 'a strength in (0, 1]', received: JSON.stringify(name) });
+  if (spec.kind === 'stochastic' && spec.value > 1)
+    throw new ConfigError('hypdaeMethod(name)', { expected: 'a strength in (0, 1]', received: JSON.stringify(name) });
   let rho: number | undefined;
   return async (req) => {
     const st = await stagesOf(loaded.dir, spec.kind, o.targets ?? 'seen', loaded.paths);
@@ -151,7 +199,16 @@ function methodFor(name: string, loaded: Loaded, batch: number, o: HypdaeMethods
 /** Every name registerHypdaeMethods adds. */
 export function hypdaeMethodNames(): string[] {
   const sweep = (k: string) => HYPDAE_RADII.map((R) => `${k}@${R.toFixed(1)}`);
-  return ['stochastic', 'stochastic@0.5', 'hyperbolic', ...sweep('hyperbolic'), 'hyperbolic-real', ...sweep('hyperbolic-real'), 'euclidean', ...sweep('euclidean')];
+  return [
+    'stochastic',
+    'stochastic@0.5',
+    'hyperbolic',
+    ...sweep('hyperbolic'),
+    'hyperbolic-real',
+    ...sweep('hyperbolic-real'),
+    'euclidean',
+    ...sweep('euclidean'),
+  ];
 }
 
 export interface HypdaeMethodsOptions {
@@ -181,7 +238,10 @@ export interface HypdaeMethodsOptions {
  * Registers the HypDAE methods (names: hypdaeMethodNames()) over the checkpoints in `dir` (default the shipped
  * assets/hypdae). Nothing is loaded until a method first runs; `dispose()` frees what was loaded.
  */
-export function registerHypdaeMethods(dir: string = assetPath('hypdae'), options: HypdaeMethodsOptions = {}): { names: string[]; dispose: () => Promise<void> } {
+export function registerHypdaeMethods(
+  dir: string = assetPath('hypdae'),
+  options: HypdaeMethodsOptions = {},
+): { names: string[]; dispose: () => Promise<void> } {
   const loaded = new Loaded(path.resolve(dir));
   const batch = options.batch ?? 32;
   const names = [...new Set([...hypdaeMethodNames(), ...(options.extra ?? []).filter((n) => KINDS.includes(n.split('@')[0] as Kind))])];
@@ -190,7 +250,11 @@ export function registerHypdaeMethods(dir: string = assetPath('hypdae'), options
 }
 
 /** One method by name (any radius or strength, e.g. 'hyperbolic@5.0'), with its own checkpoint cache. */
-export function hypdaeMethod(name: string, dir: string = assetPath('hypdae'), options: HypdaeMethodsOptions = {}): { name: string; run: FewShotMethod; dispose: () => Promise<void> } {
+export function hypdaeMethod(
+  name: string,
+  dir: string = assetPath('hypdae'),
+  options: HypdaeMethodsOptions = {},
+): { name: string; run: FewShotMethod; dispose: () => Promise<void> } {
   const loaded = new Loaded(path.resolve(dir));
   return { name, run: methodFor(name, loaded, options.batch ?? 32, options), dispose: () => loaded.dispose() };
 }

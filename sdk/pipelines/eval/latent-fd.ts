@@ -17,15 +17,19 @@ import { projectLatent } from '../../models/nested/latents';
 export function realLatents(model: NestedModel, images: Float32Array, sigma2: readonly number[], seed = 0): Float32Array[] {
   const c = model.config;
   const n = images.length / 1024;
-  if (!Number.isInteger(n) || n < 2) throw new ShapeError('realLatents(images)', { expected: 'n ≥ 2 images of 32×32 (n·1024 values)', received: describe(images) });
-  if (sigma2.length !== c.levels - 1) throw new ShapeError('realLatents(sigma2)', { expected: `${c.levels - 1} variances`, received: describe(sigma2) });
+  if (!Number.isInteger(n) || n < 2)
+    throw new ShapeError('realLatents(images)', { expected: 'n ≥ 2 images of 32×32 (n·1024 values)', received: describe(images) });
+  if (sigma2.length !== c.levels - 1)
+    throw new ShapeError('realLatents(sigma2)', { expected: `${c.levels - 1} variances`, received: describe(sigma2) });
   const out = c.dims.map((d) => new Float32Array(n * d));
   const rng = new Rng(seed);
   for (let i = 0; i < n; i += 1000) {
     const m = Math.min(1000, n - i);
     const z = tf.tidy(() => {
       const f = encodeFeatures(model.encoder, tf.tensor4d(images.subarray(i * 1024, (i + m) * 1024), [m, 32, 32, 1]));
-      return c.features.map((name, l) => tf.add(projectLatent(model.spaces[l], f[name]), tf.mul(normalTensor([m, c.dims[l]], rng), Math.sqrt(sigma2[l]))));
+      return c.features.map((name, l) =>
+        tf.add(projectLatent(model.spaces[l], f[name]), tf.mul(normalTensor([m, c.dims[l]], rng), Math.sqrt(sigma2[l]))),
+      );
     });
     z.forEach((t, l) => out[l].set(t.dataSync() as Float32Array, i * c.dims[l]));
     tf.dispose(z);

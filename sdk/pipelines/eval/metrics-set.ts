@@ -65,6 +65,7 @@ export function meanScores(list: FewShotScores[]): FewShotScores {
 export function stdScores(list: FewShotScores[]): FewShotScores {
   const mu = meanScores(list);
   const out = {} as FewShotScores;
-  for (const k of SCORE_KEYS) out[k] = list.length < 2 ? 0 : Math.sqrt(list.reduce((s, x) => s + (x[k] - mu[k]) ** 2, 0) / (list.length - 1));
+  for (const k of SCORE_KEYS)
+    out[k] = list.length < 2 ? 0 : Math.sqrt(list.reduce((s, x) => s + (x[k] - mu[k]) ** 2, 0) / (list.length - 1));
   return out;
 }

@@ -28,7 +28,12 @@ export interface FewShotReport {
 }
 
 const HEAD: Record<keyof FewShotScores, string> = {
-  fd: 'FD ↓', kid: 'KID ↓', diversity: 'diversity ↑', identity: 'identity ↑', recognisability: 'recognisability ↑', copyDistance: 'copy dist.',
+  fd: 'FD ↓',
+  kid: 'KID ↓',
+  diversity: 'diversity ↑',
+  identity: 'identity ↑',
+  recognisability: 'recognisability ↑',
+  copyDistance: 'copy dist.',
 };
 
 function cell(k: keyof FewShotScores, mean: number, std: number, seeds: number): string {
@@ -64,7 +69,9 @@ export function mergeFewShotMethods(reports: readonly FewShotReport[]): { method
 
 /** The markdown table with a header naming commit, backend, seeds, n and wall time. */
 export function fewShotMarkdown(r: FewShotReport): string {
-  const refs = Object.entries(r.n.reference).map(([c, n]) => `${c}: ${n}`).join(', ');
+  const refs = Object.entries(r.n.reference)
+    .map(([c, n]) => `${c}: ${n}`)
+    .join(', ');
   const lines = [
     `# Few-shot evaluation`,
     '',
@@ -76,7 +83,10 @@ export function fewShotMarkdown(r: FewShotReport): string {
     '',
     `| method | ${SCORE_KEYS.map((k) => HEAD[k]).join(' | ')} |`,
     `|---|${SCORE_KEYS.map(() => '---:').join('|')}|`,
-    ...r.methods.map((m) => `| ${m.name}${m.perSeed.length !== r.seeds.length ? ` (seed ${m.perSeed.map((p) => p.seed).join(', ')})` : ''} | ${SCORE_KEYS.map((k) => cell(k, m.mean[k], m.std[k], m.perSeed.length)).join(' | ')} |`),
+    ...r.methods.map(
+      (m) =>
+        `| ${m.name}${m.perSeed.length !== r.seeds.length ? ` (seed ${m.perSeed.map((p) => p.seed).join(', ')})` : ''} | ${SCORE_KEYS.map((k) => cell(k, m.mean[k], m.std[k], m.perSeed.length)).join(' | ')} |`,
+    ),
     '',
   ];
   return lines.join('\n');

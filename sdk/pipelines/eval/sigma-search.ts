@@ -11,10 +11,22 @@ import { defaultGuidance } from '../../models/nested/config';
 import { progress } from '../../core/progress';
 import { referenceOfT, sampleConfig } from './unconditional';
 
-export interface SigmaTrial { level: number; sigma2: number[]; fd: number }
-export interface SigmaSearchResult { best: number[]; bestFd: number; trials: SigmaTrial[]; n: number }
+export interface SigmaTrial {
+  level: number;
+  sigma2: number[];
+  fd: number;
+}
+export interface SigmaSearchResult {
+  best: number[];
+  bestFd: number;
+  trials: SigmaTrial[];
+  n: number;
+}
 
-export async function sigmaSearch(model: NestedModel, o: { candidates?: number[]; start?: number; n?: number; seed?: number; guidance?: number[]; steps?: number; evaluator?: Evaluator } = {}): Promise<SigmaSearchResult> {
+export async function sigmaSearch(
+  model: NestedModel,
+  o: { candidates?: number[]; start?: number; n?: number; seed?: number; guidance?: number[]; steps?: number; evaluator?: Evaluator } = {},
+): Promise<SigmaSearchResult> {
   const L = model.config.levels;
   const candidates = o.candidates ?? [0, 0.25, 0.5, 1];
   const n = o.n ?? 500;
@@ -27,7 +39,12 @@ export async function sigmaSearch(model: NestedModel, o: { candidates?: number[]
   const score = (s: number[]): number => {
     const key = s.join(',');
     if (!cache.has(key)) {
-      const g = sampleConfig({ name: 'σ', model, sigma2: s, guidance: o.guidance ?? defaultGuidance(L), steps: o.steps, latentSteps: o.steps }, n, o.seed ?? 0, 100);
+      const g = sampleConfig(
+        { name: 'σ', model, sigma2: s, guidance: o.guidance ?? defaultGuidance(L), steps: o.steps, latentSteps: o.steps },
+        n,
+        o.seed ?? 0,
+        100,
+      );
       cache.set(key, frechetFromStats(gaussianStats(ev.embed(g.pixels)), ref.stats));
     }
     return cache.get(key)!;

@@ -111,10 +111,18 @@ export function referenceOfT(ev: Evaluator): NonNullable<UncondEvalOptions['refe
  * With `real` (latents of real images per level, each [N ≥ n, d_l]), every latent level is held at n of its rows
  * (a seeded random subset) and only the pixels are sampled.
  */
-export function sampleConfig(cfg: UncondConfig, n: number, seed: number, batch: number, tick?: (k: number) => void, real?: Float32Array[]): { pixels: Float32Array; latents: Float32Array[]; evaluations: number; levelMs: number[] } {
+export function sampleConfig(
+  cfg: UncondConfig,
+  n: number,
+  seed: number,
+  batch: number,
+  tick?: (k: number) => void,
+  real?: Float32Array[],
+): { pixels: Float32Array; latents: Float32Array[]; evaluations: number; levelMs: number[] } {
   const c = cfg.model.config;
   const pick = real ? new Rng(seed ^ 0x0ac1e).shuffle(Array.from({ length: real[0].length / c.dims[0] }, (_, i) => i)) : [];
-  if (real && pick.length < n) throw new ValueError('sampleConfig(real)', { expected: `at least ${n} real latents per level`, received: `${pick.length}` });
+  if (real && pick.length < n)
+    throw new ValueError('sampleConfig(real)', { expected: `at least ${n} real latents per level`, received: `${pick.length}` });
   const rows = (l: number, i: number, m: number) => {
     const d = c.dims[l];
     const out = new Float32Array(m * d);
@@ -131,10 +139,12 @@ export function sampleConfig(cfg: UncondConfig, n: number, seed: number, batch: 
     const g = generateNested(cfg.model, {
       ...(fixed ? { fixed } : {}),
       ...(cfg.classes ? { labels: requestedClasses(c.classes, m, i) } : {}),
-      n: m, seed: seed * 1_000_003 + i,
+      n: m,
+      seed: seed * 1_000_003 + i,
       guidance: cfg.guidance ?? defaultGuidance(c.levels),
       sigma2: cfg.sigma2 ?? Array(c.levels - 1).fill(c.sample.sigma2),
-      steps: cfg.steps ?? c.sample.steps, latentSteps: cfg.latentSteps ?? c.sample.latentSteps,
+      steps: cfg.steps ?? c.sample.steps,
+      latentSteps: cfg.latentSteps ?? c.sample.latentSteps,
       ...(cfg.latentEta !== undefined ? { latentEta: cfg.latentEta } : {}),
       ...(cfg.eta !== undefined ? { eta: cfg.eta } : {}),
     });
@@ -142,7 +152,10 @@ export function sampleConfig(cfg: UncondConfig, n: number, seed: number, batch: 
     pixels.set(g.images.dataSync() as Float32Array, i * 1024);
     g.latents.forEach((z, l) => latents[l].set(z.dataSync() as Float32Array, i * c.dims[l]));
     tf.dispose([g.images, ...g.latents]);
-    g.cost.forEach((x, k) => { levelMs[k] += x.ms; evaluations += x.evaluations; });
+    g.cost.forEach((x, k) => {
+      levelMs[k] += x.ms;
+      evaluations += x.evaluations;
+    });
     tick?.(m);
   }
   return { pixels, latents, evaluations, levelMs };
@@ -155,7 +168,11 @@ export function requestedClasses(K: number, n: number, offset = 0): number[] {
 
 export async function runUnconditionalEval(o: UncondEvalOptions): Promise<UncondReport> {
   checkOptions('runUnconditionalEval(options)', o, ['configs', 'n', 'seeds', 'batch', 'evaluator', 'reference', 'out']);
-  if (!Array.isArray(o.configs) || !o.configs.length) throw new ConfigError('runUnconditionalEval(configs)', { expected: 'a non-empty list of configurations', received: describe(o.configs) });
+  if (!Array.isArray(o.configs) || !o.configs.length)
+    throw new ConfigError('runUnconditionalEval(configs)', {
+      expected: 'a non-empty list of configurations',
+      received: describe(o.configs),
+    });
   const backend = await ready();
   const t0 = Date.now();
   const startedAt = new Date().toISOString();
@@ -175,15 +192,26 @@ export async function runUnconditionalEval(o: UncondEvalOptions): Promise<Uncond
       const sigma2 = [...(cfg.sigma2 ?? Array(c.levels - 1).fill(c.sample.sigma2))];
       const real = c.levels > 1 && ref.images ? realLatents(cfg.model, ref.images, sigma2) : undefined;
       if (cfg.classes && c.classes === 0) {
-        throw new ConfigError(`runUnconditionalEval(${cfg.name})`, { expected: 'a class-conditional model for a conditional row', received: 'an unconditional model', hint: 'Train one with `hypnest train nested --levels L --classes`.' });
+        throw new ConfigError(`runUnconditionalEval(${cfg.name})`, {
+          expected: 'a class-conditional model for a conditional row',
+          received: 'an unconditional model',
+          hint: 'Train one with `hypnest train nested --levels L --classes`.',
+        });
       }
       let recog = 0;
-      if (cfg.realLatents && !real) throw new ConfigError(`runUnconditionalEval(${cfg.name})`, { expected: 'a model with latent levels and reference images (the default reference has them)', received: `L = ${c.levels}, reference images ${ref.images ? 'given' : 'missing'}` });
+      if (cfg.realLatents && !real)
+        throw new ConfigError(`runUnconditionalEval(${cfg.name})`, {
+          expected: 'a model with latent levels and reference images (the default reference has them)',
+          received: `L = ${c.levels}, reference images ${ref.images ? 'given' : 'missing'}`,
+        });
       const latentFd = Array(c.levels - 1).fill(0);
       for (const seed of seeds) {
         const s = sampleConfig(cfg, n, seed, batch, (k) => bar.tick(k, { config: cfg.name }), cfg.realLatents ? real : undefined);
         evals += s.evaluations;
-        s.levelMs.forEach((x, k) => { levelMs[k] += x; ms += x; });
+        s.levelMs.forEach((x, k) => {
+          levelMs[k] += x;
+          ms += x;
+        });
         const f = ev.embed(s.pixels);
         fds.push(frechetFromStats(gaussianStats(f), ref.stats));
         kids.push(kernelInceptionDistance(f, ref.features).mean);
@@ -192,11 +220,21 @@ export async function runUnconditionalEval(o: UncondEvalOptions): Promise<Uncond
       }
       const total = n * seeds.length;
       rows.push({
-        name: cfg.name, levels: c.levels, conditioning: `${c.conditioning}${c.classes ? ' + class' : ''}`,
-        guidance: [...(cfg.guidance ?? defaultGuidance(c.levels))], sigma2,
-        steps: cfg.steps ?? c.sample.steps, latentEta: cfg.latentEta ?? c.sample.latentEta, eta: cfg.eta ?? c.sample.eta, latentSteps: cfg.latentSteps ?? c.sample.latentSteps, n,
-        fd: { mean: mean(fds), std: std(fds), perSeed: fds }, kid: { mean: mean(kids), std: std(kids), perSeed: kids },
-        evaluationsPerImage: evals / total, secondsPerImage: ms / 1000 / total, levelSeconds: levelMs.map((x) => x / 1000 / total),
+        name: cfg.name,
+        levels: c.levels,
+        conditioning: `${c.conditioning}${c.classes ? ' + class' : ''}`,
+        guidance: [...(cfg.guidance ?? defaultGuidance(c.levels))],
+        sigma2,
+        steps: cfg.steps ?? c.sample.steps,
+        latentEta: cfg.latentEta ?? c.sample.latentEta,
+        eta: cfg.eta ?? c.sample.eta,
+        latentSteps: cfg.latentSteps ?? c.sample.latentSteps,
+        n,
+        fd: { mean: mean(fds), std: std(fds), perSeed: fds },
+        kid: { mean: mean(kids), std: std(kids), perSeed: kids },
+        evaluationsPerImage: evals / total,
+        secondsPerImage: ms / 1000 / total,
+        levelSeconds: levelMs.map((x) => x / 1000 / total),
         ...(real && !cfg.realLatents ? { latentFd } : {}),
         ...(cfg.realLatents ? { realLatents: true } : {}),
         ...(cfg.classes ? { recognisability: recog } : {}),
@@ -205,7 +243,16 @@ export async function runUnconditionalEval(o: UncondEvalOptions): Promise<Uncond
   } finally {
     bar.done();
   }
-  const report: UncondReport = { commit: gitCommit(), backend: backend.chosen, seeds, n, reference: ref.name, rows, wallSeconds: (Date.now() - t0) / 1000, startedAt };
+  const report: UncondReport = {
+    commit: gitCommit(),
+    backend: backend.chosen,
+    seeds,
+    n,
+    reference: ref.name,
+    rows,
+    wallSeconds: (Date.now() - t0) / 1000,
+    startedAt,
+  };
   if (o.out) {
     await writeJsonAtomic(o.out + '.json', report);
     await writeFileAtomic(o.out + '.md', unconditionalMarkdown(report));
@@ -218,20 +265,32 @@ export function unconditionalMarkdown(r: UncondReport): string {
   const merged = (r.mergedRuns ?? 1) > 1;
   const one = merged ? undefined : r.rows.find((x) => x.levels === 1);
   // ± std only where the row ran several seeds (merged reports mix one- and two-seed rows)
-  const f = (x: { mean: number; std: number; perSeed?: number[] }, d = 2) => `${x.mean.toFixed(d)}${(x.perSeed?.length ?? r.seeds.length) > 1 ? ` ± ${x.std.toFixed(d)}` : ''}`;
+  const f = (x: { mean: number; std: number; perSeed?: number[] }, d = 2) =>
+    `${x.mean.toFixed(d)}${(x.perSeed?.length ?? r.seeds.length) > 1 ? ` ± ${x.std.toFixed(d)}` : ''}`;
   const recog = r.rows.some((x) => x.recognisability !== undefined);
   const lines = [
     `Unconditional run · commit \`${r.commit}\` · backend ${r.backend} · seeds ${r.seeds.join(', ')} · n ${r.n} per seed · reference ${r.reference} · wall ${r.wallSeconds.toFixed(0)} s · ${r.startedAt}`,
     '',
     `| configuration | L | cond. | guidance | σ² | latent η | pixel η | FD ↓ | KID ↓ |${recog ? ' recog. ↑ |' : ''}${one ? ' FD / FD(L=1) | cost / cost(L=1) |' : ''} evals/img | s/img | s/img per level | latent FD/d per level ↓ |`,
     `|---|---:|---|---|---|---:|---:|---:|---:|${recog ? '---:|' : ''}${one ? '---:|---:|' : ''}---:|---:|---|---|`,
-    ...r.rows.map((x) => `| ${x.name} | ${x.levels} | ${x.conditioning} | [${x.guidance.join(', ')}] | [${x.sigma2.join(', ')}] | ${x.realLatents ? 'real latents' : x.levels > 1 ? (x.latentEta ?? 0) : '—'} | ${x.eta ?? 0} | ${f(x.fd)} | ${f(x.kid, 3)} |` +
-      `${recog ? ` ${x.recognisability?.toFixed(3) ?? '—'} |` : ''}` +
-      `${one ? ` ${(x.fd.mean / one.fd.mean).toFixed(2)} | ${(x.secondsPerImage / one.secondsPerImage).toFixed(2)}× |` : ''}` +
-      ` ${x.evaluationsPerImage.toFixed(0)} | ${x.secondsPerImage.toFixed(3)} | ${x.levelSeconds.map((s) => s.toFixed(3)).join(' / ')} | ${x.latentFd?.map((v) => v.toFixed(3)).join(' / ') ?? '—'} |`),
+    ...r.rows.map(
+      (x) =>
+        `| ${x.name} | ${x.levels} | ${x.conditioning} | [${x.guidance.join(', ')}] | [${x.sigma2.join(', ')}] | ${x.realLatents ? 'real latents' : x.levels > 1 ? (x.latentEta ?? 0) : '—'} | ${x.eta ?? 0} | ${f(x.fd)} | ${f(x.kid, 3)} |` +
+        `${recog ? ` ${x.recognisability?.toFixed(3) ?? '—'} |` : ''}` +
+        `${one ? ` ${(x.fd.mean / one.fd.mean).toFixed(2)} | ${(x.secondsPerImage / one.secondsPerImage).toFixed(2)}× |` : ''}` +
+        ` ${x.evaluationsPerImage.toFixed(0)} | ${x.secondsPerImage.toFixed(3)} | ${x.levelSeconds.map((s) => s.toFixed(3)).join(' / ')} | ${x.latentFd?.map((v) => v.toFixed(3)).join(' / ') ?? '—'} |`,
+    ),
   ];
-  if (r.rows.some((x) => x.latentFd)) lines.push('', 'Latent FD/d: per latent level, the Fréchet distance between the sampled latents and real T latents given the same σ, divided by the level\'s width d (0 = a perfect match; latent dimensions have variance ≈ 1).');
+  if (r.rows.some((x) => x.latentFd))
+    lines.push(
+      '',
+      "Latent FD/d: per latent level, the Fréchet distance between the sampled latents and real T latents given the same σ, divided by the level's width d (0 = a perfect match; latent dimensions have variance ≈ 1).",
+    );
   if (one) lines.push('', 'Cost is measured wall time per image in this run (s/img), relative to the L = 1 row.');
-  if (merged) lines.push('', `Rows merged from ${r.mergedRuns} runs that ran side by side under different loads: compare FD, KID and evaluations per image across rows, but not seconds (for those, \`npm run bench -- --only nested\`).`);
+  if (merged)
+    lines.push(
+      '',
+      `Rows merged from ${r.mergedRuns} runs that ran side by side under different loads: compare FD, KID and evaluations per image across rows, but not seconds (for those, \`npm run bench -- --only nested\`).`,
+    );
   return lines.join('\n') + '\n';
 }

@@ -9,7 +9,9 @@ import { figureHtml, isFigure, figureSummary, type FigureLike } from './plotly-h
 export type MimeBundle = Record<string, string | object>;
 
 /** Marks a string as HTML for `show` (plain strings are shown as text). */
-export interface HtmlContent { readonly html: string }
+export interface HtmlContent {
+  readonly html: string;
+}
 export function html(s: string): HtmlContent {
   return { html: s };
 }
@@ -53,7 +55,11 @@ export function toMimeBundle(x: unknown, opts: BundleOptions = {}): MimeBundle {
   }
   if (x instanceof Uint8Array) {
     const type = imageType(x);
-    if (type) return { [type]: Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('base64'), 'text/plain': `<${type} image, ${x.length} bytes>` };
+    if (type)
+      return {
+        [type]: Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('base64'),
+        'text/plain': `<${type} image, ${x.length} bytes>`,
+      };
   }
   if (typeof x === 'string') {
     return isSvg(x) ? { 'image/svg+xml': x, 'text/plain': `<SVG image, ${x.length} chars>` } : { 'text/plain': x };

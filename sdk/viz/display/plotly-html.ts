@@ -18,8 +18,11 @@ export interface FigureLike {
 export function isFigure(x: unknown): x is FigureLike {
   if (typeof x !== 'object' || x === null || ArrayBuffer.isView(x)) return false;
   const f = x as { data?: unknown; layout?: unknown };
-  return Array.isArray(f.data) && f.data.every((t) => typeof t === 'object' && t !== null)
-    && (f.layout === undefined || (typeof f.layout === 'object' && f.layout !== null));
+  return (
+    Array.isArray(f.data) &&
+    f.data.every((t) => typeof t === 'object' && t !== null) &&
+    (f.layout === undefined || (typeof f.layout === 'object' && f.layout !== null))
+  );
 }
 
 let plotlySource: { version: string; code: string } | undefined;
@@ -31,7 +34,11 @@ export function plotlyJs(): { version: string; code: string } {
     try {
       file = require.resolve('plotly.js-dist-min');
     } catch {
-      throw new DataError('plotlyJs()', { expected: 'the plotly.js-dist-min package', received: 'nothing (not installed)', hint: 'Run npm ci.' });
+      throw new DataError('plotlyJs()', {
+        expected: 'the plotly.js-dist-min package',
+        received: 'nothing (not installed)',
+        hint: 'Run npm ci.',
+      });
     }
     const pkg = JSON.parse(fs.readFileSync(require.resolve('plotly.js-dist-min/package.json'), 'utf8')) as { version: string };
     plotlySource = { version: pkg.version, code: fs.readFileSync(file, 'utf8') };
@@ -46,15 +53,24 @@ export function plotlyJs(): { version: string; code: string } {
 export function plotlyScriptTag(): string {
   const { version, code } = plotlyJs();
   if (/<\/script/i.test(code)) {
-    throw new DataError('plotlyScriptTag()', { expected: 'plotly.js without "</script"', received: `plotly.js ${version} containing it`, hint: 'Report this: the inlining needs escaping.' });
+    throw new DataError('plotlyScriptTag()', {
+      expected: 'plotly.js without "</script"',
+      received: `plotly.js ${version} containing it`,
+      hint: 'Report this: the inlining needs escaping.',
+    });
   }
-  return `<script type="text/javascript">/* plotly.js ${version}, inlined by hypnest */\n`
-    + `if (!window.Plotly) { (function (define, module, exports) {\n${code}\n}).call(window); }\n</script>`;
+  return (
+    `<script type="text/javascript">/* plotly.js ${version}, inlined by hypnest */\n` +
+    `if (!window.Plotly) { (function (define, module, exports) {\n${code}\n}).call(window); }\n</script>`
+  );
 }
 
 /** JSON that is safe inside a <script> element (no `</script>`, no `<!--`). */
 export function scriptSafeJson(x: unknown): string {
-  return JSON.stringify(x).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(x)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 let counter = 0;
@@ -109,15 +125,22 @@ export function figureHtml(fig: FigureLike, opts: { includePlotly?: boolean; id?
 /** A complete HTML page showing `fig`, with plotly.js inlined (opens offline). */
 export function standaloneHtml(fig: FigureLike, title = 'hypnest figure'): string {
   const esc = title.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-  return `<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n<title>${esc}</title>\n${plotlyScriptTag()}\n</head>\n`
-    + `<body style="margin:0">\n${figureHtml(fig)}\n</body>\n</html>\n`;
+  return (
+    `<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n<title>${esc}</title>\n${plotlyScriptTag()}\n</head>\n` +
+    `<body style="margin:0">\n${figureHtml(fig)}\n</body>\n</html>\n`
+  );
 }
 
 /** One line for text/plain: `<Plotly figure "title": 2 traces (scatter, heatmap)>`. */
 export function figureSummary(fig: FigureLike): string {
   const layout = (fig.layout ?? {}) as { title?: unknown };
   const t = layout.title;
-  const title = typeof t === 'string' ? t : typeof t === 'object' && t && typeof (t as { text?: unknown }).text === 'string' ? (t as { text: string }).text : '';
+  const title =
+    typeof t === 'string'
+      ? t
+      : typeof t === 'object' && t && typeof (t as { text?: unknown }).text === 'string'
+        ? (t as { text: string }).text
+        : '';
   const types = fig.data.map((d) => String((d as { type?: unknown }).type ?? 'scatter'));
   return `<Plotly figure${title ? ` "${title}"` : ''}: ${fig.data.length} trace${fig.data.length === 1 ? '' : 's'} (${types.join(', ')})>`;
 }

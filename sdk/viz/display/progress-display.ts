@@ -24,7 +24,9 @@ function num(v: number): string {
 
 function infoText(info?: ProgressInfo): string {
   if (!info) return '';
-  return Object.entries(info).map(([k, v]) => `${k}=${typeof v === 'number' ? num(v) : v}`).join(' ');
+  return Object.entries(info)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? num(v) : v}`)
+    .join(' ');
 }
 
 function duration(s: number): string {
@@ -45,10 +47,11 @@ export function progressBundle(s: ProgressState): MimeBundle {
   const info = infoText(s.info);
   const text = `${s.label}: ${s.value}/${s.total} ${pct}% ${time}${info ? ' ' + info : ''}`;
   const color = s.done ? '#59a14f' : '#4e79a7';
-  const html = `<div class="hypnest-progress" style="font-family:monospace;font-size:12px;line-height:1.6">`
-    + `<span style="display:inline-block;vertical-align:middle;width:220px;height:10px;background:#eee;border-radius:3px;overflow:hidden">`
-    + `<span style="display:block;height:100%;width:${(100 * frac).toFixed(1)}%;background:${color}"></span></span> `
-    + `${escapeHtml(s.label)} ${s.value}/${s.total} (${pct}%) · ${escapeHtml(time)}${info ? ' · ' + escapeHtml(info) : ''}</div>`;
+  const html =
+    `<div class="hypnest-progress" style="font-family:monospace;font-size:12px;line-height:1.6">` +
+    `<span style="display:inline-block;vertical-align:middle;width:220px;height:10px;background:#eee;border-radius:3px;overflow:hidden">` +
+    `<span style="display:block;height:100%;width:${(100 * frac).toFixed(1)}%;background:${color}"></span></span> ` +
+    `${escapeHtml(s.label)} ${s.value}/${s.total} (${pct}%) · ${escapeHtml(time)}${info ? ' · ' + escapeHtml(info) : ''}</div>`;
   return { 'text/html': html, 'text/plain': text };
 }
 

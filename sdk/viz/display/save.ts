@@ -17,7 +17,11 @@ function page(body: string, title: string): string {
 }
 
 function unsupported(target: string, x: unknown, hint: string): ValueError {
-  return new ValueError(`save(x, ${JSON.stringify(target)})`, { expected: `something ${path.extname(target)} can hold`, received: describe(x), hint });
+  return new ValueError(`save(x, ${JSON.stringify(target)})`, {
+    expected: `something ${path.extname(target)} can hold`,
+    received: describe(x),
+    hint,
+  });
 }
 
 async function svgToPng(svg: string): Promise<Uint8Array> {
@@ -33,7 +37,8 @@ async function encode(x: unknown, target: string): Promise<string | Uint8Array> 
   switch (ext) {
     case '.html':
       if (isFigure(x)) return standaloneHtml(x, title);
-      if (bytes && imageType(bytes)) return page(`<img src="data:${imageType(bytes)};base64,${Buffer.from(bytes).toString('base64')}">`, title);
+      if (bytes && imageType(bytes))
+        return page(`<img src="data:${imageType(bytes)};base64,${Buffer.from(bytes).toString('base64')}">`, title);
       if (typeof x === 'string' && isSvg(x)) return page(x, title);
       if (isHtmlContent(x)) return /<html[\s>]/i.test(x.html) ? x.html : page(x.html, title);
       throw unsupported(target, x, 'Pass a Plotly figure, PNG/JPEG bytes, an SVG string or html(...).');
@@ -42,13 +47,24 @@ async function encode(x: unknown, target: string): Promise<string | Uint8Array> 
       throw unsupported(target, x, 'Only Plotly figures are saved as .json.');
     case '.svg':
       if (typeof x === 'string' && isSvg(x)) return x;
-      throw unsupported(target, x, isFigure(x) ? 'A Plotly figure needs a browser to become SVG: save it as .html or .json.' : 'Pass an SVG string.');
+      throw unsupported(
+        target,
+        x,
+        isFigure(x) ? 'A Plotly figure needs a browser to become SVG: save it as .html or .json.' : 'Pass an SVG string.',
+      );
     case '.png':
       if (bytes && imageType(bytes) === 'image/png') return bytes;
       if (typeof x === 'string' && isSvg(x)) return svgToPng(x);
-      throw unsupported(target, x, isFigure(x) ? 'A Plotly figure needs a browser to become PNG: save it as .html or .json.' : 'Pass PNG bytes or an SVG string.');
+      throw unsupported(
+        target,
+        x,
+        isFigure(x) ? 'A Plotly figure needs a browser to become PNG: save it as .html or .json.' : 'Pass PNG bytes or an SVG string.',
+      );
     default:
-      throw new ValueError(`save(x, ${JSON.stringify(target)})`, { expected: `a file name ending in ${SAVE_EXTENSIONS.join(', ')}`, received: JSON.stringify(ext || '(no extension)') });
+      throw new ValueError(`save(x, ${JSON.stringify(target)})`, {
+        expected: `a file name ending in ${SAVE_EXTENSIONS.join(', ')}`,
+        received: JSON.stringify(ext || '(no extension)'),
+      });
   }
 }
 

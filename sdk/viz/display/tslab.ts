@@ -13,7 +13,9 @@ interface DisplayMessage {
   transient: { display_id?: string };
 }
 type WriteDisplayData = (msg: DisplayMessage, update: boolean) => void;
-interface TslabJupyterModule { lastWriteDisplayData: WriteDisplayData | null }
+interface TslabJupyterModule {
+  lastWriteDisplayData: WriteDisplayData | null;
+}
 
 let override: { write: WriteDisplayData | undefined } | undefined;
 

@@ -32,7 +32,12 @@ export function averageLinkage(D: readonly (readonly number[])[], names?: readon
   if (names && names.length !== n) {
     throw new ShapeError('averageLinkage(names)', { expected: `${n} names`, received: describe(names) });
   }
-  const nodes: (ClusterNode | null)[] = Array.from({ length: n }, (_, i) => ({ name: names?.[i] ?? String(i), index: i, height: 0, size: 1 }));
+  const nodes: (ClusterNode | null)[] = Array.from({ length: n }, (_, i) => ({
+    name: names?.[i] ?? String(i),
+    index: i,
+    height: 0,
+    size: 1,
+  }));
   const d = D.map((row) => [...row]);
   for (let step = 1; step < n; step++) {
     let bi = -1;
@@ -40,7 +45,12 @@ export function averageLinkage(D: readonly (readonly number[])[], names?: readon
     let best = Infinity;
     for (let i = 0; i < n; i++) {
       if (!nodes[i]) continue;
-      for (let j = i + 1; j < n; j++) if (nodes[j] && d[i][j] < best) { best = d[i][j]; bi = i; bj = j; }
+      for (let j = i + 1; j < n; j++)
+        if (nodes[j] && d[i][j] < best) {
+          best = d[i][j];
+          bi = i;
+          bj = j;
+        }
     }
     const a = nodes[bi] as ClusterNode;
     const b = nodes[bj] as ClusterNode;

@@ -62,7 +62,16 @@ export function mobiusAdd(x: readonly number[], y: readonly number[], c = 1): nu
 
 /** dist(x, y) = 2/√c · artanh(√c‖(−x) ⊕ y‖). */
 export function dist(x: readonly number[], y: readonly number[], c = 1): number {
-  return hyperbolicRadius(norm(mobiusAdd(x.map((v) => -v), y, c)), c);
+  return hyperbolicRadius(
+    norm(
+      mobiusAdd(
+        x.map((v) => -v),
+        y,
+        c,
+      ),
+    ),
+    c,
+  );
 }
 
 /** Pairwise hyperbolic distance matrix D[i][j] = dist(points[i], points[j]) (symmetric, zero diagonal). */

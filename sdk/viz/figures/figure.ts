@@ -21,8 +21,16 @@ export interface Figure {
 
 /** Tableau 10 (d3.schemeTableau10): distinct, colour-blind-friendlier class colours. */
 export const CLASS_COLORS = [
-  '#4e79a7', '#f28e2c', '#e15759', '#76b7b2', '#59a14f',
-  '#edc949', '#af7aa1', '#ff9da7', '#9c755f', '#bab0ab',
+  '#4e79a7',
+  '#f28e2c',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc949',
+  '#af7aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ab',
 ] as const;
 
 export function classColor(k: number): string {

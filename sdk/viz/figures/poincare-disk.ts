@@ -54,7 +54,10 @@ function joinLines(lines: { x: number[]; y: number[] }[]): { x: (number | null)[
   const x: (number | null)[] = [];
   const y: (number | null)[] = [];
   lines.forEach((l, i) => {
-    if (i > 0) { x.push(null); y.push(null); }
+    if (i > 0) {
+      x.push(null);
+      y.push(null);
+    }
     x.push(...l.x);
     y.push(...l.y);
   });
@@ -72,8 +75,16 @@ export function ringAnnotations(rings: readonly number[], c = 1): Record<string,
     if (last === undefined || euclideanRadius(R, c) - euclideanRadius(last, c) >= 0.05 / Math.sqrt(c)) labelled.push(R);
   }
   return labelled.map((R) => ({
-    x: 0, y: euclideanRadius(R, c), xref: 'x', yref: 'y', text: `R=${R}`, showarrow: false,
-    yanchor: 'top', font: { size: 10, color: '#888' }, bgcolor: 'rgba(255,255,255,0.75)', borderpad: 1,
+    x: 0,
+    y: euclideanRadius(R, c),
+    xref: 'x',
+    yref: 'y',
+    text: `R=${R}`,
+    showarrow: false,
+    yanchor: 'top',
+    font: { size: 10, color: '#888' },
+    bgcolor: 'rgba(255,255,255,0.75)',
+    borderpad: 1,
   }));
 }
 
@@ -105,29 +116,37 @@ export function poincareDiskFigure(input: PoincareDiskInput): Figure {
   const dim = raw[0].length;
   if (dim !== 2 && !input.project) {
     throw new ShapeError('poincareDiskFigure(points)', {
-      expected: '2-D points', received: `points of dimension ${dim}`,
+      expected: '2-D points',
+      received: `points of dimension ${dim}`,
       hint: "Pass project: 'pca' (or 'first2'), or call projectToDisk(points) first.",
     });
   }
   const points = dim === 2 ? raw.map((p) => [p[0], p[1]]) : projectToDisk(raw, input.project, c);
   const n = points.length;
-  for (const [name, arr] of [['labels', input.labels], ['images', input.images]] as const) {
+  for (const [name, arr] of [
+    ['labels', input.labels],
+    ['images', input.images],
+  ] as const) {
     if (arr && arr.length !== n) {
       throw new ShapeError(`poincareDiskFigure(${name})`, { expected: `${n} entries (one per point)`, received: describe(arr) });
     }
   }
   const { index, names } = indexLabels(input.labels ?? points.map(() => 0), input.classNames ?? (input.labels ? undefined : ['points']));
-  const classTraces: PlotlyTrace[] = names.map((name, k) => {
-    const members = index.map((v, i) => (v === k ? i : -1)).filter((i) => i >= 0);
-    return {
-      type: 'scatter', mode: 'markers', name,
-      x: members.map((i) => points[i][0]),
-      y: members.map((i) => points[i][1]),
-      customdata: members.map((i) => [input.images?.[i] ?? null, hyperbolicRadius(Math.hypot(points[i][0], points[i][1]), c), i]),
-      hovertemplate: `<b>${name}</b><br>R = %{customdata[1]:.2f}<br>#%{customdata[2]}<extra></extra>`,
-      marker: { color: classColor(k), size: input.markerSize ?? 7, opacity: 0.85, line: { color: 'white', width: 0.5 } },
-    };
-  }).filter((t) => (t.x as number[]).length > 0);
+  const classTraces: PlotlyTrace[] = names
+    .map((name, k) => {
+      const members = index.map((v, i) => (v === k ? i : -1)).filter((i) => i >= 0);
+      return {
+        type: 'scatter',
+        mode: 'markers',
+        name,
+        x: members.map((i) => points[i][0]),
+        y: members.map((i) => points[i][1]),
+        customdata: members.map((i) => [input.images?.[i] ?? null, hyperbolicRadius(Math.hypot(points[i][0], points[i][1]), c), i]),
+        hovertemplate: `<b>${name}</b><br>R = %{customdata[1]:.2f}<br>#%{customdata[2]}<extra></extra>`,
+        marker: { color: classColor(k), size: input.markerSize ?? 7, opacity: 0.85, line: { color: 'white', width: 0.5 } },
+      };
+    })
+    .filter((t) => (t.x as number[]).length > 0);
   const lim = 1.04 / Math.sqrt(c);
   const axis = { range: [-lim, lim], visible: false, showgrid: false, zeroline: false, fixedrange: false };
   const size = input.size ?? 600;

@@ -51,7 +51,10 @@ function principalPlane(vs: number[][], d: number): [number[], number[]] {
     for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) M.set(i, j, M.get(i, j) + v[i] * v[j]);
   }
   const evd = new EigenvalueDecomposition(M, { assumeSymmetric: true });
-  const order = evd.realEigenvalues.map((l, i) => [l, i]).sort((a, b) => b[0] - a[0]).map((p) => p[1]);
+  const order = evd.realEigenvalues
+    .map((l, i) => [l, i])
+    .sort((a, b) => b[0] - a[0])
+    .map((p) => p[1]);
   const V = evd.eigenvectorMatrix;
   return [canonicalSign(V.getColumn(order[0])), canonicalSign(V.getColumn(order[1]))];
 }

@@ -44,7 +44,10 @@ export function prototypeDendrogramSvg(input: PrototypeDendrogramInput): string 
     throw new ShapeError('prototypeDendrogramSvg(names)', { expected: `${prototypes.length} names`, received: describe(names) });
   }
   if (thumbnails && thumbnails.length !== prototypes.length) {
-    throw new ShapeError('prototypeDendrogramSvg(thumbnails)', { expected: `${prototypes.length} data URIs`, received: describe(thumbnails) });
+    throw new ShapeError('prototypeDendrogramSvg(thumbnails)', {
+      expected: `${prototypes.length} data URIs`,
+      received: describe(thumbnails),
+    });
   }
   const tree = averageLinkage(distanceMatrix(prototypes, c), names);
   const n = prototypes.length;
@@ -57,13 +60,14 @@ export function prototypeDendrogramSvg(input: PrototypeDendrogramInput): string 
   const innerH = (n - 1) * rowH;
   const height = m.top + innerH + m.bottom;
 
-  const root = cluster<ClusterNode>().size([innerH, innerW]).separation(() => 1)(hierarchy(tree, (d) => d.children));
+  const root = cluster<ClusterNode>()
+    .size([innerH, innerW])
+    .separation(() => 1)(hierarchy(tree, (d) => d.children));
   const x = scaleLinear().domain([tree.height, 0]).range([0, innerW]);
   const px = (node: HierarchyPointNode<ClusterNode>) => f(m.left + x(node.data.height));
   const py = (node: HierarchyPointNode<ClusterNode>) => f(m.top + node.x);
 
-  const links = root.links().map(({ source, target }) =>
-    `<path d="M${px(source)},${py(source)}V${py(target)}H${px(target)}"/>`);
+  const links = root.links().map(({ source, target }) => `<path d="M${px(source)},${py(source)}V${py(target)}H${px(target)}"/>`);
   const leafEls = root.leaves().map((leaf) => {
     const i = leaf.data.index as number;
     const lx = px(leaf);
@@ -71,13 +75,19 @@ export function prototypeDendrogramSvg(input: PrototypeDendrogramInput): string 
     const img = thumbnails
       ? `<image href="${escapeXml(thumbnails[i])}" xlink:href="${escapeXml(thumbnails[i])}" x="${f(lx + 8)}" y="${f(ly - thumb / 2)}" width="${thumb}" height="${thumb}" style="image-rendering:pixelated" preserveAspectRatio="none"/>`
       : '';
-    return `<g class="leaf"><circle cx="${lx}" cy="${ly}" r="3.5" fill="${classColor(i)}"/>${img}` +
-      `<text class="leaf-label" x="${f(lx + 10 + thumb + (thumb ? 4 : 0))}" y="${ly}" dominant-baseline="middle">${escapeXml(names[i])}</text></g>`;
+    return (
+      `<g class="leaf"><circle cx="${lx}" cy="${ly}" r="3.5" fill="${classColor(i)}"/>${img}` +
+      `<text class="leaf-label" x="${f(lx + 10 + thumb + (thumb ? 4 : 0))}" y="${ly}" dominant-baseline="middle">${escapeXml(names[i])}</text></g>`
+    );
   });
   const axisY = f(m.top + innerH + 14);
-  const ticks = x.ticks(6).map((t) =>
-    `<g class="tick"><line x1="${f(m.left + x(t))}" x2="${f(m.left + x(t))}" y1="${axisY}" y2="${axisY + 5}"/>` +
-    `<text x="${f(m.left + x(t))}" y="${axisY + 17}" text-anchor="middle" stroke="none">${Number(t.toPrecision(6))}</text></g>`);
+  const ticks = x
+    .ticks(6)
+    .map(
+      (t) =>
+        `<g class="tick"><line x1="${f(m.left + x(t))}" x2="${f(m.left + x(t))}" y1="${axisY}" y2="${axisY + 5}"/>` +
+        `<text x="${f(m.left + x(t))}" y="${axisY + 17}" text-anchor="middle" stroke="none">${Number(t.toPrecision(6))}</text></g>`,
+    );
   const title = input.title
     ? `<text class="title" x="${f(width / 2)}" y="22" text-anchor="middle" font-size="15">${escapeXml(input.title)}</text>`
     : '';

@@ -58,18 +58,26 @@ export function radiusHistogramFigure(input: RadiusHistogramInput): Figure {
   const lo = radii.reduce((m, v) => Math.min(m, v), Infinity);
   const hi = radii.reduce((m, v) => Math.max(m, v), -Infinity);
   const density = input.normalize === 'density';
-  const data = names.map((name, k) => {
-    const mine = radii.filter((_, i) => index[i] === k);
-    const { edges, counts } = histogram(mine, lo, hi, nbins);
-    const width = edges[1] - edges[0];
-    const y = density ? counts.map((n) => n / Math.max(1, mine.length) / width) : counts;
-    return {
-      type: 'bar', name: `${name} (${mine.length})`,
-      x: edges.slice(0, nbins), y, width, offset: 0, customdata: edges.slice(1),
-      marker: { color: classColor(k), line: { width: 0 } }, opacity: 0.5,
-      hovertemplate: `<b>${name}</b><br>R ∈ [%{x:.2f}, %{customdata:.2f})<br>%{y}<extra></extra>`,
-    };
-  }).filter((_, k) => index.includes(k));
+  const data = names
+    .map((name, k) => {
+      const mine = radii.filter((_, i) => index[i] === k);
+      const { edges, counts } = histogram(mine, lo, hi, nbins);
+      const width = edges[1] - edges[0];
+      const y = density ? counts.map((n) => n / Math.max(1, mine.length) / width) : counts;
+      return {
+        type: 'bar',
+        name: `${name} (${mine.length})`,
+        x: edges.slice(0, nbins),
+        y,
+        width,
+        offset: 0,
+        customdata: edges.slice(1),
+        marker: { color: classColor(k), line: { width: 0 } },
+        opacity: 0.5,
+        hovertemplate: `<b>${name}</b><br>R ∈ [%{x:.2f}, %{customdata:.2f})<br>%{y}<extra></extra>`,
+      };
+    })
+    .filter((_, k) => index.includes(k));
   return {
     data,
     layout: {

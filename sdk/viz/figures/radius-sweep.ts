@@ -31,10 +31,16 @@ function imageLayout(uris: readonly string[], cols: number, total: number): Reco
   return Array.from({ length: total }, (_, i) => ({
     source: uris[i] ?? '',
     visible: i < uris.length,
-    xref: 'x', yref: 'y',
-    x: (i % cols) + 0.04, y: -Math.floor(i / cols) - 0.04,
-    sizex: 0.92, sizey: 0.92,
-    xanchor: 'left', yanchor: 'top', sizing: 'stretch', layer: 'above',
+    xref: 'x',
+    yref: 'y',
+    x: (i % cols) + 0.04,
+    y: -Math.floor(i / cols) - 0.04,
+    sizex: 0.92,
+    sizey: 0.92,
+    xanchor: 'left',
+    yanchor: 'top',
+    sizing: 'stretch',
+    layer: 'above',
   }));
 }
 
@@ -45,7 +51,10 @@ export function radiusSweepFigure(input: RadiusSweepInput): Figure {
     throw new ShapeError('radiusSweepFigure(radii)', { expected: 'a non-empty array of finite radii', received: describe(radii) });
   }
   if (!Array.isArray(images) || images.length !== radii.length) {
-    throw new ShapeError('radiusSweepFigure(images)', { expected: `${radii.length} image lists (one per radius)`, received: describe(images) });
+    throw new ShapeError('radiusSweepFigure(images)', {
+      expected: `${radii.length} image lists (one per radius)`,
+      received: describe(images),
+    });
   }
   const most = images.reduce((m, l) => Math.max(m, l.length), 0);
   if (most === 0) throw new ValueError('radiusSweepFigure(images)', { expected: 'at least one image', received: 'only empty lists' });
@@ -66,22 +75,48 @@ export function radiusSweepFigure(input: RadiusSweepInput): Figure {
     yaxis: { range: [-rows, 0], visible: false, fixedrange: true, scaleanchor: 'x', scaleratio: 1 },
     images: imageLayout(images[0], cols, most),
     showlegend: false,
-    sliders: [{
-      active: 0,
-      currentvalue: { prefix: 'hyperbolic radius ', font: { size: 13 } },
-      x: 0.16, len: 0.84, y: 0, yanchor: 'top',
-      pad: { t: 30, b: 10 },
-      steps: radii.map((R) => ({ label: Number(R.toFixed(2)).toString(), method: 'animate', args: animateTo(frameName(R)) })),
-    }],
-    updatemenus: [{
-      type: 'buttons', direction: 'left', showactive: false, x: 0, y: 0, xanchor: 'left', yanchor: 'top', pad: { t: 52 },
-      buttons: [
-        { label: '▶', method: 'animate', args: [null, { mode: 'immediate', fromcurrent: true, frame: { duration: 600, redraw: true }, transition: { duration: 0 } }] },
-        { label: '❚❚', method: 'animate', args: [[null], { mode: 'immediate', frame: { duration: 0, redraw: false } }] },
-      ],
-    }],
+    sliders: [
+      {
+        active: 0,
+        currentvalue: { prefix: 'hyperbolic radius ', font: { size: 13 } },
+        x: 0.16,
+        len: 0.84,
+        y: 0,
+        yanchor: 'top',
+        pad: { t: 30, b: 10 },
+        steps: radii.map((R) => ({ label: Number(R.toFixed(2)).toString(), method: 'animate', args: animateTo(frameName(R)) })),
+      },
+    ],
+    updatemenus: [
+      {
+        type: 'buttons',
+        direction: 'left',
+        showactive: false,
+        x: 0,
+        y: 0,
+        xanchor: 'left',
+        yanchor: 'top',
+        pad: { t: 52 },
+        buttons: [
+          {
+            label: '▶',
+            method: 'animate',
+            args: [null, { mode: 'immediate', fromcurrent: true, frame: { duration: 600, redraw: true }, transition: { duration: 0 } }],
+          },
+          { label: '❚❚', method: 'animate', args: [[null], { mode: 'immediate', frame: { duration: 0, redraw: false } }] },
+        ],
+      },
+    ],
   };
   // An invisible trace spanning the cells keeps the axes (and so the image coordinates) in place.
-  const anchor = { type: 'scatter', mode: 'markers', x: [0, cols], y: [-rows, 0], marker: { opacity: 0 }, hoverinfo: 'skip', showlegend: false };
+  const anchor = {
+    type: 'scatter',
+    mode: 'markers',
+    x: [0, cols],
+    y: [-rows, 0],
+    marker: { opacity: 0 },
+    hoverinfo: 'skip',
+    showlegend: false,
+  };
   return { data: [anchor], layout, frames };
 }

@@ -38,7 +38,10 @@ export function tradeoffFigure(input: TradeoffInput): Figure {
     const pts = s.points;
     pts.forEach((p, i) => {
       if (!Number.isFinite(p.fd) || !Number.isFinite(p.diversity)) {
-        throw new ShapeError(`tradeoffFigure(series[${k}].points[${i}])`, { expected: 'finite fd and diversity', received: JSON.stringify(p) });
+        throw new ShapeError(`tradeoffFigure(series[${k}].points[${i}])`, {
+          expected: 'finite fd and diversity',
+          received: JSON.stringify(p),
+        });
       }
     });
     const err = (key: 'fdErr' | 'diversityErr') =>
@@ -47,11 +50,16 @@ export function tradeoffFigure(input: TradeoffInput): Figure {
         : {};
     const hasLabels = pts.some((p) => p.label !== undefined);
     return {
-      type: 'scatter', name: s.name,
+      type: 'scatter',
+      name: s.name,
       mode: hasLabels ? 'lines+markers+text' : 'lines+markers',
-      x: pts.map((p) => p.diversity), y: pts.map((p) => p.fd),
-      text: pts.map((p) => p.label ?? ''), textposition: 'top right', textfont: { size: 10, color: classColor(k) },
-      line: { color: classColor(k), width: 1.5 }, marker: { color: classColor(k), size: 7 },
+      x: pts.map((p) => p.diversity),
+      y: pts.map((p) => p.fd),
+      text: pts.map((p) => p.label ?? ''),
+      textposition: 'top right',
+      textfont: { size: 10, color: classColor(k) },
+      line: { color: classColor(k), width: 1.5 },
+      marker: { color: classColor(k), size: 7 },
       ...(err('diversityErr').error ? { error_x: err('diversityErr').error } : {}),
       ...(err('fdErr').error ? { error_y: err('fdErr').error } : {}),
       hovertemplate: `<b>${s.name}</b> %{text}<br>diversity %{x:.3f}<br>FD %{y:.2f}<extra></extra>`,

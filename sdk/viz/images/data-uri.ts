@@ -12,7 +12,9 @@ export async function encodePng(image: ImageArray, opts: { scale?: number } = {}
   const s = Math.max(1, Math.round(opts.scale ?? 1));
   const src = toRgb(image);
   const rgb = s === 1 ? src : resizeNearest(src, src.height * s, src.width * s);
-  return sharp(Buffer.from(rgb.data.buffer, rgb.data.byteOffset, rgb.data.byteLength), { raw: { width: rgb.width, height: rgb.height, channels: 3 } })
+  return sharp(Buffer.from(rgb.data.buffer, rgb.data.byteOffset, rgb.data.byteLength), {
+    raw: { width: rgb.width, height: rgb.height, channels: 3 },
+  })
     .png()
     .toBuffer();
 }

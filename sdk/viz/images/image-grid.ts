@@ -47,7 +47,12 @@ export function gridGeometry(count: number, maxSide: number, opts: GridOptions =
   const left = opts.rowLabels ? Math.ceil(longest * font * 0.62) + 12 : gap;
   const top = (opts.title ? Math.round(font * 2.2) : 0) + (opts.colLabels ? Math.round(font * 1.8) : 0) + gap;
   return {
-    rows, cols, cell, gap, left, top,
+    rows,
+    cols,
+    cell,
+    gap,
+    left,
+    top,
     width: left + cols * cell + (cols - 1) * gap + gap,
     height: top + rows * cell + (rows - 1) * gap + gap,
   };
@@ -60,7 +65,10 @@ function escapeXml(s: string): string {
 function labelSvg(g: GridGeometry, opts: GridOptions): string {
   const font = opts.fontSize ?? 12;
   const texts: string[] = [];
-  if (opts.title) texts.push(`<text x="${g.width / 2}" y="${Math.round(font * 1.5)}" text-anchor="middle" font-size="${font + 2}" font-weight="bold">${escapeXml(opts.title)}</text>`);
+  if (opts.title)
+    texts.push(
+      `<text x="${g.width / 2}" y="${Math.round(font * 1.5)}" text-anchor="middle" font-size="${font + 2}" font-weight="bold">${escapeXml(opts.title)}</text>`,
+    );
   const colY = g.top - g.gap - Math.round(font * 0.5);
   (opts.colLabels ?? []).forEach((s, j) => {
     const cx = g.left + j * (g.cell + g.gap) + g.cell / 2;
@@ -85,9 +93,13 @@ export async function imageGrid(images: readonly ImageArray[] | ImageArray, opts
   const list = asImageList(images).map(toRgb);
   if (list.length === 0) throw new ShapeError('imageGrid(images)', { expected: 'at least one image', received: 'none' });
   const cols = opts.cols ?? Math.min(10, list.length);
-  if (!Number.isInteger(cols) || cols < 1) throw new ValueError('imageGrid(cols)', { expected: 'an integer ≥ 1', received: describe(cols) });
+  if (!Number.isInteger(cols) || cols < 1)
+    throw new ValueError('imageGrid(cols)', { expected: 'an integer ≥ 1', received: describe(cols) });
   const g = gridGeometry(list.length, Math.max(...list.map((r) => Math.max(r.height, r.width))), { ...opts, cols });
-  for (const [key, want] of [['rowLabels', g.rows], ['colLabels', g.cols]] as const) {
+  for (const [key, want] of [
+    ['rowLabels', g.rows],
+    ['colLabels', g.cols],
+  ] as const) {
     const labels = opts[key];
     if (labels && labels.length !== want) {
       throw new ShapeError(`imageGrid(${key})`, { expected: `${want} labels`, received: describe(labels) });
@@ -99,7 +111,9 @@ export async function imageGrid(images: readonly ImageArray[] | ImageArray, opts
     const j = k % g.cols;
     paste(canvas, g.width, resizeNearest(rgb, g.cell, g.cell), g.left + j * (g.cell + g.gap), g.top + i * (g.cell + g.gap));
   });
-  let img = sharp(Buffer.from(canvas.buffer, canvas.byteOffset, canvas.byteLength), { raw: { width: g.width, height: g.height, channels: 3 } });
+  let img = sharp(Buffer.from(canvas.buffer, canvas.byteOffset, canvas.byteLength), {
+    raw: { width: g.width, height: g.height, channels: 3 },
+  });
   if (opts.title || opts.rowLabels || opts.colLabels) img = img.composite([{ input: Buffer.from(labelSvg(g, opts)), top: 0, left: 0 }]);
   return img.png().toBuffer();
 }

@@ -45,17 +45,15 @@ export interface NestedLevel {
 }
 
 /** Columns = levels (coarse → fine), rows = samples; each level upscaled to the common cell size. */
-export async function nestedStrip(
-  levels: readonly NestedLevel[],
-  opts: Omit<GridOptions, 'cols' | 'colLabels'> = {},
-): Promise<Buffer> {
+export async function nestedStrip(levels: readonly NestedLevel[], opts: Omit<GridOptions, 'cols' | 'colLabels'> = {}): Promise<Buffer> {
   if (!Array.isArray(levels) || levels.length === 0) {
     throw new ShapeError('nestedStrip(levels)', { expected: 'a non-empty array of { name?, images }', received: describe(levels) });
   }
   const lists = levels.map((l) => asImageList(l.images));
   const rows = lists[0].length;
   lists.forEach((l, k) => {
-    if (l.length !== rows) throw new ShapeError(`nestedStrip(levels[${k}].images)`, { expected: `${rows} images (as level 0)`, received: `${l.length}` });
+    if (l.length !== rows)
+      throw new ShapeError(`nestedStrip(levels[${k}].images)`, { expected: `${rows} images (as level 0)`, received: `${l.length}` });
   });
   const cells: ImageArray[] = [];
   for (let i = 0; i < rows; i++) for (const l of lists) cells.push(l[i]);

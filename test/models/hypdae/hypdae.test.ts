@@ -11,9 +11,31 @@ import { ConfigError, CheckpointError } from '../../../sdk/core/errors';
 import { AdamW } from '../../../sdk/train/adamw';
 import { maxRadius } from '../../../sdk/hyperbolic/project';
 import {
-  HYPDAE_TINY, hypdaeConfig, formatHypdaeConfig, createStage1, encodeSemantic, stage1Denoiser, stage1Loss, createStage2,
-  toBall, fromBall, stage2Loss, codeRadii, perturbCodes, fuseCodes, decodeCodes, stochasticCode, saveStage1, loadStage1,
-  saveStage2, loadStage2, augmentBatch, kmeans, disposeStage2, perturbCodesAuto, runHypdaeTraining,
+  HYPDAE_TINY,
+  hypdaeConfig,
+  formatHypdaeConfig,
+  createStage1,
+  encodeSemantic,
+  stage1Denoiser,
+  stage1Loss,
+  createStage2,
+  toBall,
+  fromBall,
+  stage2Loss,
+  codeRadii,
+  perturbCodes,
+  fuseCodes,
+  decodeCodes,
+  stochasticCode,
+  saveStage1,
+  loadStage1,
+  saveStage2,
+  loadStage2,
+  augmentBatch,
+  kmeans,
+  disposeStage2,
+  perturbCodesAuto,
+  runHypdaeTraining,
 } from '../../../sdk/models/hypdae';
 import { stage1WorkerLoss } from '../../../sdk/models/hypdae/worker-loss';
 import { saveImagePng } from '../../../sdk/data/png';
@@ -23,10 +45,15 @@ import { TARGET_POOL, targetPoolImages } from '../../../sdk/models/hypdae/target
 const cfg = () => hypdaeConfig(HYPDAE_TINY);
 const images = (n: number, seed = 0) => {
   const r = new Rng(seed);
-  return tf.tensor4d(Float32Array.from({ length: n * 1024 }, () => r.next() * 2 - 1), [n, 32, 32, 1]);
+  return tf.tensor4d(
+    Float32Array.from({ length: n * 1024 }, () => r.next() * 2 - 1),
+    [n, 32, 32, 1],
+  );
 };
 
-test.before(async () => { await ready(); });
+test.before(async () => {
+  await ready();
+});
 
 test('config: defaults, printable, rejects misspelled and out-of-range fields', () => {
   const c = hypdaeConfig();
@@ -34,9 +61,18 @@ test('config: defaults, printable, rejects misspelled and out-of-range fields', 
   assert.is(c.stage2.ballDim, 16);
   assert.ok(Object.isFrozen(c.stage1.augment));
   assert.match(formatHypdaeConfig(c), /stage II: hyperbolic/);
-  assert.throws(() => hypdaeConfig({ stage1: { codeDimm: 3 } as never }), (e: Error) => e instanceof ConfigError && /codeDim/.test(e.message));
-  assert.throws(() => hypdaeConfig({ stage2: { space: 'spherical' as never } }), (e: Error) => e instanceof ConfigError);
-  assert.throws(() => hypdaeConfig({ stage1: { condDrop: 1.5 } }), (e: Error) => e instanceof ConfigError);
+  assert.throws(
+    () => hypdaeConfig({ stage1: { codeDimm: 3 } as never }),
+    (e: Error) => e instanceof ConfigError && /codeDim/.test(e.message),
+  );
+  assert.throws(
+    () => hypdaeConfig({ stage2: { space: 'spherical' as never } }),
+    (e: Error) => e instanceof ConfigError,
+  );
+  assert.throws(
+    () => hypdaeConfig({ stage1: { condDrop: 1.5 } }),
+    (e: Error) => e instanceof ConfigError,
+  );
 });
 
 test('stage I shapes: code [B, codeDim], denoiser keeps the image shape', () => {
@@ -55,30 +91,53 @@ test('a few training steps lower the stage-I and stage-II losses on a fixed batc
   const s1 = createStage1(c);
   const x = images(4, 1);
   const batch = { x, xAug: x };
-  const loss1 = () => { const l = stage1Loss(s1, batch, new Rng(7)); const v = l.dataSync()[0]; l.dispose(); return v; };
+  const loss1 = () => {
+    const l = stage1Loss(s1, batch, new Rng(7));
+    const v = l.dataSync()[0];
+    l.dispose();
+    return v;
+  };
   const opt = new AdamW(s1.params);
   const names = Object.keys(s1.params);
   const before = loss1();
   for (let i = 0; i < 8; i++) {
-    const { value, grads } = tf.variableGrads(() => stage1Loss(s1, batch, new Rng(7)), names.map((k) => s1.params[k]));
+    const { value, grads } = tf.variableGrads(
+      () => stage1Loss(s1, batch, new Rng(7)),
+      names.map((k) => s1.params[k]),
+    );
     opt.step(Object.fromEntries(names.map((k) => [k, grads[s1.params[k].name]])), 2e-3);
     tf.dispose([value, ...Object.values(grads)]);
   }
   assert.ok(loss1() < before, `stage I loss ${before} → ${loss1()}`);
   const s2 = createStage2(c, 3);
-  const b2 = { z: tf.randomNormal([16, c.stage1.codeDim], 0, 1, 'float32', 3) as tf.Tensor2D, y: tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 3), 'int32') };
-  const loss2 = () => { const l = stage2Loss(s2, b2); const v = l.dataSync()[0]; l.dispose(); return v; };
+  const b2 = {
+    z: tf.randomNormal([16, c.stage1.codeDim], 0, 1, 'float32', 3) as tf.Tensor2D,
+    y: tf.tensor1d(
+      Array.from({ length: 16 }, (_, i) => i % 3),
+      'int32',
+    ),
+  };
+  const loss2 = () => {
+    const l = stage2Loss(s2, b2);
+    const v = l.dataSync()[0];
+    l.dispose();
+    return v;
+  };
   const opt2 = new AdamW(s2.params);
   const n2 = Object.keys(s2.params);
   const b0 = loss2();
   for (let i = 0; i < 20; i++) {
-    const { value, grads } = tf.variableGrads(() => stage2Loss(s2, b2), n2.map((k) => s2.params[k]));
+    const { value, grads } = tf.variableGrads(
+      () => stage2Loss(s2, b2),
+      n2.map((k) => s2.params[k]),
+    );
     opt2.step(Object.fromEntries(n2.map((k) => [k, grads[s2.params[k].name]])), 1e-2);
     tf.dispose([value, ...Object.values(grads)]);
   }
   assert.ok(loss2() < b0, `stage II loss ${b0} → ${loss2()}`);
   tf.dispose([x, b2.z, b2.y]);
-  opt.dispose(); opt2.dispose();
+  opt.dispose();
+  opt2.dispose();
 });
 
 test('stage II maps codes into the ball and back; perturb lands at radius R; fusion of k codes is one code', () => {
@@ -103,7 +162,8 @@ test('stage II maps codes into the ball and back; perturb lands at radius R; fus
   for (const v of codeRadii(s2e, pe).dataSync()) assert.ok(Math.abs(v - 3) < 1e-4);
   assert.throws(() => perturbCodes(s2, h, { radius: 7, distance: 1, seed: 0 }));
   tf.dispose([z, h, f, he, pe]);
-  disposeStage2(s2); disposeStage2(s2e);
+  disposeStage2(s2);
+  disposeStage2(s2e);
 });
 
 test("decoderNorm: 'layer' decodes a code and its rescaled copy alike (radius-blind), 'none' keeps the scale", () => {
@@ -124,7 +184,10 @@ test("decoderNorm: 'layer' decodes a code and its rescaled copy alike (radius-bl
   const blind = gap('layer');
   const aware = gap('none');
   assert.ok(aware > 3 * blind, `relative change of the decoded code, R 5 → 1: layer ${blind.toFixed(3)}, none ${aware.toFixed(3)}`);
-  assert.throws(() => hypdaeConfig({ stage2: { decoderNorm: 'batch' as never } }), (e: unknown) => e instanceof ConfigError);
+  assert.throws(
+    () => hypdaeConfig({ stage2: { decoderNorm: 'batch' as never } }),
+    (e: unknown) => e instanceof ConfigError,
+  );
 });
 
 test('save/load round trip of both stages; a different config is refused', async () => {
@@ -136,7 +199,11 @@ test('save/load round trip of both stages; a different config is refused', async
   for (const k of Object.keys(s1.params)) assert.equal(stage1.params[k].dataSync(), s1.params[k].dataSync());
   const other = hypdaeConfig({ ...HYPDAE_TINY, stage1: { ...HYPDAE_TINY.stage1, lr: 0.5 } });
   let refused = false;
-  try { await loadStage1(path.join(dir, 's1'), other); } catch (e) { refused = e instanceof CheckpointError; }
+  try {
+    await loadStage1(path.join(dir, 's1'), other);
+  } catch (e) {
+    refused = e instanceof CheckpointError;
+  }
   assert.ok(refused);
   const s2 = createStage2(c, 3, 9);
   await saveStage2(path.join(dir, 's2'), s2);
@@ -175,7 +242,6 @@ test('augment: flip-only is a mirror image; kmeans recovers separated clusters',
   assert.is.not(km.labels[0], km.labels[3]);
 });
 
-
 test("'auto' perturbation: the turn shrinks as the radius grows in the ball, and the twin turns alike toward random targets", () => {
   const turn = (space: 'hyperbolic' | 'euclidean', R: number): number => {
     const c = hypdaeConfig({ ...HYPDAE_TINY, stage2: { ...HYPDAE_TINY.stage2, ballDim: 16, space } });
@@ -184,7 +250,9 @@ test("'auto' perturbation: the turn shrinks as the radius grows in the ball, and
     const p = perturbCodesAuto(s2, h, { radius: R, seed: 4 });
     for (const v of codeRadii(s2, p).dataSync()) assert.ok(Math.abs(v - R) < 2e-2, `${space} R ${R} got ${v}`);
     const unit = (x: tf.Tensor) => tf.div(x, tf.norm(x, 'euclidean', -1, true));
-    const deg = tf.tidy(() => tf.mean(tf.acos(tf.clipByValue(tf.sum(tf.mul(unit(h), unit(p)), -1), -1, 1))).dataSync()[0] * 180 / Math.PI);
+    const deg = tf.tidy(
+      () => (tf.mean(tf.acos(tf.clipByValue(tf.sum(tf.mul(unit(h), unit(p)), -1), -1, 1))).dataSync()[0] * 180) / Math.PI,
+    );
     tf.dispose([h, p]);
     disposeStage2(s2);
     return deg;
@@ -193,23 +261,30 @@ test("'auto' perturbation: the turn shrinks as the radius grows in the ball, and
   for (let i = 1; i < hyp.length; i++) assert.ok(hyp[i] > hyp[i - 1] + 5, `turns ${hyp.map((v) => v.toFixed(1))}`);
   assert.ok(hyp[0] < 15 && hyp[1] > 20 && hyp[1] < 45, `turns ${hyp.map((v) => v.toFixed(1))}`);
   const euc = [6.2, 5.5, 4.5, 3.0].map((R) => turn('euclidean', R));
-  euc.forEach((v, i) => assert.ok(Math.abs(v - hyp[i]) < 6, `euclidean ${euc.map((x) => x.toFixed(1))} vs ball ${hyp.map((x) => x.toFixed(1))}`));
+  euc.forEach((v, i) =>
+    assert.ok(Math.abs(v - hyp[i]) < 6, `euclidean ${euc.map((x) => x.toFixed(1))} vs ball ${hyp.map((x) => x.toFixed(1))}`),
+  );
 });
 
 test("'auto' perturbation toward given codes: near the boundary the ball reaches near targets and barely moves toward far ones; the twin turns alike", () => {
   const turns = (space: 'hyperbolic' | 'euclidean', R: number): number[] => {
     const c = hypdaeConfig({ ...HYPDAE_TINY, stage2: { ...HYPDAE_TINY.stage2, ballDim: 16, space } });
     const s2 = createStage2(c, 3);
-    const out = [5, 90].map((deg) => tf.tidy(() => {
-      const t = (deg * Math.PI) / 180;
-      const a = new Float32Array(16); a[0] = 0.5;
-      const b = new Float32Array(16); b[0] = 0.5 * Math.cos(t); b[1] = 0.5 * Math.sin(t);
-      const h = tf.tensor2d(a, [1, 16]);
-      const p = perturbCodesAuto(s2, h, { radius: R, seed: 0, toward: tf.tensor2d(b, [1, 16]) });
-      assert.ok(Math.abs(codeRadii(s2, p).dataSync()[0] - R) < 2e-2);
-      const v = p.dataSync();
-      return (Math.atan2(v[1], v[0]) * 180) / Math.PI;
-    }));
+    const out = [5, 90].map((deg) =>
+      tf.tidy(() => {
+        const t = (deg * Math.PI) / 180;
+        const a = new Float32Array(16);
+        a[0] = 0.5;
+        const b = new Float32Array(16);
+        b[0] = 0.5 * Math.cos(t);
+        b[1] = 0.5 * Math.sin(t);
+        const h = tf.tensor2d(a, [1, 16]);
+        const p = perturbCodesAuto(s2, h, { radius: R, seed: 0, toward: tf.tensor2d(b, [1, 16]) });
+        assert.ok(Math.abs(codeRadii(s2, p).dataSync()[0] - R) < 2e-2);
+        const v = p.dataSync();
+        return (Math.atan2(v[1], v[0]) * 180) / Math.PI;
+      }),
+    );
     assert.throws(() => perturbCodesAuto(s2, tf.zeros([2, 16]), { radius: R, seed: 0, toward: tf.zeros([1, 16]) }), /toward/);
     disposeStage2(s2);
     return out;
@@ -240,7 +315,7 @@ test('the target pool: 2,048 seen-class training images, from the full data or, 
   }
 });
 
-test('the data-parallel worker loss is stage I\'s loss (same parameters, batch and draws)', () => {
+test("the data-parallel worker loss is stage I's loss (same parameters, batch and draws)", () => {
   const c = cfg();
   const s1 = createStage1(c);
   const x = images(4, 7);

@@ -15,7 +15,15 @@ test.before(async () => {
 });
 test.after(() => disposeNested(m));
 
-const opts = (n: number, batch: number) => ({ n, batch, guidance: [0.5, 0.3, 0.1], sigma2: [0.25, 0.25], steps: 3, latentSteps: 3, seed: 7 });
+const opts = (n: number, batch: number) => ({
+  n,
+  batch,
+  guidance: [0.5, 0.3, 0.1],
+  sigma2: [0.25, 0.25],
+  steps: 3,
+  latentSteps: 3,
+  seed: 7,
+});
 
 function run(n: number, batch: number): { images: Float32Array; latents: Float32Array[] } {
   const g = generateNested(m, opts(n, batch));
@@ -30,7 +38,9 @@ test('n = 7 in batches of 7, 3 and 1: the same images and latents, bit for bit; 
   for (const B of [3, 1]) {
     const split = run(7, B);
     assert.ok(Buffer.from(split.images.buffer).equals(Buffer.from(whole.images.buffer)), `images differ with batch ${B}`);
-    split.latents.forEach((z, i) => assert.ok(Buffer.from(z.buffer).equals(Buffer.from(whole.latents[i].buffer)), `level ${i + 1} latents differ with batch ${B}`));
+    split.latents.forEach((z, i) =>
+      assert.ok(Buffer.from(z.buffer).equals(Buffer.from(whole.latents[i].buffer)), `level ${i + 1} latents differ with batch ${B}`),
+    );
   }
   // the first 2 of 7 are what generate(2) gives
   const two = run(2, 2);
@@ -40,8 +50,14 @@ test('n = 7 in batches of 7, 3 and 1: the same images and latents, bit for bit; 
 
 test('steps beyond the schedule and a bad batch size are refused before any work, without a leak', () => {
   const before = tf.memory().numTensors;
-  assert.throws(() => generateNested(m, { ...opts(2, 2), steps: 1e6 }), (e: Error) => e instanceof ValueError && /DDIM steps ≤ \d+/.test(e.message));
-  assert.throws(() => generateNested(m, { ...opts(2, 0) }), (e: Error) => e instanceof ValueError && /rows per batch/.test(e.message));
+  assert.throws(
+    () => generateNested(m, { ...opts(2, 2), steps: 1e6 }),
+    (e: Error) => e instanceof ValueError && /DDIM steps ≤ \d+/.test(e.message),
+  );
+  assert.throws(
+    () => generateNested(m, { ...opts(2, 0) }),
+    (e: Error) => e instanceof ValueError && /rows per batch/.test(e.message),
+  );
   assert.is(tf.memory().numTensors, before);
 });
 

@@ -2,7 +2,18 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, ValueError } from '../../../sdk/core/errors';
-import { condLayout, createLevelNet, defaultGuidance, disposeNested, generateNested, levelCond, loadNested, nestedConfig, NestedModel, NESTED_TINY } from '../../../sdk/models/nested';
+import {
+  condLayout,
+  createLevelNet,
+  defaultGuidance,
+  disposeNested,
+  generateNested,
+  levelCond,
+  loadNested,
+  nestedConfig,
+  NestedModel,
+  NESTED_TINY,
+} from '../../../sdk/models/nested';
 import { oneHotLabels } from '../../../sdk/models/nested/model';
 import { runName } from '../../../sdk/models/nested/train';
 import { param } from '../../../sdk/nn/params';
@@ -14,7 +25,15 @@ import * as path from 'path';
 
 let cond: NestedModel;
 let uncond: NestedModel;
-const opts = (o: Partial<Parameters<typeof generateNested>[1]> = {}) => ({ n: 4, guidance: [1.5, 1.2], sigma2: [0], steps: 2, latentSteps: 3, seed: 3, ...o });
+const opts = (o: Partial<Parameters<typeof generateNested>[1]> = {}) => ({
+  n: 4,
+  guidance: [1.5, 1.2],
+  sigma2: [0],
+  steps: 2,
+  latentSteps: 3,
+  seed: 3,
+  ...o,
+});
 
 test.before(async () => {
   cond = (await loadNested(await tinyNested(2, false, true))).model;
@@ -26,8 +45,14 @@ test.after(() => {
 });
 
 test('config: classes is validated; level 1 alone takes the class, after the latents, before σ', () => {
-  assert.throws(() => nestedConfig({ classes: -1 }), (e: unknown) => e instanceof ConfigError && /0…1000/.test((e as Error).message));
-  assert.throws(() => nestedConfig({ classes: 2.5 }), (e: unknown) => e instanceof ConfigError);
+  assert.throws(
+    () => nestedConfig({ classes: -1 }),
+    (e: unknown) => e instanceof ConfigError && /0…1000/.test((e as Error).message),
+  );
+  assert.throws(
+    () => nestedConfig({ classes: 2.5 }),
+    (e: unknown) => e instanceof ConfigError,
+  );
   const c = nestedConfig({ levels: 3, classes: 10 });
   assert.equal(condLayout(c, 1), { latentLevels: [], latentWidth: 0, classWidth: 10, sigmaWidth: 1, dropWidth: 10 });
   assert.equal(condLayout(c, 2).classWidth, 0);
@@ -51,15 +76,24 @@ test('levelCond: one-hot labels, the learned null without labels or for the guid
   assert.is(rows[0].length, c.classes + 1);
   assert.is(rows[0][3], 1);
   assert.is(rows[1][0], 1);
-  assert.is(rows[0].slice(0, c.classes).reduce((a, b) => a + b, 0), 1);
+  assert.is(
+    rows[0].slice(0, c.classes).reduce((a, b) => a + b, 0),
+    1,
+  );
   const nul = Array.from(param(net.params, 'null.latent').dataSync());
   for (const t of [levelCond(c, net, 1, [], sigma, true, y)!, levelCond(c, net, 1, [], sigma)!]) {
     const r = t.arraySync();
-    assert.equal(r[1].slice(0, c.classes).map((v) => +v.toFixed(6)), nul.map((v) => +v.toFixed(6)));
+    assert.equal(
+      r[1].slice(0, c.classes).map((v) => +v.toFixed(6)),
+      nul.map((v) => +v.toFixed(6)),
+    );
     t.dispose();
   }
   tf.dispose([sigma, y, withY]);
-  assert.throws(() => oneHotLabels([c.classes], c.classes), (e: unknown) => e instanceof ValueError);
+  assert.throws(
+    () => oneHotLabels([c.classes], c.classes),
+    (e: unknown) => e instanceof ValueError,
+  );
 });
 
 test('a class-conditional model is trained with --classes (K from the data) and guides level 1 toward the class', () => {
@@ -67,27 +101,43 @@ test('a class-conditional model is trained with --classes (K from the data) and 
   const before = tf.memory().numTensors;
   const guided = generateNested(cond, opts({ labels: [0, 1, 2, 3] }));
   // level 1 guided by the class: 2 evaluations per sample and step; level 2 guided by level 1's latent.
-  assert.equal(guided.cost.map((c) => c.evaluations), [4 * 3 * 2, 4 * 2 * 2]);
+  assert.equal(
+    guided.cost.map((c) => c.evaluations),
+    [4 * 3 * 2, 4 * 2 * 2],
+  );
   const other = generateNested(cond, opts({ labels: [5, 6, 7, 8] }));
   assert.not.equal(Array.from(guided.latents[0].dataSync()), Array.from(other.latents[0].dataSync()));
   // without labels: the learned null, so nothing to guide at level 1
   const free = generateNested(cond, opts());
-  assert.equal(free.cost.map((c) => c.evaluations), [4 * 3, 4 * 2 * 2]);
+  assert.equal(
+    free.cost.map((c) => c.evaluations),
+    [4 * 3, 4 * 2 * 2],
+  );
   tf.dispose([guided, other, free].flatMap((g) => [g.images, ...g.latents]));
   assert.is(tf.memory().numTensors, before);
 });
 
 test('labels are refused by an unconditional model and checked against K and n', () => {
-  assert.throws(() => generateNested(uncond, { n: 2, guidance: defaultGuidance(3), sigma2: [0, 0], steps: 1, latentSteps: 1, seed: 0, labels: [0, 1] }), (e: unknown) => e instanceof ConfigError && /class-conditional/.test((e as Error).message));
-  assert.throws(() => generateNested(cond, opts({ labels: [0, 1] })), (e: unknown) => e instanceof ValueError && /4 class labels/.test((e as Error).message));
-  assert.throws(() => generateNested(cond, opts({ labels: [0, 1, 2, 10] })), (e: unknown) => e instanceof ValueError);
+  assert.throws(
+    () => generateNested(uncond, { n: 2, guidance: defaultGuidance(3), sigma2: [0, 0], steps: 1, latentSteps: 1, seed: 0, labels: [0, 1] }),
+    (e: unknown) => e instanceof ConfigError && /class-conditional/.test((e as Error).message),
+  );
+  assert.throws(
+    () => generateNested(cond, opts({ labels: [0, 1] })),
+    (e: unknown) => e instanceof ValueError && /4 class labels/.test((e as Error).message),
+  );
+  assert.throws(
+    () => generateNested(cond, opts({ labels: [0, 1, 2, 10] })),
+    (e: unknown) => e instanceof ValueError,
+  );
 });
 
 test('--reuse takes over the levels without a class input, trains level 1 alone', async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hypnest-reuse-'));
   try {
     const plain = await tinyNested(2);
-    for (const ext of ['.json', '.safetensors']) fs.copyFileSync(path.join(FIXTURE_ROOT, 'encoder' + ext), path.join(root, 'encoder' + ext));
+    for (const ext of ['.json', '.safetensors'])
+      fs.copyFileSync(path.join(FIXTURE_ROOT, 'encoder' + ext), path.join(root, 'encoder' + ext));
     const r = await runNestedTraining({ levels: 2, classes: true, tiny: true, out: root, reuse: plain });
     assert.ok(r.complete);
     assert.ok(r.seconds.level1 !== undefined && r.seconds.level2 === undefined, JSON.stringify(r.seconds));

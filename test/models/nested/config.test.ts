@@ -30,9 +30,15 @@ test('condition layout: non-Markov uses every coarser level, Markov only the par
 
 test('bad configs raise ConfigError naming the field', () => {
   for (const [o, part] of [
-    [{ levels: 0 }, 'levels'], [{ levels: 6 }, 'levels'], [{ levels: 3, features: ['code'] }, 'features'],
-    [{ levels: 2, dims: [999] }, 'dims'], [{ conditioning: 'parent' }, 'conditioning'], [{ sigma2Choices: [-1] }, 'sigma2Choices'],
-    [{ levls: 3 }, 'levels'], [{ pixelSigma2Choices: [] }, 'pixelSigma2Choices'], [{ pixelSigma2Choices: [NaN] }, 'pixelSigma2Choices'],
+    [{ levels: 0 }, 'levels'],
+    [{ levels: 6 }, 'levels'],
+    [{ levels: 3, features: ['code'] }, 'features'],
+    [{ levels: 2, dims: [999] }, 'dims'],
+    [{ conditioning: 'parent' }, 'conditioning'],
+    [{ sigma2Choices: [-1] }, 'sigma2Choices'],
+    [{ levls: 3 }, 'levels'],
+    [{ pixelSigma2Choices: [] }, 'pixelSigma2Choices'],
+    [{ pixelSigma2Choices: [NaN] }, 'pixelSigma2Choices'],
   ] as const) {
     try {
       nestedConfig(o as never);

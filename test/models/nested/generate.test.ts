@@ -10,7 +10,15 @@ import * as os from 'os';
 import * as path from 'path';
 
 let model: NestedModel;
-const opts = (o: Partial<Parameters<typeof generateNested>[1]> = {}) => ({ n: 3, guidance: defaultGuidance(3), sigma2: [0.5, 0.5], steps: 3, latentSteps: 3, seed: 7, ...o });
+const opts = (o: Partial<Parameters<typeof generateNested>[1]> = {}) => ({
+  n: 3,
+  guidance: defaultGuidance(3),
+  sigma2: [0.5, 0.5],
+  steps: 3,
+  latentSteps: 3,
+  seed: 7,
+  ...o,
+});
 
 test.before(async () => {
   model = (await loadNested(await tinyNested(3))).model;
@@ -20,10 +28,22 @@ test.after(() => disposeNested(model));
 test('generates every level coarse to fine, with the cost of each', () => {
   const g = generateNested(model, opts());
   assert.equal(g.images.shape, [3, 32, 32, 1]);
-  assert.equal(g.latents.map((z) => z.shape), [[3, 8], [3, 32]]);
-  assert.equal(g.cost.map((c) => c.level), [1, 2, 3]);
+  assert.equal(
+    g.latents.map((z) => z.shape),
+    [
+      [3, 8],
+      [3, 32],
+    ],
+  );
+  assert.equal(
+    g.cost.map((c) => c.level),
+    [1, 2, 3],
+  );
   // Level 1 has no latent condition (no guidance): n · steps; levels 2 and 3 are guided: 2 · n · steps.
-  assert.equal(g.cost.map((c) => c.evaluations), [9, 18, 18]);
+  assert.equal(
+    g.cost.map((c) => c.evaluations),
+    [9, 18, 18],
+  );
   const px = g.images.dataSync();
   assert.ok(px.every((v) => v >= -1 && v <= 1 && Number.isFinite(v)));
   tf.dispose([g.images, ...g.latents]);
@@ -31,7 +51,10 @@ test('generates every level coarse to fine, with the cost of each', () => {
 
 test('guidance scale 1 (plain conditional) at a level evaluates its denoiser once per step', () => {
   const g = generateNested(model, opts({ guidance: [1, 1, 1] }));
-  assert.equal(g.cost.map((c) => c.evaluations), [9, 9, 9]);
+  assert.equal(
+    g.cost.map((c) => c.evaluations),
+    [9, 9, 9],
+  );
   tf.dispose([g.images, ...g.latents]);
 });
 
@@ -84,7 +107,9 @@ test('bad arguments raise typed errors that say what was expected', () => {
   ];
   for (const [o, type, part] of cases) {
     try {
-      tf.tidy(() => { generateNested(model, opts(o)); });
+      tf.tidy(() => {
+        generateNested(model, opts(o));
+      });
       assert.unreachable(JSON.stringify(o));
     } catch (e) {
       assert.instance(e, type, String(e));
@@ -94,7 +119,10 @@ test('bad arguments raise typed errors that say what was expected', () => {
 });
 
 test('no tensor leaks over repeated generation', () => {
-  const once = () => { const g = generateNested(model, opts({ n: 2 })); tf.dispose([g.images, ...g.latents]); };
+  const once = () => {
+    const g = generateNested(model, opts({ n: 2 }));
+    tf.dispose([g.images, ...g.latents]);
+  };
   once();
   const before = tf.memory().numTensors;
   for (let i = 0; i < 20; i++) once();

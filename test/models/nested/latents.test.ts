@@ -19,7 +19,9 @@ function lowRank(N: number, W: number, k: number, seed: number): Float32Array {
 
 test('latent space keeps a low-rank signal, centres it and scales it to mean variance 1', async () => {
   await ready();
-  const N = 400, W = 24, k = 3;
+  const N = 400,
+    W = 24,
+    k = 3;
   const f = tf.tensor2d(lowRank(N, W, k, 1), [N, W]);
   const s = fitLatentSpace(f, k);
   assert.ok(s.explained > 0.99, `explained ${s.explained}`);
@@ -35,7 +37,8 @@ test('latent space keeps a low-rank signal, centres it and scales it to mean var
 
 test('fewer samples than dimensions (Gram trick) gives the same subspace as the direct route', async () => {
   await ready();
-  const W = 40, k = 2;
+  const W = 40,
+    k = 2;
   const data = lowRank(30, W, k, 2);
   const few = tf.tensor2d(data, [30, W]);
   const a = fitLatentSpace(few, k);

@@ -21,7 +21,13 @@ function sigmasSeen(c: ReturnType<typeof nestedConfig>, level: number): number[]
   });
   const net = createLevelNet(c, level);
   const seen: number[][] = [];
-  const spy = { ...net, apply: (x: tf.Tensor, t: tf.Tensor | number[], cd?: tf.Tensor) => { seen.push(...(tf.slice(cd!, [0, cd!.shape[1]! - 4], [-1, 4]).arraySync() as number[][])); return net.apply(x, t, cd); } };
+  const spy = {
+    ...net,
+    apply: (x: tf.Tensor, t: tf.Tensor | number[], cd?: tf.Tensor) => {
+      seen.push(...(tf.slice(cd!, [0, cd!.shape[1]! - 4], [-1, 4]).arraySync() as number[][]));
+      return net.apply(x, t, cd);
+    },
+  };
   const B = 16;
   const z = c.dims.map((d, i) => tf.randomNormal([B, d], 0, 1, 'float32', 30 + i) as tf.Tensor2D);
   const x = level === c.levels ? (tf.randomNormal([B, 32, 32, 1], 0, 0.5, 'float32', 7) as tf.Tensor4D) : undefined;
@@ -39,8 +45,15 @@ test('the pixel level trains on σ² from pixelSigma2Choices, the latent levels 
   const pixel = sigmasSeen(nestedConfig({ levels: 5, ...tiny, pixelSigma2Choices: [0.09] }), 5).flat();
   assert.ok(pixel.length === 64 && pixel.every((s) => Math.abs(s - 0.3) < 1e-6), `pixel σ: ${[...new Set(pixel)]}`);
   const clean = sigmasSeen(nestedConfig({ levels: 5, ...tiny }), 5).flat();
-  assert.ok(clean.every((s) => s === 0), 'default: clean latents for the pixel level');
-  const latent = new Set(sigmasSeen(nestedConfig({ levels: 5, ...tiny, pixelSigma2Choices: [0.09] }), 4).flat().map((s) => Math.round(s * s * 100) / 100));
+  assert.ok(
+    clean.every((s) => s === 0),
+    'default: clean latents for the pixel level',
+  );
+  const latent = new Set(
+    sigmasSeen(nestedConfig({ levels: 5, ...tiny, pixelSigma2Choices: [0.09] }), 4)
+      .flat()
+      .map((s) => Math.round(s * s * 100) / 100),
+  );
   assert.ok([...latent].every((v) => [0, 0.25, 0.5, 1].includes(v)) && latent.size > 1, `latent σ²: ${[...latent]}`);
 });
 

@@ -19,7 +19,10 @@ test('the pixel level sees the finest spatial latent it is conditioned on', () =
   assert.is(pixelSpatialLevel(nestedConfig({ levels: 1 })), undefined);
   assert.is(pixelSpatialLevel(nestedConfig({ levels: 5, pixelSpatial: false })), undefined);
   assert.match(formatNestedConfig(nestedConfig({ levels: 5 })), 'spatial level 4 (8×8×16)');
-  assert.throws(() => nestedConfig({ pixelSpatial: 'yes' as never }), (e: unknown) => e instanceof ConfigError && /pixelSpatial/.test(String(e)));
+  assert.throws(
+    () => nestedConfig({ pixelSpatial: 'yes' as never }),
+    (e: unknown) => e instanceof ConfigError && /pixelSpatial/.test(String(e)),
+  );
 });
 
 test('run names keep the ablations apart', () => {
@@ -35,8 +38,11 @@ test('the lift inverts the projection: projecting the lifted map gives the laten
   await ready();
   const c = nestedConfig({ levels: 3 }); // level 2 = 'mid', 4×4×32 = 512 features → 32 dims
   const rng = new Rng(3);
-  const N = 300, W = 512;
-  const f = tf.tidy(() => tf.add(tf.matMul(tf.randomNormal([N, 40], 0, 1, 'float32', 1), tf.randomNormal([40, W], 0, 1, 'float32', 2)), 5) as tf.Tensor2D);
+  const N = 300,
+    W = 512;
+  const f = tf.tidy(
+    () => tf.add(tf.matMul(tf.randomNormal([N, 40], 0, 1, 'float32', 1), tf.randomNormal([40, W], 0, 1, 'float32', 2)), 5) as tf.Tensor2D,
+  );
   const mid = fitLatentSpace(f, 32);
   const code = fitLatentSpace(tf.slice(f, [0, 0], [N, 32]) as tf.Tensor2D, 8);
   const z2 = projectLatent(mid, tf.slice(f, [0, 0], [4, W]));
@@ -70,7 +76,13 @@ test('the spatial pixel denoiser takes the lift from the condition: the null bra
   const cond = levelCond(c, net, 5, lat, sigma)!;
   const nul = levelCond(c, net, 5, lat, sigma, true)!;
   const seen: tf.Tensor[] = [];
-  const spy = { ...net, apply: (x: tf.Tensor, t: tf.Tensor | number[], cd?: tf.Tensor) => { seen.push(tf.keep(tf.clone(x))); return net.apply(x, t, cd); } };
+  const spy = {
+    ...net,
+    apply: (x: tf.Tensor, t: tf.Tensor | number[], cd?: tf.Tensor) => {
+      seen.push(tf.keep(tf.clone(x)));
+      return net.apply(x, t, cd);
+    },
+  };
   const den = levelDenoiser(c, spy, 5, spaces);
   const x = tf.randomNormal([2, 32, 32, 1], 0, 1, 'float32', 5);
   const tt = tf.tensor1d([100, 100], 'int32');
@@ -86,7 +98,10 @@ test('the spatial pixel denoiser takes the lift from the condition: the null bra
   const nullLift = tf.slice(seen[1], [0, 0, 0, 1], [2, 32, 32, 16]);
   assert.ok(tf.tidy(() => tf.max(tf.abs(tf.sub(nullLift, want))).dataSync()[0]) > 1e-3, 'the null branch must not see the latent');
   tf.dispose([want, got, nullLift, ...seen]);
-  assert.throws(() => den(x, tt), (e: unknown) => e instanceof ShapeError);
+  assert.throws(
+    () => den(x, tt),
+    (e: unknown) => e instanceof ShapeError,
+  );
   tf.dispose([sigma, cond, nul, x, tt, a, b, ...lat]);
   disposeParams(net.params);
   spaces.forEach(disposeLatentSpace);
