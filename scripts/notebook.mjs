@@ -43,6 +43,8 @@ function run(label, cmd, args) {
 const o = parseArgs(process.argv.slice(2));
 if (o.build && !existsSync(join(root, 'build', 'sdk', 'index.js')))
   run('build', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
+if (o.build && !existsSync(join(root, 'build', 'browser', 'hypnest-explorer.js')))
+  run('browser bundle', process.execPath, [join(root, 'scripts', 'bundle-browser.mjs')]);
 run('kernel setup', 'bash', [join(root, 'kernels-setup', 'setup.sh')]);
 
 const args = ['-m', 'notebook', '--no-browser', `--notebook-dir=${join(root, 'notebooks')}`, '--ip=127.0.0.1', `--port=${o.port}`];

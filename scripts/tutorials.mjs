@@ -140,6 +140,7 @@ export function runTutorials({ only = [], build = true, timeout = 600, keepGoing
     process.stdout.write(step('native kernels (scripts/build-native.mjs)', process.execPath, [join(root, 'scripts', 'build-native.mjs')]));
   if (build)
     step('build (tsc -p tsconfig.json)', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
+  if (build) step('browser bundle (scripts/bundle-browser.mjs)', process.execPath, [join(root, 'scripts', 'bundle-browser.mjs')]);
   step('kernel setup (kernels-setup/setup.sh)', 'bash', [join(root, 'kernels-setup', 'setup.sh')]);
   const files = listNotebooks(only);
   if (files.length === 0) throw new Error(`no notebooks match ${only.length ? only.join(', ') : 'notebooks/*.ipynb'}`);
