@@ -12,6 +12,7 @@
 import * as util from 'util';
 import { ConfigError, ValueError, checkOptions, describe } from '../core/errors';
 import { checkGuidanceScale } from '../diffusion/guidance';
+import { checkRadius } from '../hyperbolic/project';
 import type { Edit, HypPlan } from './engine';
 import { PERTURB_TARGETS, type PerturbTargets } from '../models/hypdae/target-pool';
 import type { ImageBatch } from './image-batch';
@@ -46,19 +47,11 @@ export interface InterpolateOptions {
   radius?: number;
 }
 
-function positive(where: string, v: unknown, what = 'a number > 0'): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ValueError(where, { expected: what, received: describe(v) });
-  return v;
-}
-
 function integer(where: string, v: unknown, lo: number, hi: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
     throw new ValueError(where, { expected: `an integer in [${lo}, ${hi}]`, received: describe(v) });
   return v;
 }
-
-const RADIUS =
-  'a radius 0 < R ≤ maxRadius(c) (ln 499 ≈ 6.2126 for c = 1, the float32 limit; checked against the checkpoint at the terminal call)';
 
 export class HypBuilder {
   /** The frozen plan (printable; the pixels stay private inside the source). */
@@ -78,7 +71,7 @@ export class HypBuilder {
   /** Perturb every output's code at radius R: a step toward a target code put at radius R (see `toward`), then back to radius R. */
   perturb(radius: number, options: PerturbOptions = {}): HypBuilder {
     checkOptions('perturb(options)', options, ['seed', 'distance', 'toward']);
-    positive('perturb(radius)', radius, RADIUS);
+    checkRadius('perturb(radius)', radius, undefined); // the checkpoint's limit: at the terminal call
     const distance = options.distance ?? 'auto';
     if (distance !== 'auto' && (typeof distance !== 'number' || !Number.isFinite(distance) || distance < 0)) {
       throw new ValueError('perturb(options.distance)', { expected: "a distance ≥ 0 or 'auto'", received: describe(distance) });
@@ -109,7 +102,7 @@ export class HypBuilder {
     checkOptions('interpolate(options)', options, ['radius']);
     if (typeof t !== 'number' || !Number.isFinite(t))
       throw new ValueError('interpolate(t)', { expected: 'a finite fraction (0 = this code, 1 = the other)', received: describe(t) });
-    if (options.radius !== undefined) positive('interpolate(options.radius)', options.radius, RADIUS);
+    if (options.radius !== undefined) checkRadius('interpolate(options.radius)', options.radius, undefined);
     let src: ImageSource;
     let shots = 1;
     if (other instanceof HypBuilder) {

@@ -6,7 +6,7 @@ import { MIN_NORM, PointLike, artanh, checkCurvature, checkFinite, norm, toPoint
 import { geodesic } from './geodesic';
 import { mobiusAddRaw } from './mobius-add';
 import { checkRadius } from './project';
-import { randomAtRadius } from './random';
+import { randomAtRadiusRaw } from './random';
 import { rescaleRaw } from './rescale';
 
 export interface PerturbOptions {
@@ -36,6 +36,11 @@ export function perturb(code: PointLike, distance: number, radius: number, c: nu
       hint: 'Pass { seed: 0 } for a reproducible random edit.',
     });
   }
+  return perturbRaw(code, distance, radius, c, options);
+}
+
+/** perturb with distance, radius, c and options already checked by the caller (the codes are still checked). */
+export function perturbRaw(code: PointLike, distance: number, radius: number, c: number, options: PerturbOptions): tf.Tensor {
   return tf.tidy(() => {
     const s = toPoint('perturb(code)', code);
     checkFinite('perturb(code)', s);
@@ -43,7 +48,7 @@ export function perturb(code: PointLike, distance: number, radius: number, c: nu
     const e =
       options.toward !== undefined
         ? toPoint('perturb(toward)', options.toward)
-        : randomAtRadius(s.shape.slice(0, -1), dim, radius, c, options.seed as number | Rng);
+        : randomAtRadiusRaw(s.shape.slice(0, -1), dim, radius, c, options.seed as number | Rng);
     if (options.toward !== undefined) checkFinite('perturb(toward)', e);
     const sc = Math.sqrt(c);
     const dse = tf.mul(2 / sc, artanh(tf.mul(sc, norm(mobiusAddRaw(tf.neg(s), e, c)))));
@@ -64,6 +69,12 @@ export function interpolate(a: PointLike, b: PointLike, t: number | number[], ra
   if (!Array.isArray(ts) || ts.length === 0 || ts.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
     throw new ValueError('interpolate(t)', { expected: 'a finite fraction or a non-empty list of them', received: describe(t) });
   }
+  return interpolateRaw(a, b, t, radius, c);
+}
+
+/** interpolate with t, radius and c already checked by the caller (the codes are still checked). */
+export function interpolateRaw(a: PointLike, b: PointLike, t: number | number[], radius: number, c: number): tf.Tensor {
+  const ts = typeof t === 'number' ? [t] : t;
   return tf.tidy(() => {
     const pa = toPoint('interpolate(a)', a);
     const pb = toPoint('interpolate(b)', b);

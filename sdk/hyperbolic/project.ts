@@ -30,17 +30,28 @@ export function project(x: PointLike, c: number): tf.Tensor {
   });
 }
 
-/** Throws ValueError unless 0 < R ≤ maxRadius(c) (R is a hyperbolic radius): the one radius check of the ball; `advice` ends the hint. */
-export function checkRadius(where: string, R: number, c: number, advice = ''): void {
-  const max = maxRadius(c);
-  if (typeof R !== 'number' || Number.isNaN(R) || R <= 0 || R > max * (1 + 1e-12)) {
+/**
+ * The one radius check of the SDK (one wording everywhere): throws ValueError unless 0 < R ≤ maxRadius(c).
+ * `c` is the curvature of the ball, or `undefined` while it is not known yet (a fluent builder: its checkpoint's limit is
+ * checked at the terminal call); `space: 'euclidean'` is the Euclidean twin (radius = ‖h‖, no upper limit).
+ * `advice` ends the hint. Every public entry that takes a radius calls this once; the steps behind it trust it.
+ */
+export function checkRadius(where: string, R: unknown, c: number | undefined, advice = '', space: 'ball' | 'euclidean' = 'ball'): void {
+  const max = space === 'euclidean' ? Infinity : c === undefined ? MAX_RADIUS_F32 : maxRadius(c);
+  const limit =
+    space === 'euclidean'
+      ? '∞ (‖h‖ in the Euclidean twin)'
+      : c === undefined
+        ? `maxRadius(c) of the checkpoint (ln 499/√c, the float32 limit: ${MAX_RADIUS_F32.toFixed(4)} for c = 1; checked when it runs)`
+        : `maxRadius(c) = ${max.toFixed(4)} (c = ${c}; ln 499/√c, the float32 limit)`;
+  const tooFar = typeof R === 'number' && c !== undefined && R > max * (1 + 1e-12);
+  if (typeof R !== 'number' || Number.isNaN(R) || R <= 0 || R === Infinity || tooFar) {
     throw new ValueError(where, {
-      expected: `a radius 0 < R ≤ maxRadius(c) = ${max.toFixed(4)} (c = ${c}; ln 499/√c, the float32 limit)`,
+      expected: `a radius 0 < R ${space === 'euclidean' ? '<' : '≤'} ${limit}`,
       received: describe(R),
-      hint:
-        typeof R === 'number' && R > max
-          ? `float32 projection keeps ‖x‖ ≤ (1 − 4e-3)/√c, so no point lies farther than ln(499)/√c from the origin; use R ≤ ${max.toFixed(4)}.${advice ? ` ${advice}` : ''}`
-          : `A radius must be a positive number (the origin has no direction to rescale along).${advice ? ` ${advice}` : ''}`,
+      hint: tooFar
+        ? `float32 projection keeps ‖x‖ ≤ (1 − 4e-3)/√c, so no point lies farther than ln(499)/√c from the origin; use R ≤ ${max.toFixed(4)}.${advice ? ` ${advice}` : ''}`
+        : `A radius must be a positive finite number (the origin has no direction to rescale along).${advice ? ` ${advice}` : ''}`,
     });
   }
 }

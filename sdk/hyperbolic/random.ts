@@ -37,5 +37,10 @@ export function randomUnitTangent(lead: number | number[], dim: number, seed: nu
 export function randomAtRadius(lead: number | number[], dim: number, R: number, c: number, seed: number | Rng): tf.Tensor {
   checkCurvature('randomAtRadius', c);
   checkRadius('randomAtRadius(R)', R, c);
+  return randomAtRadiusRaw(lead, dim, R, c, seed);
+}
+
+/** randomAtRadius with R and c already checked by the caller (the public entry that took them). */
+export function randomAtRadiusRaw(lead: number | number[], dim: number, R: number, c: number, seed: number | Rng): tf.Tensor {
   return tf.tidy(() => tf.mul(randomUnitTangent(lead, dim, seed), Math.tanh((Math.sqrt(c) * R) / 2) / Math.sqrt(c)));
 }

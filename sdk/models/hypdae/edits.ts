@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../../core/rng';
 import { ShapeError, ValueError, describe } from '../../core/errors';
-import { perturb, interpolate } from '../../hyperbolic/edits';
+import { perturbRaw, interpolateRaw } from '../../hyperbolic/edits';
 import { gyromidpoint } from '../../hyperbolic/midpoint';
 import { dist0 } from '../../hyperbolic/dist';
 import { rescaleRaw } from '../../hyperbolic/rescale';
@@ -25,16 +25,15 @@ function unit(x: tf.Tensor): tf.Tensor {
   return tf.div(x, tf.maximum(tf.norm(x, 'euclidean', -1, true), 1e-12));
 }
 
-/** The radius check of every code edit: 0 < R ≤ maxRadius(c) in the ball, R > 0 in the Euclidean twin. */
+/**
+ * The radius check of the code edits (hyperbolic/project's checkRadius, one wording): 0 < R ≤ maxRadius(c) in the
+ * ball, R > 0 in the Euclidean twin. Each exported edit below calls it once; the pipeline calls it once per request
+ * and then the unchecked steps (`*Unchecked`).
+ */
 export function checkCodeRadius(where: string, s: Stage2, R: number): void {
-  if (isHyp(s)) return checkRadius(where, R, s.config.stage2.c, 'Radii near 6 keep instance detail, near 3 only the category.');
-  if (typeof R !== 'number' || !(R > 0) || !Number.isFinite(R)) {
-    throw new ValueError(where, {
-      expected: 'a radius 0 < R < ∞ (‖h‖ in the Euclidean twin)',
-      received: describe(R),
-      hint: 'The Euclidean twin accepts any positive radius.',
-    });
-  }
+  const advice = 'Radii near 6 keep instance detail, near 3 only the category.';
+  if (isHyp(s)) checkRadius(where, R, s.config.stage2.c, advice);
+  else checkRadius(where, R, undefined, 'The Euclidean twin accepts any positive radius.', 'euclidean');
 }
 
 /** Radius of each code: dist0 on the ball, ‖h‖ in the Euclidean twin. [B, d] → [B]. */
@@ -62,23 +61,28 @@ function checkToward(where: string, h: tf.Tensor, toward: tf.Tensor | undefined)
 /** Codes h [B, d] each moved a distance `distance` toward a target code at radius R (random, or `toward`), then put at radius R. */
 export function perturbCodes(s: Stage2, h: tf.Tensor, o: PerturbCodesOptions): tf.Tensor2D {
   checkCodeRadius('perturbCodes(radius)', s, o.radius);
+  return perturbCodesUnchecked(s, h, o);
+}
+
+/** perturbCodes with the radius already checked (checkCodeRadius) by the caller. */
+export function perturbCodesUnchecked(s: Stage2, h: tf.Tensor, o: PerturbCodesOptions): tf.Tensor2D {
   if (!(o.distance >= 0)) throw new ValueError('perturbCodes(distance)', { expected: 'a distance ≥ 0', received: describe(o.distance) });
   checkToward('perturbCodes(toward)', h, o.toward);
   if (isHyp(s)) {
     return tf.tidy(
       () =>
-        perturb(
+        perturbRaw(
           h,
           o.distance,
           o.radius,
           s.config.stage2.c,
-          o.toward ? { toward: rescaleCodes(s, o.toward, o.radius) } : { seed: o.seed },
+          o.toward ? { toward: rescaleCodesUnchecked(s, o.toward, o.radius) } : { seed: o.seed },
         ) as tf.Tensor2D,
     );
   }
   return tf.tidy(() => {
     const e = o.toward
-      ? rescaleCodes(s, o.toward, o.radius)
+      ? rescaleCodesUnchecked(s, o.toward, o.radius)
       : tf.mul(randomUnitTangent(h.shape.slice(0, -1), h.shape[h.rank - 1], new Rng(o.seed)), o.radius);
     const g = tf.add(h, tf.mul(unit(tf.sub(e, h)), o.distance));
     return tf.mul(unit(g), o.radius) as tf.Tensor2D;
@@ -132,23 +136,43 @@ export function autoPerturbDistance(space: 'hyperbolic' | 'euclidean', radius: n
 /** Codes h [B, d] put at radius R (dist0 in the ball, ‖h‖ in the twin), direction kept. */
 export function rescaleCodes(s: Stage2, h: tf.Tensor, radius: number): tf.Tensor2D {
   checkCodeRadius('rescaleCodes(radius)', s, radius);
+  return rescaleCodesUnchecked(s, h, radius);
+}
+
+function rescaleCodesUnchecked(s: Stage2, h: tf.Tensor, radius: number): tf.Tensor2D {
   return tf.tidy(() => (isHyp(s) ? rescaleRaw(radius, h, s.config.stage2.c) : tf.mul(unit(h), radius)) as tf.Tensor2D);
 }
 
 /** perturbCodes with the 'auto' recipe above: rescale to R, step autoPerturbDistance(R) toward the target at R. */
-export function perturbCodesAuto(
-  s: Stage2,
-  h: tf.Tensor,
-  o: { radius: number; seed: number; toward?: tf.Tensor; turnRadius?: number },
-): tf.Tensor2D {
+export function perturbCodesAuto(s: Stage2, h: tf.Tensor, o: AutoPerturbOptions): tf.Tensor2D {
+  checkCodeRadius('perturbCodes(radius)', s, o.radius);
+  return perturbCodesAutoUnchecked(s, h, o);
+}
+
+export interface AutoPerturbOptions {
+  radius: number;
+  seed: number;
+  toward?: tf.Tensor;
+  turnRadius?: number;
+}
+
+/** perturbCodesAuto with the radius already checked (checkCodeRadius) by the caller. */
+export function perturbCodesAutoUnchecked(s: Stage2, h: tf.Tensor, o: AutoPerturbOptions): tf.Tensor2D {
   const distance = autoPerturbDistance(s.config.stage2.space, o.radius, o.turnRadius);
-  return tf.tidy(() => perturbCodes(s, rescaleCodes(s, h, o.radius), { radius: o.radius, distance, seed: o.seed, toward: o.toward }));
+  return tf.tidy(() =>
+    perturbCodesUnchecked(s, rescaleCodesUnchecked(s, h, o.radius), { radius: o.radius, distance, seed: o.seed, toward: o.toward }),
+  );
 }
 
 /** Interpolation between codes a and b (same shape) at fraction t, kept at radius R. */
 export function interpolateCodes(s: Stage2, a: tf.Tensor, b: tf.Tensor, t: number, radius: number): tf.Tensor2D {
   checkCodeRadius('interpolateCodes(radius)', s, radius);
-  if (isHyp(s)) return interpolate(a, b, t, radius, s.config.stage2.c) as tf.Tensor2D;
+  return interpolateCodesUnchecked(s, a, b, t, radius);
+}
+
+/** interpolateCodes with the radius already checked (checkCodeRadius) by the caller. */
+export function interpolateCodesUnchecked(s: Stage2, a: tf.Tensor, b: tf.Tensor, t: number, radius: number): tf.Tensor2D {
+  if (isHyp(s)) return interpolateRaw(a, b, t, radius, s.config.stage2.c) as tf.Tensor2D;
   return tf.tidy(() => tf.mul(unit(tf.add(tf.mul(a, 1 - t), tf.mul(b, t))), radius) as tf.Tensor2D);
 }
 

@@ -22,7 +22,7 @@ import { stochasticEncode } from '../../diffusion/sdedit';
 import { geodesic } from '../../hyperbolic/geodesic';
 import { Stage1, encodeAll, nullCode, stage1Denoiser } from './stage1';
 import { Stage2, fromBall, toBall } from './stage2';
-import { checkCodeRadius, fuseCodes, interpolateCodes, perturbCodes, perturbCodesAuto } from './edits';
+import { checkCodeRadius, fuseCodes, interpolateCodesUnchecked, perturbCodesAutoUnchecked, perturbCodesUnchecked } from './edits';
 import { stochasticCode } from './generate';
 import { PerturbTargets, drawTargets, targetPoolCodes } from './target-pool';
 
@@ -122,8 +122,8 @@ function applyEdit(s2: Stage2, h: tf.Tensor2D, e: PipelineEdit, n: number, other
             const seed = mixSeed(e.seed, g);
             const toward = other && drawTargets(other, n, seed); // one target of the pool per row
             return e.distance === 'auto'
-              ? perturbCodesAuto(s2, rows, { radius: e.radius, seed, toward, turnRadius: e.turnRadius })
-              : perturbCodes(s2, rows, { radius: e.radius, distance: e.distance, seed, toward });
+              ? perturbCodesAutoUnchecked(s2, rows, { radius: e.radius, seed, toward, turnRadius: e.turnRadius })
+              : perturbCodesUnchecked(s2, rows, { radius: e.radius, distance: e.distance, seed, toward });
           }),
         ) as tf.Tensor2D,
     );
@@ -132,7 +132,7 @@ function applyEdit(s2: Stage2, h: tf.Tensor2D, e: PipelineEdit, n: number, other
   return tf.tidy(() => {
     // one other code for all rows, or one per group
     const b = o.shape[0] === 1 ? tf.broadcastTo(o, h.shape) : tf.gather(o, rowIndex(G, n, 1).group);
-    if (e.radius !== undefined) return interpolateCodes(s2, h, b, e.t, e.radius);
+    if (e.radius !== undefined) return interpolateCodesUnchecked(s2, h, b, e.t, e.radius);
     if (s2.config.stage2.space === 'hyperbolic') return geodesic(e.t, h, b, s2.config.stage2.c) as tf.Tensor2D;
     return tf.add(h, tf.mul(tf.sub(b, h), e.t)) as tf.Tensor2D;
   });
