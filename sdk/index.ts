@@ -17,6 +17,6 @@ export * as baselines from './pipelines/baselines';
 export * as evaluation from './pipelines/eval';
 export * as viz from './viz';
 export { show, save, installNotebookDisplay } from './viz';
-export { nested, NestedBuilder } from './fluent/nested';
+export { nested, NestedBuilder, type NestedTrace, type NestedLevelTrace } from './fluent/nested';
 export { hyp, Hyp, HypBuilder, ImageBatch } from './fluent';
 export * as explore from './explore';

@@ -109,6 +109,27 @@ export async function quietly<T>(run: () => T | Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Runs `jobs` one after the other under one progress bar (one tick per job), each job quietly: a cell that runs
+ * several generations shows one bar instead of one per generation and level.
+ */
+export async function underOneBar<T>(label: string, jobs: readonly (() => T | Promise<T>)[]): Promise<T[]> {
+  if (!Array.isArray(jobs) || jobs.some((j) => typeof j !== 'function')) {
+    throw new ConfigError('underOneBar(jobs)', { expected: 'a list of functions (each runs one job)', received: describe(jobs) });
+  }
+  const bar = progress(label, jobs.length);
+  try {
+    const out: T[] = [];
+    for (const job of jobs) {
+      out.push(await quietly(job));
+      bar.tick();
+    }
+    return out;
+  } finally {
+    bar.done();
+  }
+}
+
 /** Starts reporting progress over `total` steps. */
 export function progress(label: string, total: number): Progress {
   if (process.env.HYPNEST_PROGRESS === '0' || quietDepth > 0) return silent;

@@ -110,3 +110,8 @@ export function imageAt(ds: Dataset, row: number): Float32Array {
   const per = imageSize(ds);
   return ds.images.subarray(row * per, (row + 1) * per);
 }
+
+/** Every image of the data set as its own Float32Array (views, in order): a list for grids and the fluent API. */
+export function imageList(ds: Dataset): Float32Array[] {
+  return Array.from({ length: ds.n }, (_, i) => imageAt(ds, i));
+}

@@ -4,6 +4,7 @@
  *   batch.png           the PNG grid (one row per input group), encoded once: `show(batch.png)` in a notebook
  *   batch.save(path)    writes that PNG atomically (temp file + rename)
  *   batch.image(i)      one image as an image array (also accepted by hyp.encode)
+ *   batch.group(g)      the images of input group g; batch.groupData(g) their pixels, back to back
  *   batch.toMimeBundle()  { image/png, text/plain } for a display bridge that asks objects for their bundle
  */
 import * as path from 'path';
@@ -71,6 +72,15 @@ export class ImageBatch implements ImageArray {
     if (!Number.isInteger(g) || g < 0 || g >= groups)
       throw new ValueError('ImageBatch.group(g)', { expected: `a group index in [0, ${groups})`, received: describe(g) });
     return Array.from({ length: perGroup }, (_, j) => this.image(g * perGroup + j));
+  }
+
+  /** The pixels of group g (its n images back to back, a view): what the evaluator and the metrics take. */
+  groupData(g: number): Float32Array {
+    const { groups, perGroup } = this.info;
+    if (!Number.isInteger(g) || g < 0 || g >= groups)
+      throw new ValueError('ImageBatch.groupData(g)', { expected: `a group index in [0, ${groups})`, received: describe(g) });
+    const size = perGroup * SIDE * SIDE;
+    return this.data.subarray(g * size, (g + 1) * size);
   }
 
   /** Writes the PNG grid to `target` (must end in .png) atomically; returns the absolute path. */

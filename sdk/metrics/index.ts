@@ -6,3 +6,5 @@ export * from './diversity';
 export * from './identity';
 export * from './recognisability';
 export * from './copy-distance';
+export * from './pixels';
+export * from './summary';

@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { progress, quietly, setProgressSink } from '../../sdk/core/progress';
+import { progress, quietly, setProgressSink, underOneBar } from '../../sdk/core/progress';
+import { ConfigError } from '../../sdk/core/errors';
+import { rejectsTyped } from '../helpers/expect-error';
 
 test('quietly(run) silences progress while run runs, also when it throws; reports come back after', async () => {
   const env = process.env.HYPNEST_PROGRESS;
@@ -23,6 +25,30 @@ test('quietly(run) silences progress while run runs, also when it throws; report
     }).catch(() => undefined);
     progress('after', 2).done();
     assert.equal(started, ['after']);
+  } finally {
+    setProgressSink(undefined);
+    if (env !== undefined) process.env.HYPNEST_PROGRESS = env;
+  }
+});
+
+test('underOneBar(label, jobs) runs the jobs in order under one bar, one tick each, with their own bars silenced', async () => {
+  const env = process.env.HYPNEST_PROGRESS;
+  delete process.env.HYPNEST_PROGRESS;
+  const log: string[] = [];
+  setProgressSink({
+    start: (label, total) => {
+      log.push(`start ${label} ${total}`);
+      return { tick: () => void log.push(`tick ${label}`), done: () => void log.push(`done ${label}`) };
+    },
+  });
+  try {
+    const job = (v: number) => async () => {
+      progress('inner', 3).tick(); // silenced: the job runs quietly
+      return v * 10;
+    };
+    assert.equal(await underOneBar('outer', [job(1), job(2)]), [10, 20]);
+    assert.equal(log, ['start outer 2', 'tick outer', 'tick outer', 'done outer']);
+    await rejectsTyped(() => underOneBar('x', [42 as never]), ConfigError, 'underOneBar(jobs)', 'a list of functions');
   } finally {
     setProgressSink(undefined);
     if (env !== undefined) process.env.HYPNEST_PROGRESS = env;

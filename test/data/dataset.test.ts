@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../../sdk/core/backend';
 import { ConfigError, ShapeError, ValueError } from '../../sdk/core/errors';
-import { Dataset, imageAt, labelsTensor, subset, toTensor } from '../../sdk/data/dataset';
+import { Dataset, imageAt, imageList, labelsTensor, subset, toTensor } from '../../sdk/data/dataset';
 import { batchRows, batches } from '../../sdk/data/batches';
 import { CLASS_NAMES } from '../../sdk/data/classes';
 
@@ -54,6 +54,14 @@ test('toTensor / labelsTensor: shapes, selected rows, no leaks', () => {
   tf.dispose([all, some, y]);
   assert.is(tf.memory().numTensors, before);
   throwsTyped(() => toTensor(ds, [7]), ShapeError, '[0, 7)');
+});
+
+test('imageList: every image as its own view, in order', () => {
+  const ds = toy(3);
+  const list = imageList(ds);
+  assert.is(list.length, ds.n);
+  list.forEach((im, i) => assert.equal(Array.from(im), Array.from(imageAt(ds, i))));
+  assert.is(list[0].buffer, ds.images.buffer);
 });
 
 test('subset and imageAt', () => {

@@ -7,21 +7,13 @@ import * as zlib from 'zlib';
 import { DataError } from '../../sdk/core/errors';
 import { decodeIdx, encodeIdx, readIdxImages, readIdxLabels } from '../../sdk/data/idx';
 import { embeddedDir, fashionMnistDir } from '../../sdk/data/fashion-mnist';
+import { throwsTyped } from '../helpers/expect-error';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypnest-idx-'));
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 const fm = fashionMnistDir().found ? fashionMnistDir().dir : embeddedDir();
 
-function throwsData(fn: () => unknown, ...parts: string[]): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, DataError, String(e));
-    for (const p of parts) assert.ok((e as Error).message.includes(p), `"${(e as Error).message}" should contain "${p}"`);
-    return;
-  }
-  assert.unreachable('expected a DataError');
-}
+const throwsData = (fn: () => unknown, ...parts: string[]): void => throwsTyped(fn, DataError, ...parts);
 
 test('known values: header bytes of an encoded idx3', () => {
   const raw = encodeIdx([2, 1, 3], Uint8Array.from([1, 2, 3, 4, 5, 6]), false);

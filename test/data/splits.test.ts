@@ -5,20 +5,10 @@ import { ConfigError, DataError, ValueError } from '../../sdk/core/errors';
 import { CLASS_NAMES, SEEN_CLASSES, UNSEEN_CLASSES } from '../../sdk/data/classes';
 import { embeddedDir, fashionMnistDir, fashionMnistPart } from '../../sdk/data/fashion-mnist';
 import { fewShotInputs, referenceSet, splitE, splitG, splitT } from '../../sdk/data/splits';
+import { throwsTyped } from '../helpers/expect-error';
 
 const full = fashionMnistDir().found;
 const src = full ? {} : { fallback: 'embedded' as const };
-
-function throwsTyped(fn: () => unknown, type: Function, ...parts: string[]): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, type, String(e));
-    for (const p of parts) assert.ok((e as Error).message.includes(p), `"${(e as Error).message}" should contain "${p}"`);
-    return;
-  }
-  assert.unreachable('expected an error');
-}
 
 test('class constants', () => {
   assert.is(CLASS_NAMES[9], 'Ankle boot');

@@ -20,4 +20,17 @@ test('ImageBatch.group(g): the n images of group g in order, as views of the pix
     );
 });
 
+test('ImageBatch.groupData(g): the pixels of group g back to back, a view; a bad index is a ValueError', async () => {
+  const data = new Float32Array(2 * 3 * 1024).map((_, i) => Math.floor(i / 1024) / 10 - 0.5);
+  const b = await ImageBatch.create(data, { groups: 2, perGroup: 3, seconds: 0, settings: {} });
+  const px = b.groupData(1);
+  assert.is(px.length, 3 * 1024);
+  assert.is(px.buffer, data.buffer);
+  assert.equal(Array.from(px), Array.from(data.subarray(3 * 1024)));
+  assert.throws(
+    () => b.groupData(2),
+    (e: unknown) => e instanceof ValueError && /groupData/.test(String(e)),
+  );
+});
+
 test.run();

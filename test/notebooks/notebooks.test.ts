@@ -37,6 +37,26 @@ test('each notebook: nbformat 4, our kernel, stored without outputs, starts with
   }
 });
 
+/** Code cells teach one idea each: at most this many lines (the plumbing belongs in the SDK). */
+const MAX_CELL_LINES = 15;
+
+test(`every code cell has at most ${MAX_CELL_LINES} lines; every notebook says what you will learn and ends with exercises`, () => {
+  const long: string[] = [];
+  for (const f of notebooks) {
+    const cells = read(f).cells;
+    cells.forEach((c, i) => {
+      const lines = src(c).replace(/\n+$/, '').split('\n').length;
+      if (c.cell_type === 'code' && lines > MAX_CELL_LINES) long.push(`${f} cell ${i}: ${lines} lines`);
+    });
+    assert.ok(cells.some((c) => c.cell_type === 'markdown' && /what you will learn/i.test(src(c))), `${f}: a "What you will learn" cell`);
+    const last = cells[cells.length - 1];
+    assert.ok(last.cell_type === 'markdown' && /^#+ Exercises/m.test(src(last)), `${f}: ends with "Exercises"`);
+    const items = src(last).match(/^\d+\. /gm) ?? [];
+    assert.ok(items.length >= 2 && items.length <= 4, `${f}: 2–4 exercises (found ${items.length})`);
+  }
+  assert.equal(long, [], `code cells over ${MAX_CELL_LINES} lines:\n${long.join('\n')}`);
+});
+
 test('notebooks import the SDK only from its built entry point', () => {
   for (const f of notebooks) {
     for (const c of read(f).cells.filter((c) => c.cell_type === 'code')) {

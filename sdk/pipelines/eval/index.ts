@@ -8,3 +8,4 @@ export * from './fewshot';
 export * from './folder-data';
 export * from './hypdae-methods';
 export * from './folder-eval';
+export * from './read-report';

@@ -33,9 +33,30 @@ export interface PoincareDiskInput {
   markerSize?: number;
   /** Plot height in px (width adds room for the legend). Default 600. */
   size?: number;
+  /** Classes drawn as outlined stars (class means, inputs…), by class name: one colour or one per point, and text above each. */
+  stars?: Readonly<Record<string, StarStyle>>;
 }
 
-const KNOWN = ['points', 'labels', 'classNames', 'images', 'rings', 'geodesics', 'c', 'project', 'title', 'markerSize', 'size'];
+export interface StarStyle {
+  color?: string | readonly string[];
+  text?: readonly string[];
+}
+
+const KNOWN = ['points', 'labels', 'classNames', 'images', 'rings', 'geodesics', 'c', 'project', 'title', 'markerSize', 'size', 'stars'];
+
+function starred(trace: PlotlyTrace, style: StarStyle): PlotlyTrace {
+  const color = style.color ?? (trace.marker as { color: string }).color;
+  const marker = { symbol: 'star', size: 16, color, line: { color: '#222', width: 1 } };
+  if (!style.text) return { ...trace, marker };
+  return {
+    ...trace,
+    marker,
+    mode: 'markers+text',
+    text: [...style.text],
+    textposition: 'top center',
+    textfont: { size: 10, color: '#222' },
+  };
+}
 
 /** Closed circle of Euclidean radius r as x/y arrays (n segments). */
 function circleXY(r: number, n = 181): { x: number[]; y: number[] } {
@@ -146,7 +167,8 @@ export function poincareDiskFigure(input: PoincareDiskInput): Figure {
         marker: { color: classColor(k), size: input.markerSize ?? 7, opacity: 0.85, line: { color: 'white', width: 0.5 } },
       };
     })
-    .filter((t) => (t.x as number[]).length > 0);
+    .filter((t) => (t.x as number[]).length > 0)
+    .map((t) => (input.stars?.[t.name as string] ? starred(t, input.stars[t.name as string]) : t));
   const lim = 1.04 / Math.sqrt(c);
   const axis = { range: [-lim, lim], visible: false, showgrid: false, zeroline: false, fixedrange: false };
   const size = input.size ?? 600;

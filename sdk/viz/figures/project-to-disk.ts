@@ -93,3 +93,20 @@ export function projectionInfo(points: readonly (readonly number[])[], method: D
 export function projectToDisk(points: readonly (readonly number[])[], method: DiskProjection = 'pca', c = 1): number[][] {
   return projectionInfo(points, method, c).points;
 }
+
+/**
+ * Disk positions that keep each point's true hyperbolic radius: the direction from the PCA projection
+ * (projectToDisk), the distance from the centre tanh(√c R/2)/√c for the given radius R = dist0 of the point.
+ * `points` of any dimension, `radii` one per point (e.g. `.embed()`'s `radius`).
+ */
+export function diskLayout(points: readonly (readonly number[])[], radii: readonly number[], c = 1): number[][] {
+  if (!Array.isArray(radii) || radii.length !== points.length || !radii.every((r) => Number.isFinite(r) && r >= 0)) {
+    throw new ShapeError('diskLayout(radii)', { expected: `${points.length} finite radii ≥ 0 (one per point)`, received: describe(radii) });
+  }
+  const sc = Math.sqrt(c);
+  return projectToDisk(points, 'pca', c).map(([x, y], i) => {
+    const a = Math.atan2(y, x);
+    const r = Math.tanh((sc * radii[i]) / 2) / sc;
+    return [r * Math.cos(a), r * Math.sin(a)];
+  });
+}

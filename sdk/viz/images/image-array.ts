@@ -89,3 +89,33 @@ export function resizeNearest(src: Rgb, height: number, width: number): Rgb {
   }
   return { data: out, height, width };
 }
+
+/** Square grayscale pixels (e.g. one image of a data set, values in [−1, 1]) as an image array; `side` defaults to √length. */
+export function asImage(pixels: Float32Array, side = Math.round(Math.sqrt(pixels?.length ?? 0))): ImageArray {
+  if (!(pixels instanceof Float32Array) || pixels.length === 0 || side * side !== pixels.length) {
+    throw new ShapeError('asImage(pixels)', {
+      expected: 'the Float32Array pixels of one square grayscale image',
+      received: describe(pixels),
+    });
+  }
+  return { data: pixels, shape: [side, side], range: '[-1,1]' };
+}
+
+/**
+ * A vector as a small diverging heat map, its values in reading order: blue < 0 < red, white at 0, clipped at
+ * ±`clip`; cells past the end are grey. The map is about square (h = 2^⌊log₂(d)/2⌋ rows).
+ */
+export function heatmap(values: ArrayLike<number>, clip = 2.5): ImageArray {
+  const d = values?.length ?? 0;
+  if (d < 1 || !(clip > 0))
+    throw new ShapeError('heatmap(values)', { expected: 'a non-empty list of numbers and clip > 0', received: describe(values) });
+  const h = 2 ** Math.floor(Math.log2(d) / 2);
+  const w = Math.ceil(d / h);
+  const rgb = new Uint8Array(h * w * 3).fill(235);
+  for (let j = 0; j < d; j++) {
+    const v = Math.max(-1, Math.min(1, values[j] / clip));
+    const [r, g, b] = v >= 0 ? [255, 255 * (1 - v), 255 * (1 - v)] : [255 * (1 + v), 255 * (1 + v), 255];
+    rgb.set([r, g, b].map(Math.round), 3 * j);
+  }
+  return { data: rgb, shape: [h, w, 3], range: '[0,255]' };
+}

@@ -1,5 +1,5 @@
 export type { ImageArray, PixelRange, Rgb } from './image-array';
-export { toRgb, splitBatch, resizeNearest } from './image-array';
+export { toRgb, splitBatch, resizeNearest, asImage, heatmap } from './image-array';
 export { imageGrid, gridGeometry } from './image-grid';
 export type { GridOptions, GridGeometry } from './image-grid';
 export { trajectoryStrip, nestedStrip } from './strips';
