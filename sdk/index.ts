@@ -18,5 +18,5 @@ export * as evaluation from './pipelines/eval';
 export * as viz from './viz';
 export { show, save, installNotebookDisplay } from './viz';
 export { nested, NestedBuilder, type NestedTrace, type NestedLevelTrace } from './fluent/nested';
-export { hyp, Hyp, HypBuilder, ImageBatch } from './fluent';
+export { hyp, Hyp, HypBuilder, ImageBatch, type Embedding } from './fluent';
 export * as explore from './explore';
