@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ready, tf } from '../../sdk/core/backend';
 import { ShapeError } from '../../sdk/core/errors';
-import { diversity, imageDiversity, meanPixelRms, pixelRms, pixelSpread, summarise } from '../../sdk/metrics';
+import { cosine, diversity, imageDiversity, meanPixelRms, pixelRms, pixelSpread, summarise } from '../../sdk/metrics';
 import { throwsTyped } from '../helpers/expect-error';
 
 test.before(async () => {
@@ -33,6 +33,13 @@ test('summarise gives mean, population sd, min, max', () => {
   assert.equal(summarise([2, 4, 4, 4, 5, 5, 7, 9]), { mean: 5, std: 2, min: 2, max: 9, n: 8 });
   throwsTyped(() => summarise([]), ShapeError, 'summarise(values)');
   throwsTyped(() => summarise([1, NaN]), ShapeError, 'summarise(values)');
+});
+
+test('cosine of parallel, orthogonal and opposite vectors; lengths must match', () => {
+  close(cosine([1, 2], [2, 4]), 1);
+  close(cosine([1, 0], [0, 3]), 0);
+  close(cosine([1, 1], [-2, -2]), -1);
+  throwsTyped(() => cosine([1], [1, 2]), ShapeError, 'cosine(a, b)');
 });
 
 test('imageDiversity is the protocol diversity of the evaluator layers, and disposes every tensor', () => {

@@ -1,5 +1,5 @@
 // Public API of the figure builders. The float64 ball formulas in ./ball-math stay internal so they never
-// clash with the tensor versions exported by sdk/hyperbolic.
+// clash with the tensor versions exported by sdk/hyperbolic; only distanceMatrix (plain arrays in, out) is public.
 export type { Figure, PlotlyFrame, PlotlyLayout, PlotlyTrace } from './figure';
 export { CLASS_COLORS, classColor } from './figure';
 export { geodesicArc, orthogonalCircle } from './geodesic-arc';
@@ -20,3 +20,4 @@ export { prototypeDendrogramSvg } from './prototype-dendrogram';
 export type { PrototypeDendrogramInput } from './prototype-dendrogram';
 export { barFigure, scatterFigure } from './simple';
 export type { BarInput, ScatterInput } from './simple';
+export { distanceMatrix } from './ball-math';
