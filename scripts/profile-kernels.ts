@@ -5,6 +5,7 @@
 //   workloads: hypdae-step, unet-step, ddim, hyp-sample, nested-generate (default: all)
 //   env: HYPNEST_NATIVE_THREADS (native threads), HYPNEST_NATIVE=0 (wasm kernels only),
 //        PROFILE_DDIM_STEPS (U-Net sampling steps profiled, default 5; the table scales nothing),
+//        PROFILE_REPS (unprofiled runs timed after the warm-up, median printed; default 1),
 //        PROFILE_SHAPES=<kernel> (also print every call of that kernel with its shapes)
 // Prints one markdown table per workload: wall ms of the profiled call, then the kernels by total time.
 import * as tf from '@tensorflow/tfjs-core';
@@ -99,12 +100,18 @@ const WORKLOADS: Record<string, Workload> = {
   },
 };
 
+const reps = Number(process.env.PROFILE_REPS ?? 1);
+
 async function profileOne(name: string): Promise<void> {
   const run = await WORKLOADS[name]();
   await run(); // warm-up: primitives, checkpoints, JIT
-  const t0 = performance.now();
-  await run();
-  const wall = performance.now() - t0;
+  const walls: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await run();
+    walls.push(performance.now() - t0);
+  }
+  const wall = walls.sort((a, b) => a - b)[Math.floor(walls.length / 2)];
   const info = await tf.profile(async () => {
     await run();
     return [];
@@ -123,7 +130,7 @@ async function profileOne(name: string): Promise<void> {
     by.set(k.name, e);
     total += ms;
   }
-  console.log(`\n### ${name}: ${wall.toFixed(0)} ms wall (unprofiled run), ${total.toFixed(0)} ms in kernels\n`);
+  console.log(`\n### ${name}: ${wall.toFixed(0)} ms wall (median of ${reps} unprofiled runs), ${total.toFixed(0)} ms in kernels\n`);
   console.log('| kernel | ms | share | calls |');
   console.log('|---|---|---|---|');
   const rows = [...by.entries()].sort((a, b) => b[1].ms - a[1].ms);
