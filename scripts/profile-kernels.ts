@@ -101,16 +101,17 @@ const WORKLOADS: Record<string, Workload> = {
 };
 
 const reps = Number(process.env.PROFILE_REPS ?? 1);
+const elapsed = async (f: () => Promise<void>) => {
+  const t0 = performance.now();
+  await f();
+  return performance.now() - t0;
+};
 
 async function profileOne(name: string): Promise<void> {
   const run = await WORKLOADS[name]();
   await run(); // warm-up: primitives, checkpoints, JIT
-  const walls: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await run();
-    walls.push(performance.now() - t0);
-  }
+  const walls = [];
+  while (walls.length < reps) walls.push(await elapsed(run));
   const wall = walls.sort((a, b) => a - b)[Math.floor(walls.length / 2)];
   const info = await tf.profile(async () => {
     await run();
