@@ -108,7 +108,7 @@ if (!built && nodedir) {
     'g++',
     [
       '-std=c++17',
-      '-O2',
+      '-O3',
       '-fPIC',
       '-shared',
       '-fopenmp',

@@ -1,5 +1,5 @@
 // hypnest's native CPU kernels: oneDNN convolution (forward, backward data, backward weights) and matrix
-// products, called from TensorFlow.js kernels registered over the wasm backend (sdk/core/native/).
+// products, and our own group norm (forward and backward, OpenMP), called from TensorFlow.js kernels registered over the wasm backend (sdk/core/native/).
 //
 // Every tensor argument is a Float32Array view of the wasm heap (or any Float32Array): the kernels read and
 // write in place, no copies. Layouts are TensorFlow.js's: activations NHWC, filters [fh, fw, ci, co] (HWIO),
@@ -11,9 +11,14 @@
 // calling thread's OpenMP team size, which oneDNN uses for every primitive that thread runs.
 #include <node_api.h>
 #include <omp.h>
+#if defined(__GLIBC__) || defined(__linux__)
+#include <malloc.h>
+#endif
 
 #include <dnnl.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -85,10 +90,12 @@ std::vector<napi_value> args(napi_env env, napi_callback_info info, size_t n) {
   return a;
 }
 
+// The cache key of a primitive: its kind, dimensions, attributes and the thread count. oneDNN fixes a
+// primitive's work split when it is created, so a primitive made for 1 thread keeps using 1 thread.
 std::string keyOf(char kind, const std::vector<int64_t> &d, int extra = 0) {
   std::string k(1, kind);
   for (int64_t v : d) k += std::to_string(v) + ',';
-  k += std::to_string(extra);
+  k += std::to_string(extra) + 't' + std::to_string(omp_get_max_threads());
   return k;
 }
 
@@ -312,6 +319,290 @@ napi_value MatMulFn(napi_env env, napi_callback_info info) {
   });
 }
 
+
+// ---------- group norm with a per-sample affine (forward and backward) ----------
+// The same computation as sdk/core/grad/wasm-group-norm.ts (see the formulas there), per sample on OpenMP
+// threads, with the per-channel sums in double. dims: B, S (spatial size), C, G.
+constexpr size_t GN_DIMS = 4;
+
+struct GnArgs {
+  int64_t B, S, C, G, Cg;
+  const float *gamma, *beta, *scale, *shift;
+  // P = r·γ·s and Q = β·s + t − μ·P for sample b (u = x·P + Q), from its groups' mean and 1/std
+  void affine(int64_t b, const float *mean, const float *rstd, float *P, float *Q) const {
+    for (int64_t c = 0; c < C; c++) {
+      const int64_t g = b * G + c / Cg;
+      const double sc = scale ? scale[b * C + c] : 1.0;
+      const double p = double(rstd[g]) * gamma[c] * sc;
+      P[c] = float(p);
+      Q[c] = float(beta[c] * sc + (shift ? shift[b * C + c] : 0.0) - mean[g] * p);
+    }
+  }
+};
+
+GnArgs gnArgs(const std::vector<int64_t> &d, const float *gamma, const float *beta, const float *scale, const float *shift) {
+  if (d[0] < 1 || d[1] < 1 || d[2] < 1 || d[3] < 1 || d[2] % d[3] != 0)
+    throw ArgError{"group norm dims [B, S, C, G] with C divisible by G"};
+  return GnArgs{d[0], d[1], d[2], d[3], d[2] / d[3], gamma, beta, scale, shift};
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default"))) void channelSums(const float *X, int64_t S, int64_t C, double *sum,
+                                                                               double *sq) {
+  for (int64_t s = 0; s < S; s++) {
+    const float *row = X + s * C;
+#pragma omp simd
+    for (int64_t c = 0; c < C; c++) {
+      const double v = row[c];
+      sum[c] += v;
+      sq[c] += v * v;
+    }
+  }
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default"))) void affineRows(const float *X, float *U, int64_t S, int64_t C,
+                                                                              const float *P, const float *Q) {
+  for (int64_t s = 0; s < S; s++) {
+    const float *x = X + s * C;
+    float *u = U + s * C;
+#pragma omp simd
+    for (int64_t c = 0; c < C; c++) u[c] = x[c] * P[c] + Q[c];
+  }
+}
+
+// groupNorm(x, gamma, beta, scale | null, shift | null, u, mean, rstd, dims, eps)
+napi_value GroupNorm(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 10);
+    const float *x = f32(env, a[0]);
+    float *u = f32(env, a[5]), *mean = f32(env, a[6]), *rstd = f32(env, a[7]);
+    const GnArgs g = gnArgs(ints(env, a[8], GN_DIMS), f32(env, a[1]), f32(env, a[2]), f32OrNull(env, a[3]), f32OrNull(env, a[4]));
+    double eps = 0;
+    if (napi_get_value_double(env, a[9], &eps) != napi_ok) throw ArgError{"eps as a number"};
+    const double M = double(g.S * g.Cg);
+#pragma omp parallel
+    {
+      std::vector<double> sum(g.C), sq(g.C);
+      std::vector<float> P(g.C), Q(g.C);
+#pragma omp for schedule(static)
+      for (int64_t b = 0; b < g.B; b++) {
+        std::fill(sum.begin(), sum.end(), 0.0);
+        std::fill(sq.begin(), sq.end(), 0.0);
+        const float *X = x + b * g.S * g.C;
+        channelSums(X, g.S, g.C, sum.data(), sq.data());
+        for (int64_t k = 0; k < g.G; k++) {
+          double s1 = 0, s2 = 0;
+          for (int64_t c = k * g.Cg; c < (k + 1) * g.Cg; c++) {
+            s1 += sum[c];
+            s2 += sq[c];
+          }
+          const double mu = s1 / M;
+          const double var = std::max(s2 / M - mu * mu, 0.0);
+          mean[b * g.G + k] = float(mu);
+          rstd[b * g.G + k] = float(1.0 / std::sqrt(var + eps));
+        }
+        g.affine(b, mean, rstd, P.data(), Q.data());
+        affineRows(X, u + b * g.S * g.C, g.S, g.C, P.data(), Q.data());
+      }
+    }
+  });
+}
+
+// pass 1 of the backward: gOut = ∂L/∂u (through SiLU when sig is given, u = x·P + Q recomputed), Σg, Σg·x
+__attribute__((target_clones("avx512f", "avx2", "default"))) void gradSums(const float *DY, const float *X, const float *SIG, float *G,
+                                                                            int64_t S, int64_t C, const float *P, const float *Q,
+                                                                            double *sg, double *sgx) {
+  for (int64_t s = 0; s < S; s++) {
+    const int64_t o = s * C;
+    if (SIG) {
+#pragma omp simd
+      for (int64_t c = 0; c < C; c++) {
+        const float xv = X[o + c], sv = SIG[o + c];
+        const float uu = xv * P[c] + Q[c];
+        const float gv = DY[o + c] * sv * (1.0f + uu * (1.0f - sv));
+        G[o + c] = gv;
+        sg[c] += gv;
+        sgx[c] += double(gv) * xv;
+      }
+    } else {
+#pragma omp simd
+      for (int64_t c = 0; c < C; c++) {
+        const float gv = DY[o + c];
+        G[o + c] = gv;
+        sg[c] += gv;
+        sgx[c] += double(gv) * X[o + c];
+      }
+    }
+  }
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default"))) void gradRows(float *DX, const float *X, int64_t S, int64_t C,
+                                                                            const float *P, const float *K1, const float *K0) {
+  for (int64_t s = 0; s < S; s++) {
+    float *dx = DX + s * C;
+    const float *x = X + s * C;
+#pragma omp simd
+    for (int64_t c = 0; c < C; c++) dx[c] = dx[c] * P[c] + x[c] * K1[c] + K0[c];
+  }
+}
+
+// groupNormGrad(dy, x, sig | null, gamma, beta, scale | null, shift | null, mean, rstd, dx, sumXhat, sumG, dims)
+napi_value GroupNormGrad(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 13);
+    const float *dy = f32(env, a[0]), *x = f32(env, a[1]), *sig = f32OrNull(env, a[2]);
+    const float *mean = f32(env, a[7]), *rstd = f32(env, a[8]);
+    float *dx = f32(env, a[9]), *sx = f32(env, a[10]), *sgOut = f32(env, a[11]);
+    const GnArgs g = gnArgs(ints(env, a[12], GN_DIMS), f32(env, a[3]), f32(env, a[4]), f32OrNull(env, a[5]), f32OrNull(env, a[6]));
+    const double M = double(g.S * g.Cg);
+#pragma omp parallel
+    {
+      std::vector<double> sg(g.C), sgx(g.C);
+      std::vector<float> P(g.C), Q(g.C), k1(g.C), k0(g.C);
+#pragma omp for schedule(static)
+      for (int64_t b = 0; b < g.B; b++) {
+        g.affine(b, mean, rstd, P.data(), Q.data());
+        std::fill(sg.begin(), sg.end(), 0.0);
+        std::fill(sgx.begin(), sgx.end(), 0.0);
+        const int64_t base = b * g.S * g.C;
+        gradSums(dy + base, x + base, sig ? sig + base : nullptr, dx + base, g.S, g.C, P.data(), Q.data(), sg.data(), sgx.data());
+        for (int64_t k = 0; k < g.G; k++) {
+          const double mu = mean[b * g.G + k], r = rstd[b * g.G + k];
+          double m1 = 0, m2 = 0;
+          for (int64_t c = k * g.Cg; c < (k + 1) * g.Cg; c++) {
+            const double A = double(g.gamma[c]) * (g.scale ? g.scale[b * g.C + c] : 1.0);
+            const double sxh = r * (sgx[c] - mu * sg[c]);
+            sx[b * g.C + c] = float(sxh);
+            sgOut[b * g.C + c] = float(sg[c]);
+            m1 += A * sg[c];
+            m2 += A * sxh;
+          }
+          m1 /= M;
+          m2 /= M;
+          for (int64_t c = k * g.Cg; c < (k + 1) * g.Cg; c++) {
+            k1[c] = float(-r * r * m2);
+            k0[c] = float(-r * m1 + r * r * m2 * mu);
+          }
+        }
+        gradRows(dx + base, x + base, g.S, g.C, P.data(), k1.data(), k0.data());
+      }
+    }
+  });
+}
+
+// ---------- reduction (sum over any axes) and transpose ----------
+// Both take a shape already collapsed (adjacent axes of the same kind merged) by the caller.
+
+// Arguments (x, out, sizes, per-axis Int32Array) of the two.
+struct ShapeOp {
+  const float *x;
+  float *out;
+  const int32_t *sizes, *flags;
+  size_t n;
+  ShapeOp(napi_env env, napi_callback_info info, const std::string &what) {
+    auto a = args(env, info, 4);
+    x = f32(env, a[0]);
+    out = f32(env, a[1]);
+    n = 0;
+    size_t nf = 0;
+    sizes = static_cast<const int32_t *>(typed(env, a[2], napi_int32_array, "an Int32Array of sizes", &n));
+    flags = static_cast<const int32_t *>(typed(env, a[3], napi_int32_array, "an Int32Array of " + what, &nf));
+    if (n == 0 || nf != n) throw ArgError{"sizes and " + what + " of the same non-zero length"};
+  }
+};
+
+// sum(x, out, sizes, reduced): sizes[i] of segment i, reduced[i] != 0 when it is summed over. Sums in double.
+napi_value SumAxes(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    const auto [x, out, sz, red, n] = ShapeOp(env, info, "reduced flags");
+    // the last segment is done as a contiguous row of L; the others are the prefix, walked by p
+    const int64_t L = sz[n - 1];
+    const bool lastKept = red[n - 1] == 0;
+    std::vector<int64_t> outStride(n, 0);
+    int64_t outSize = 1;
+    for (size_t i = n; i-- > 0;) {
+      if (red[i]) continue;
+      outStride[i] = outSize;
+      outSize *= sz[i];
+    }
+    int64_t prefix = 1;
+    for (size_t i = 0; i + 1 < n; i++) prefix *= sz[i];
+    const int64_t first = n > 1 ? sz[0] : 1, rest = n > 1 ? prefix / first : 1;
+    auto outOffset = [&](int64_t p) {
+      int64_t off = 0;
+      for (size_t i = n - 1; i-- > 0;) {
+        off += (p % sz[i]) * outStride[i];
+        p /= sz[i];
+      }
+      return off;
+    };
+    auto accumulate = [&](double *acc, int64_t p) {
+      const float *row = x + p * L;
+      const int64_t off = outOffset(p);
+      if (lastKept) {
+        double *o = acc + off;
+#pragma omp simd
+        for (int64_t j = 0; j < L; j++) o[j] += row[j];
+      } else {
+        double t = 0;
+#pragma omp simd reduction(+ : t)
+        for (int64_t j = 0; j < L; j++) t += row[j];
+        acc[off] += t;
+      }
+    };
+    std::vector<double> acc(outSize, 0.0);
+    if (n > 1 && !red[0]) {
+      // disjoint outputs per index of the first (kept) segment
+#pragma omp parallel for schedule(static)
+      for (int64_t i = 0; i < first; i++)
+        for (int64_t r = 0; r < rest; r++) accumulate(acc.data(), i * rest + r);
+    } else {
+#pragma omp parallel
+      {
+        std::vector<double> part(outSize, 0.0);
+#pragma omp for schedule(static)
+        for (int64_t p = 0; p < prefix; p++) accumulate(part.data(), p);
+#pragma omp critical
+        for (int64_t j = 0; j < outSize; j++) acc[j] += part[j];
+      }
+    }
+    for (int64_t j = 0; j < outSize; j++) out[j] = float(acc[j]);
+  });
+}
+
+// transpose(x, out, sizes, perm): out axis i is input axis perm[i] (sizes are the input's, already collapsed).
+napi_value Transpose(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    const auto [x, out, sz, perm, n] = ShapeOp(env, info, "a permutation");
+    std::vector<int64_t> inStride(n);
+    int64_t total = 1;
+    for (size_t i = n; i-- > 0;) {
+      inStride[i] = total;
+      total *= sz[i];
+    }
+    // output axis i walks input stride inStride[perm[i]]; the last output axis is the inner loop
+    std::vector<int64_t> os(n), on(n);
+    for (size_t i = 0; i < n; i++) {
+      if (perm[i] < 0 || size_t(perm[i]) >= n) throw ArgError{"a permutation of 0.." + std::to_string(n - 1)};
+      os[i] = inStride[perm[i]];
+      on[i] = sz[perm[i]];
+    }
+    const int64_t L = on[n - 1], step = os[n - 1], rows = total / std::max<int64_t>(L, 1);
+#pragma omp parallel for schedule(static)
+    for (int64_t r = 0; r < rows; r++) {
+      int64_t q = r, src = 0;
+      for (size_t i = n - 1; i-- > 0;) {
+        src += (q % on[i]) * os[i];
+        q /= on[i];
+      }
+      float *o = out + r * L;
+      const float *in = x + src;
+      if (step == 1) std::copy(in, in + L, o);
+      else
+        for (int64_t j = 0; j < L; j++) o[j] = in[j * step];
+    }
+  });
+}
+
 // ---------- threads and information ----------
 
 napi_value SetThreads(napi_env env, napi_callback_info info) {
@@ -363,11 +654,22 @@ napi_value Info(napi_env env, napi_callback_info) {
 }  // namespace
 
 NAPI_MODULE_INIT() {
+#ifdef M_MMAP_THRESHOLD
+  // Large buffers (tensor reads such as dataSync, the filters' reorders) come from the malloc heap and stay
+  // mapped after they are freed: glibc's default maps each one afresh, and every 4 KB page of a fresh mapping
+  // costs a page fault (measured here: a 16 MB read took 4,096 faults and 60-110 ms instead of 2-8 ms).
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's maximum
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
   const napi_property_descriptor props[] = {
       {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropInput", nullptr, ConvBackward<ConvBwd<convolution_backward_data>>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropFilter", nullptr, ConvBackward<ConvBwd<convolution_backward_weights>>, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"matmul", nullptr, MatMulFn, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"groupNorm", nullptr, GroupNorm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"groupNormGrad", nullptr, GroupNormGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sum", nullptr, SumAxes, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"transpose", nullptr, Transpose, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"getThreads", nullptr, GetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -17,7 +17,8 @@ import { AdamW } from '../../sdk/train/adamw';
 import { nestedConfig } from '../../sdk/models/nested/config';
 import { fitLatentSpace, disposeLatentSpace } from '../../sdk/models/nested/latents';
 import { createLevelNet, levelLoss, nestedSchedule } from '../../sdk/models/nested/model';
-import { disposeParams } from '../../sdk/nn/params';
+import { disposeParams, type Params } from '../../sdk/nn/params';
+import { groupNormAct } from '../../sdk/nn/norm';
 import { doctor } from '../../sdk/cli/doctor';
 
 type Net = (xs: tf.Tensor[]) => tf.Tensor;
@@ -35,6 +36,16 @@ const fconv =
     tf.fused.conv2d({ x: c4(x), filter: c4(w), bias: b, strides: stride, pad });
 const CONV = ['FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'];
 const MM = ['BatchMatMul'];
+const GN = ['HypnestGroupNormAffine', 'HypnestGroupNormAffineGrad'];
+/** groupNormAct over (x, γ, β[, scale, shift]) as a function of tensors (the params store holds them as given). */
+const gnorm =
+  (groups: number, act: 'silu' | 'none'): Net =>
+  ([x, g, b, scale, shift]) => {
+    const p = { 'n.g': g, 'n.b': b } as unknown as Params;
+    const [B, , , C] = x.shape;
+    const ss = scale ? { scale: tf.reshape(scale, [B, 1, 1, C]), shift: tf.reshape(shift, [B, 1, 1, C]) } : {};
+    return groupNormAct(p, 'n', x, groups, { act, ...ss });
+  };
 
 // The U-Net's convolutions (Fashion-MNIST 32×32, widths 32/64, 3×3 same, stride 2 down), the encoder's, odd
 // sizes and the other paddings tfjs can ask for; dense layers and 1×1 convs as fused matMul; attention.
@@ -110,6 +121,33 @@ const CASES: Case[] = [
     f: ([a, b]) => tf.matMul(a, b, true, true),
     kernels: MM,
   },
+  { name: 'group norm 32 ch, 8 groups', shapes: [[4, 8, 8, 32], [32], [32]], f: gnorm(8, 'none'), kernels: GN },
+  { name: 'group norm + SiLU, 64 ch at 16×16', shapes: [[3, 16, 16, 64], [64], [64]], f: gnorm(8, 'silu'), kernels: GN },
+  {
+    name: 'group norm + scale/shift + SiLU (AdaGN)',
+    shapes: [[4, 8, 8, 32], [32], [32], [4, 32], [4, 32]],
+    f: gnorm(8, 'silu'),
+    kernels: GN,
+  },
+  { name: 'group norm, 1 group, odd size', shapes: [[2, 5, 7, 6], [6], [6]], f: gnorm(1, 'none'), kernels: GN },
+  { name: 'sum over [0, 1, 2] (bias gradient)', shapes: [[4, 8, 8, 32]], f: ([x]) => tf.sum(x, [0, 1, 2]), kernels: ['Sum'] },
+  {
+    name: 'sum over [2, 4] (nearest-upsample gradient)',
+    shapes: [[2, 4, 2, 4, 2, 8]],
+    f: ([x]) => tf.sum(x, [2, 4]),
+    kernels: ['Sum'],
+  },
+  { name: 'sum over the last axis, keepDims', shapes: [[3, 5, 7]], f: ([x]) => tf.sum(x, -1, true), kernels: ['Sum'] },
+  { name: 'sum over [0, 2] with size-1 axes', shapes: [[3, 1, 5, 1, 6]], f: ([x]) => tf.sum(x, [0, 2]), kernels: ['Sum'] },
+  { name: 'sum over everything', shapes: [[4, 6, 5]], f: ([x]) => tf.mul(tf.sum(x), x), kernels: ['Sum'] },
+  {
+    name: 'transpose rank 5 (attention heads)',
+    shapes: [[2, 3, 4, 5, 6]],
+    f: ([x]) => tf.transpose(x, [2, 0, 3, 1, 4]),
+    kernels: ['Transpose'],
+  },
+  { name: 'transpose reversed, size-1 axis', shapes: [[3, 1, 4, 5]], f: ([x]) => tf.transpose(x, [3, 2, 1, 0]), kernels: ['Transpose'] },
+  { name: 'transpose [0, 2, 1, 3]', shapes: [[4, 8, 2, 16]], f: ([x]) => tf.transpose(x, [0, 2, 1, 3]), kernels: ['Transpose'] },
   {
     name: 'matMul rank 4',
     shapes: [

@@ -15,6 +15,39 @@ export interface DnnlAddon {
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, dims: Int32Array): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, dims: Int32Array): void;
   matmul(a: Float32Array, b: Float32Array, bias: Float32Array | null, out: Float32Array, dims: Int32Array): void;
+  /** dims [B, S, C, G]: the fused group norm of sdk/core/grad/wasm-group-norm.ts (outputs u, mean, rstd). */
+  groupNorm(
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    scale: Float32Array | null,
+    shift: Float32Array | null,
+    u: Float32Array,
+    mean: Float32Array,
+    rstd: Float32Array,
+    dims: Int32Array,
+    eps: number,
+  ): void;
+  /** Its backward (outputs dx, Σx̂·g, Σg per sample and channel). */
+  groupNormGrad(
+    dy: Float32Array,
+    x: Float32Array,
+    sig: Float32Array | null,
+    gamma: Float32Array,
+    beta: Float32Array,
+    scale: Float32Array | null,
+    shift: Float32Array | null,
+    mean: Float32Array,
+    rstd: Float32Array,
+    dx: Float32Array,
+    sumXhat: Float32Array,
+    sumG: Float32Array,
+    dims: Int32Array,
+  ): void;
+  /** Sum over the segments flagged in `reduced` of a shape collapsed to `sizes` (adjacent axes of one kind merged). */
+  sum(x: Float32Array, out: Float32Array, sizes: Int32Array, reduced: Int32Array): void;
+  /** out = x with its (collapsed) axes permuted: out axis i is input axis perm[i]. */
+  transpose(x: Float32Array, out: Float32Array, sizes: Int32Array, perm: Int32Array): void;
   setThreads(n: number): void;
   getThreads(): number;
   info(): { onednn: string; isa: string; runtime: string };

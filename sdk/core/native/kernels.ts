@@ -1,7 +1,9 @@
 /**
  * Native (oneDNN) kernels registered over the wasm backend: Conv2D, FusedConv2D (bias, linear activation),
  * Conv2DBackpropInput, Conv2DBackpropFilter, BatchMatMul and _FusedMatMul (bias, linear activation), with
- * any transposes. They read and write the tensors where they live, in the wasm heap: the output is allocated
+ * any transposes; and our fused group norm and its gradient (HypnestGroupNormAffine[Grad], same formulas as
+ * sdk/core/grad/wasm-group-norm.ts, on OpenMP threads); Sum over any axes and Transpose (the wasm Sum
+ * transposes whenever the reduced axes are not the innermost, e.g. every bias gradient). They read and write the tensors where they live, in the wasm heap: the output is allocated
  * first (an allocation can grow the heap and detach earlier views), then every operand is viewed as a
  * Float32Array over the heap and handed to the addon. Every other op stays a wasm kernel.
  *
@@ -11,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { nativeAddon, type DnnlAddon } from './addon';
 import { isNativeKernel, markNative } from './mark';
+import { GROUP_NORM_AFFINE, GROUP_NORM_AFFINE_GRAD } from '../grad/wasm-group-norm';
 
 type Info = tf.TensorInfo;
 type Attrs = Record<string, unknown>;
@@ -186,6 +189,143 @@ function matMulKernel(name: string, addon: DnnlAddon): tf.KernelFunc {
   }) as unknown as tf.KernelFunc;
 }
 
+/** The addon's group norm dims [B, S, C, G], or undefined for shapes it does not take. */
+function gnDims(x: Info, groups: unknown): Int32Array | undefined {
+  const C = x.shape[x.shape.length - 1];
+  const B = x.shape[0];
+  if (x.shape.length < 2 || typeof groups !== 'number' || !Number.isInteger(groups) || groups < 1 || C % groups !== 0) return undefined;
+  const S = size(x.shape.slice(1, -1));
+  return B * S * C === 0 ? undefined : Int32Array.from([B, S, C, groups]);
+}
+
+/** The group norm kernels' outputs: one like x, two [B, k]. */
+function gnOutputs(be: HeapBackend, x: Info, k: number): [Info, Info, Info] {
+  return [be.makeOutput([...x.shape], 'float32'), be.makeOutput([x.shape[0], k], 'float32'), be.makeOutput([x.shape[0], k], 'float32')];
+}
+
+/** HypnestGroupNormAffine: x, gamma, beta, [scale, shift] [B, C] → [u, mean [B, G], rstd [B, G]]. */
+function groupNormKernel(addon: DnnlAddon): tf.KernelFunc {
+  const name = GROUP_NORM_AFFINE;
+  return ((args: Args) => {
+    const { x, gamma, beta, scale, shift } = args.inputs as Record<string, Info | undefined>;
+    const { groups, eps } = (args.attrs ?? {}) as { groups?: number; eps?: number };
+    const dims = x && gnDims(x, groups);
+    if (!dims || typeof eps !== 'number' || !isF32(x, gamma, beta, scale, shift) || Boolean(scale) !== Boolean(shift))
+      return fallback(name, args);
+    const be = args.backend as HeapBackend;
+    const [u, mean, rstd] = gnOutputs(be, x!, dims[3]);
+    const heap = (t: Info | undefined) => (t ? be.typedArrayFromHeap(t) : null);
+    addon.groupNorm(heap(x)!, heap(gamma)!, heap(beta)!, heap(scale), heap(shift), heap(u)!, heap(mean)!, heap(rstd)!, dims, eps);
+    count(name, true);
+    return [u, mean, rstd];
+  }) as unknown as tf.KernelFunc;
+}
+
+/** HypnestGroupNormAffineGrad: dy, x, [sig], gamma, beta, [scale, shift], mean, rstd → [dx, Σx̂·g, Σg]. */
+function groupNormGradKernel(addon: DnnlAddon): tf.KernelFunc {
+  const name = GROUP_NORM_AFFINE_GRAD;
+  return ((args: Args) => {
+    const { dy, x, sig, gamma, beta, scale, shift, mean, rstd } = args.inputs as Record<string, Info | undefined>;
+    const { groups, act } = (args.attrs ?? {}) as { groups?: number; act?: string };
+    const dims = x && gnDims(x, groups);
+    const silu = act === 'silu';
+    if (!dims || !dy || !mean || !rstd || (silu && !sig) || !isF32(dy, x, sig, gamma, beta, scale, shift, mean, rstd))
+      return fallback(name, args);
+    const be = args.backend as HeapBackend;
+    const [dx, sx, sg] = gnOutputs(be, x!, dims[2]);
+    const heap = (t: Info | undefined) => (t ? be.typedArrayFromHeap(t) : null);
+    addon.groupNormGrad(
+      heap(dy)!,
+      heap(x)!,
+      silu ? heap(sig) : null,
+      heap(gamma)!,
+      heap(beta)!,
+      heap(scale),
+      heap(shift),
+      heap(mean)!,
+      heap(rstd)!,
+      heap(dx)!,
+      heap(sx)!,
+      heap(sg)!,
+      dims,
+    );
+    count(name, true);
+    return [dx, sx, sg];
+  }) as unknown as tf.KernelFunc;
+}
+
+/**
+ * Sum over any axes (float32): the shape is collapsed to segments of reduced / kept axes (size-1 axes dropped,
+ * neighbours of one kind merged), e.g. a bias gradient [N, H, W, C] → reduced N·H·W, kept C.
+ */
+function sumKernel(addon: DnnlAddon): tf.KernelFunc {
+  const name = 'Sum';
+  return ((args: Args) => {
+    const { x } = args.inputs as { x: Info };
+    const { axis, keepDims = false } = (args.attrs ?? {}) as { axis: number | number[]; keepDims?: boolean };
+    if (x.dtype !== 'float32' || size(x.shape) === 0) return fallback(name, args);
+    const axes = tf.util.parseAxisParam(axis, x.shape);
+    const sizes: number[] = [];
+    const reduced: number[] = [];
+    x.shape.forEach((d, i) => {
+      if (d === 1) return;
+      const r = axes.includes(i) ? 1 : 0;
+      if (reduced.length && reduced[reduced.length - 1] === r) sizes[sizes.length - 1] *= d;
+      else {
+        sizes.push(d);
+        reduced.push(r);
+      }
+    });
+    if (!reduced.includes(1)) return fallback(name, args);
+    const be = args.backend as HeapBackend;
+    const shape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+    const out = be.makeOutput(shape, 'float32');
+    addon.sum(be.typedArrayFromHeap(x), be.typedArrayFromHeap(out), Int32Array.from(sizes), Int32Array.from(reduced));
+    count(name, true);
+    return out;
+  }) as unknown as tf.KernelFunc;
+}
+
+/** Transpose (float32), on the shape collapsed to the axes that move as blocks (size-1 axes dropped). */
+function transposeKernel(addon: DnnlAddon): tf.KernelFunc {
+  const name = 'Transpose';
+  return ((args: Args) => {
+    const { x } = args.inputs as { x: Info };
+    const { perm } = (args.attrs ?? {}) as { perm: number[] };
+    if (x.dtype !== 'float32' || size(x.shape) === 0 || !perm || perm.length !== x.shape.length) return fallback(name, args);
+    const kept = x.shape.map((d, i) => (d === 1 ? -1 : i)).filter((i) => i >= 0);
+    const rank = new Map(kept.map((a, r) => [a, r]));
+    const p = perm.filter((a) => x.shape[a] !== 1).map((a) => rank.get(a)!);
+    // groups of output axes whose input axes are consecutive too: [first input axis, count]
+    const groups: [number, number][] = [];
+    for (const a of p) {
+      const g = groups[groups.length - 1];
+      if (g && g[0] + g[1] === a) g[1]++;
+      else groups.push([a, 1]);
+    }
+    const byInput = groups.map((g, i) => [g[0], i]).sort((u, v) => u[0] - v[0]);
+    const sizes = byInput.map(([start]) => {
+      const g = groups.find((h) => h[0] === start)!;
+      return kept.slice(g[0], g[0] + g[1]).reduce((m, a) => m * x.shape[a], 1);
+    });
+    const inputIndex = new Map(byInput.map(([, gi], j) => [gi, j]));
+    const collapsedPerm = groups.map((_, gi) => inputIndex.get(gi)!);
+    const be = args.backend as HeapBackend;
+    const out = be.makeOutput(
+      perm.map((a) => x.shape[a]),
+      'float32',
+    );
+    addon.transpose(
+      be.typedArrayFromHeap(x),
+      be.typedArrayFromHeap(out),
+      Int32Array.from(sizes.length ? sizes : [1]),
+      Int32Array.from(collapsedPerm.length ? collapsedPerm : [0]),
+    );
+    count(name, true);
+    return out;
+  }) as unknown as tf.KernelFunc;
+}
+
 /**
  * Registers the native kernels over the wasm backend's current ones (which become their fallbacks).
  * Idempotent; returns the kernel names it registered, [] without the addon.
@@ -200,6 +340,10 @@ export function registerNativeKernels(): string[] {
     ['Conv2DBackpropFilter', backpropKernel('Conv2DBackpropFilter', addon)],
     ['BatchMatMul', matMulKernel('BatchMatMul', addon)],
     ['_FusedMatMul', matMulKernel('_FusedMatMul', addon)],
+    [GROUP_NORM_AFFINE, groupNormKernel(addon)],
+    [GROUP_NORM_AFFINE_GRAD, groupNormGradKernel(addon)],
+    ['Sum', sumKernel(addon)],
+    ['Transpose', transposeKernel(addon)],
   ];
   const added: string[] = [];
   for (const [kernelName, kernelFunc] of kernels) {

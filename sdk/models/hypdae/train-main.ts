@@ -24,6 +24,17 @@ import { HYPDAE_TINY, HypdaeConfig, HypdaeOptions, LabelSource, Space, formatHyp
 import { trainStage1 } from './train-stage1';
 import { trainStage2 } from './train-stage2';
 import { loadStage1, stage2Name } from './checkpoint';
+import { nativeKernelsActive } from '../../core/native/kernels';
+
+/**
+ * Stage I's default: the main thread when the native kernels run (their 2 OpenMP threads beat 2 workers of
+ * 1 thread each, docs/native.md "Threads vs workers"), else 2 worker threads (wasm kernels are single-threaded);
+ * 0 with --tiny.
+ */
+export function defaultStage1Workers(tiny = false): number {
+  if (tiny) return 0;
+  return tf.getBackend() === 'wasm' && nativeKernelsActive() ? 0 : 2;
+}
 
 export interface HypdaeTrainOptions {
   stage: '1' | '2' | 'all';
@@ -133,7 +144,7 @@ async function trainIn(o: HypdaeTrainOptions, out: string, config: HypdaeConfig,
       minutes: o.minutes,
       checkpointEvery: o.checkpointEvery ?? (o.tiny ? 2 : 50),
       log,
-      workers: o.workers ?? (o.tiny ? 0 : 2),
+      workers: o.workers ?? defaultStage1Workers(o.tiny),
     });
     if (!r.complete) {
       log(
@@ -180,8 +191,10 @@ export function hypdaeCommand(): Command {
     .option('--tiny', 'tiny model (smoke test)')
     .option('--steps1 <n>', 'override the number of stage-I steps', (v) => positiveInt('--steps1', v))
     .option('--lr1 <lr>', 'override the stage-I learning rate', (v) => positiveNumber('--lr1', v))
-    .option('--workers <n>', "worker threads computing stage I's gradients (0: the main thread; default 2, or 0 with --tiny)", (v) =>
-      nonNegativeInt('--workers', v),
+    .option(
+      '--workers <n>',
+      "worker threads computing stage I's gradients (0: the main thread; default 0 with the native kernels or --tiny, else 2)",
+      (v) => nonNegativeInt('--workers', v),
     )
     .option('--checkpoint-every <n>', 'stage-I steps between checkpoints', (v) => positiveInt('--checkpoint-every', v, '100'))
     .action(async (opts: HypdaeTrainOptions) => {
