@@ -77,7 +77,11 @@ function runPeer(topic) {
   if (!fs.existsSync(file)) return { rows: [], status: 'no peer' };
   if (!fs.existsSync('/usr/bin/python3')) return { rows: [], status: 'no /usr/bin/python3 (apt-get install python3 python3-torch)' };
   const t0 = Date.now();
-  const r = spawnSync('/usr/bin/python3', [file], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  // Idle OpenMP threads sleep instead of spinning, as the SDK sets for its native kernels (sdk/core/native/addon.ts):
+  // on a shared machine a spinning 2-thread torch waits for a descheduled thread at every barrier (measured: a batch-1
+  // U-Net call 1,035 ms instead of 36 ms at load 13).
+  const env = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'passive' };
+  const r = spawnSync('/usr/bin/python3', [file], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26, env });
   const seconds = (Date.now() - t0) / 1000;
   const line = (r.stdout ?? '').trim().split('\n').pop() ?? '';
   try {
