@@ -11,10 +11,10 @@ after one warm-up. Prints JSON {"rows": [...], torch, blas, onednn}.
 import json, os, sys
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_common import emit, require_torch, set_threads, suffix, timed
+from peer_common import emit, require_torch, suffix
 torch = require_torch()
 import torch_nets as N
-from torch_nets_check import check, hypdae_models, summary
+from torch_nets_check import hypdae_models, run_checked
 
 NAME = 'hyp.encode(img).perturb(5.5).sample(8)'
 R, AUTO_STEP, POOL, THREADS = 5.5, 4.9, 2048, 2
@@ -48,13 +48,8 @@ def main():
             out = N.ddim(N.guided(den, w, p1['dec.cond.null'].reshape(1, -1)), xT.expand(8, -1, -1, -1), ac, steps, cond=z8, clip_x0=1)
             return out.clamp(-1, 1)
 
-    set_threads(torch, THREADS)
-    ms = timed(reps, call)
-    res = check()
-    note = (f"torch {THREADS} threads, shipped weights, DDIM {steps} steps (inversion with 2 refinements + decode), guidance {w}, "
-            f"median of {reps}; {summary(res, ['hyp_encoder', 'hyp_unet', 'hyp_to_ball', 'hyp_from_ball'])}")
-    emit(torch, [{"name": NAME + suffix(THREADS), "ms": ms, "note": note}])
-
+    what = f"DDIM {steps} steps (inversion with 2 refinements + decode), guidance {w}"
+    run_checked(torch, NAME + suffix(THREADS), call, reps, THREADS, ['hyp_encoder', 'hyp_unet', 'hyp_to_ball', 'hyp_from_ball'], what)
 
 if __name__ == '__main__':
     main()

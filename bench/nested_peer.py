@@ -10,10 +10,10 @@ one warm-up. Prints JSON {"rows": [...], torch, blas, onednn}.
 import os, sys
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_common import emit, require_torch, set_threads, suffix, timed
+from peer_common import emit, require_torch, suffix
 torch = require_torch()
 import torch_nets as N
-from torch_nets_check import ROOT, check, nested_model, pixel_denoiser, summary
+from torch_nets_check import ROOT, nested_model, pixel_denoiser, run_checked
 
 NAME = 'nested.levels(5).generate(16)'
 THREADS, n = 2, 16
@@ -53,13 +53,7 @@ def main():
                 x = torch.randn(n, dims[level - 1], generator=gen)
                 latents.append(N.ddim(den, x, ac, lsteps, cond=cond, eta=leta, gen=gen))
 
-    set_threads(torch, THREADS)
-    ms = timed(reps, call)
-    res = check()
-    note = (f"torch {THREADS} threads, shipped weights, {steps} DDIM steps per level, guidance {w}, median of {reps}; "
-            f"{summary(res, ['nested_level2', 'nested_pixel'])}")
-    emit(torch, [{"name": NAME + suffix(THREADS), "ms": ms, "note": note}])
-
+    run_checked(torch, NAME + suffix(THREADS), call, reps, THREADS, ['nested_level2', 'nested_pixel'], f"{steps} DDIM steps per level, guidance {w}")
 
 if __name__ == '__main__':
     main()

@@ -126,6 +126,15 @@ def summary(res, keys):
     return f"port checked against the SDK forward on fixed inputs: max |diff| {parts}"
 
 
+def run_checked(torch, name, call, reps, threads, keys, what):
+    """Times call (median of reps after a warm-up) at `threads`, runs check(), and prints the peer's JSON line."""
+    from peer_common import emit, set_threads, timed
+    set_threads(torch, threads)
+    ms = timed(reps, call)
+    note = f"torch {threads} threads, shipped weights, {what}, median of {reps}; {summary(check(), keys)}"
+    emit(torch, [{"name": name, "ms": ms, "note": note}])
+
+
 if __name__ == '__main__':
     res = check()
     print(json.dumps(res))
