@@ -1,11 +1,16 @@
 /**
- * Core benchmarks: conv2d forward+backward (input and filter gradients), a 1024² matrix product, and the
- * two-core speed-up of the WorkerPool on batched conv fwd+bwd. Rows are matched by name with core_peer.py.
+ * Core benchmarks: conv2d forward+backward (input and filter gradients) and a 1024² matrix product, each at 1 and
+ * at 2 native threads (bench/threads.ts), and the two-core speed-up of the WorkerPool on batched conv fwd+bwd
+ * (native pass only). Rows are matched by name with core_peer.py; scripts/bench.mjs adds the wasm column.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../sdk/core';
 import { WorkerPool } from '../sdk/core/workers';
 import { Rng } from '../sdk/core/rng';
+import { restoreThreads, threadVariants } from './threads';
+
+/** scripts/bench.mjs also runs this file with HYPNEST_NATIVE=0 for the wasm column. */
+export const wasmPass = true;
 
 interface Row {
   name: string;
@@ -46,21 +51,21 @@ export default async function bench(): Promise<Row[]> {
     [64, 32, 64, 64],
     [64, 16, 128, 128],
   ] as const;
-  for (const [n, hw, ci, co] of conv) {
-    rows.push({
-      name: `conv2d 3x3 fwd+bwd ${n}x${hw}x${hw}x${ci}->${co}`,
-      ms: await time(3, convRow(n, hw, ci, co)),
-      note: `${tf.getBackend()}, 1 thread`,
-    });
-  }
   const a = tf.tensor(arr([1024, 1024]).data, [1024, 1024]) as tf.Tensor2D;
   const b = tf.tensor(arr([1024, 1024]).data, [1024, 1024]) as tf.Tensor2D;
-  rows.push({
-    name: 'matMul 1024x1024x1024',
-    ms: await time(5, () => tf.tidy(() => tf.matMul(a, b)).dataSync()),
-    note: `${tf.getBackend()}, 1 thread`,
-  });
+  const convs = conv.map(([n, hw, ci, co]) => ({ name: `conv2d 3x3 fwd+bwd ${n}x${hw}x${hw}x${ci}->${co}`, f: convRow(n, hw, ci, co) }));
+  for (const v of threadVariants()) {
+    v.apply();
+    for (const c of convs) rows.push({ name: `${c.name}${v.suffix}`, ms: await time(3, c.f), note: v.label });
+    rows.push({
+      name: `matMul 1024x1024x1024${v.suffix}`,
+      ms: await time(5, () => tf.tidy(() => tf.matMul(a, b)).dataSync()),
+      note: v.label,
+    });
+  }
+  restoreThreads();
   tf.dispose([a, b]);
+  if (process.env.HYPNEST_BENCH_PASS === 'wasm') return rows;
 
   // Two cores: the same batch of conv fwd+bwd on one worker vs split over a 2-worker pool.
   const module = require.resolve('../sdk/core/workers/demo-tasks');
@@ -84,7 +89,7 @@ export default async function bench(): Promise<Row[]> {
   );
   await two.close();
   const label = `conv2d 3x3 fwd+bwd ${n}x${hw}x${hw}x${ci}->${co}`;
-  rows.push({ name: `${label} (1 worker)`, ms: t1, note: 'WorkerPool size 1' });
+  rows.push({ name: `${label} (1 worker)`, ms: t1, note: 'WorkerPool size 1 (1 native thread per worker)' });
   rows.push({ name: `${label} (2 workers)`, ms: t2, note: `WorkerPool size 2, speed-up ${(t1 / t2).toFixed(2)}x` });
   return rows;
 }

@@ -8,6 +8,10 @@ import * as fs from 'fs';
 import { ready } from '../sdk/core/backend';
 import { assetPath } from '../sdk/core/paths';
 import { nested } from '../sdk/fluent/nested';
+import { threadVariants } from './threads';
+
+/** scripts/bench.mjs also runs this file with HYPNEST_NATIVE=0 for the wasm column (the default call only). */
+export const wasmPass = true;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -16,6 +20,8 @@ export default async function run(): Promise<{ name: string; ms: number; note?: 
   process.env.HYPNEST_PROGRESS = '0';
   const reps = Number(process.env.HYPNEST_BENCH_REPS ?? 3);
   const rows: { name: string; ms: number; note?: string }[] = [];
+  const v = threadVariants().at(-1)!; // the default: all cores with the native kernels, 1 thread on wasm
+  v.apply();
   // L = 5 with the default decaying guidance; L = 5 with the evaluation's best configurations — the tuned or a constant
   // guidance, none at the pixel level (one U-Net call per step), with 2× the DDIM steps at the cheap latent levels
   // (assets/nested/eval.md); L = 1. Default steps (20 per level) otherwise.
@@ -26,8 +32,9 @@ export default async function run(): Promise<{ name: string; ms: number; note?: 
     { L: 5, cfg: [2, 2, 2, 2, 1], latentSteps: 40 },
     { L: 1 },
   ];
-  for (const { L, cfg, latentSteps } of variants) {
-    const name = `nested.levels(${L})${cfg ? `.cfg([${cfg.join(', ')}])` : ''}${latentSteps ? `.steps(20, ${latentSteps})` : ''}.generate(16)`;
+  const wasm = process.env.HYPNEST_BENCH_PASS === 'wasm';
+  for (const { L, cfg, latentSteps } of wasm ? variants.slice(0, 1) : variants) {
+    const name = `nested.levels(${L})${cfg ? `.cfg([${cfg.join(', ')}])` : ''}${latentSteps ? `.steps(20, ${latentSteps})` : ''}.generate(16)${v.suffix}`;
     if (!fs.existsSync(assetPath('nested', `L${L}`, 'nested.json'))) {
       rows.push({ name, ms: NaN, note: `no shipped checkpoint assets/nested/L${L} (run npx hypnest train nested --levels ${L})` });
       continue;
@@ -43,7 +50,7 @@ export default async function run(): Promise<{ name: string; ms: number; note?: 
       totals.push(performance.now() - t0);
       perLevel.push(t.levels.map((l) => l.ms));
     }
-    const note = `16 images, ${cfg || latentSteps ? 'other settings as named' : 'default settings'}, backend ${report.chosen}, median of ${reps}`;
+    const note = `16 images, ${cfg || latentSteps ? 'other settings as named' : 'default settings'}, ${report.chosen}: ${v.label}, median of ${reps}`;
     rows.push({ name, ms: median(totals), note });
     if (L > 1)
       for (let l = 0; l < L; l++)

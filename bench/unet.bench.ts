@@ -1,8 +1,9 @@
 /**
  * U-Net benchmarks for the shipped config (FASHION_UNET: 32×32×1, base 32, mults [1,2,2], 1 block/level,
  * attention at 8×8): forward of 64 images, one training step (batch 64, fwd + bwd + AdamW), 50-step
- * DDIM-like sampling of 64 images (50 forward passes + a linear update), and the training step
- * data-parallel on a WorkerPool of 1 and of 2 workers (train({ workers })), timed alternately.
+ * DDIM-like sampling of 64 images (50 forward passes + a linear update), each at 1 and at 2 native threads
+ * (bench/threads.ts; scripts/bench.mjs adds the wasm column), and (native pass only) the training step
+ * data-parallel on a WorkerPool of 1 and of 2 workers (train({ workers }), 1 native thread per worker), timed alternately.
  * Rows match bench/unet_peer.py. Notes give the CPU time beside the wall time (on a loaded machine the
  * wall time of a niced run says little) and, for the train step, where the time goes (tf.profile,
  * kernel time by kernel type).
@@ -13,6 +14,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ready, Rng } from '../sdk/core';
 import { createUNet, unetFlops, FASHION_UNET, formatUNetConfig } from '../sdk/nn';
 import { AdamW, localGradFn, accumulateGrads, createDataParallel, unetEpsLoss, type EpsBatch } from '../sdk/train';
+import { restoreThreads, threadVariants } from './threads';
+
+/** scripts/bench.mjs also runs this file with HYPNEST_NATIVE=0 for the wasm column. */
+export const wasmPass = true;
 
 interface Row {
   name: string;
@@ -77,21 +82,12 @@ export default async function bench(): Promise<Row[]> {
   );
   const gflop = unetFlops(net) / 1e9;
   const cfg = `${formatUNetConfig(net.config)}, ${(net.paramCount() / 1e6).toFixed(2)}M params, ${gflop.toFixed(3)} GFLOP/image fwd`;
-  const backend = `${tf.getBackend()}, 1 thread`;
   const rows: Row[] = [];
-
   const fwd = () => {
     const y = net.apply(x, t);
     y.dataSync();
     y.dispose();
   };
-  const fwdT = await time(reps, fwd);
-  rows.push({
-    name: 'unet forward (batch 64, 32x32)',
-    ms: fwdT.wall,
-    note: `${backend}; ${cpuNote(fwdT)}; ${((gflop * B * 1000) / fwdT.cpu).toFixed(1)} GFLOP/s (CPU time); ${cfg}`,
-  });
-
   const opt = new AdamW(net.params, { weightDecay: 0.01 });
   // micro-batches of 16: one batch-64 step in one piece needs more activations than wasm's 4 GB heap
   const k = Number(process.env.HYPNEST_BENCH_MICRO ?? 4);
@@ -107,12 +103,46 @@ export default async function bench(): Promise<Row[]> {
     tf.dispose(Object.values(grads));
     net.params['out.conv.b'].dataSync();
   };
-  const stepT = await time(reps, () => step());
-  const where = await profile(() => step());
+  const sample = () => {
+    let xs: tf.Tensor = tf.clone(x);
+    for (let i = 0; i < sampleSteps; i++) {
+      const ti = tf.fill([B], 999 - Math.floor((1000 * i) / sampleSteps), 'int32');
+      const next = tf.tidy(() => tf.add(tf.mul(xs, 0.98), tf.mul(net.apply(xs, ti), 0.02)));
+      tf.dispose([xs, ti]);
+      xs = next;
+    }
+    xs.dataSync();
+    xs.dispose();
+  };
   const name = 'unet train step (batch 64, 32x32, fwd+bwd+AdamW)';
-  rows.push({ name, ms: stepT.wall, note: `${backend}; ${cpuNote(stepT)}; ${k} micro-batches of ${B / k}; kernels: ${where}` });
+  for (const v of threadVariants()) {
+    v.apply();
+    const fwdT = await time(reps, fwd);
+    rows.push({
+      name: `unet forward (batch 64, 32x32)${v.suffix}`,
+      ms: fwdT.wall,
+      note: `${v.label}; ${cpuNote(fwdT)}; ${((gflop * B * 1000) / fwdT.cpu).toFixed(1)} GFLOP/s (CPU time); ${cfg}`,
+    });
+    const stepT = await time(reps, () => step());
+    const where = await profile(() => step());
+    rows.push({
+      name: `${name}${v.suffix}`,
+      ms: stepT.wall,
+      note: `${v.label}; ${cpuNote(stepT)}; ${k} micro-batches of ${B / k}; kernels: ${where}`,
+    });
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    sample();
+    const c = process.cpuUsage(c0);
+    rows.push({
+      name: `unet sample ${sampleSteps} steps x 64 images${v.suffix}`,
+      ms: performance.now() - t0,
+      note: `${v.label}; CPU ${((c.user + c.system) / 1000).toFixed(0)} ms; one run (after the rows above)`,
+    });
+  }
+  restoreThreads();
 
-  if (process.env.HYPNEST_BENCH_DP !== '0') {
+  if (process.env.HYPNEST_BENCH_DP !== '0' && process.env.HYPNEST_BENCH_PASS !== 'wasm') {
     // The same step with gradients from 1 or 2 workers (main thread: AdamW only), alternated so both see the same load.
     const loss = { module: require.resolve('../sdk/train/worker-losses'), name: 'unetEpsLoss', init: net.config };
     const pools = [
@@ -142,27 +172,6 @@ export default async function bench(): Promise<Row[]> {
     }
   }
   opt.dispose();
-
-  const sample = () => {
-    let xs: tf.Tensor = tf.clone(x);
-    for (let i = 0; i < sampleSteps; i++) {
-      const ti = tf.fill([B], 999 - Math.floor((1000 * i) / sampleSteps), 'int32');
-      const next = tf.tidy(() => tf.add(tf.mul(xs, 0.98), tf.mul(net.apply(xs, ti), 0.02)));
-      tf.dispose([xs, ti]);
-      xs = next;
-    }
-    xs.dataSync();
-    xs.dispose();
-  };
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  sample();
-  const c = process.cpuUsage(c0);
-  rows.push({
-    name: `unet sample ${sampleSteps} steps x 64 images`,
-    ms: performance.now() - t0,
-    note: `${backend}; CPU ${((c.user + c.system) / 1000).toFixed(0)} ms; one run (no warm-up beyond the rows above)`,
-  });
   tf.dispose([x, eps, t]);
   for (const v of Object.values(net.params)) v.dispose();
   return rows;
