@@ -9,7 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../sdk/core/backend';
 import { serveExplorer } from '../../sdk/explore/site';
@@ -21,7 +21,6 @@ import { Evaluator } from '../../sdk/models/evaluator/evaluator';
 import { RADIUS_DEFAULTS, RadiusModels, disposePrepared, prepareInput, radiusUpdate } from '../../sdk/browser/radius-compute';
 
 const root = path.join(__dirname, '..', '..');
-const CHROMIUM = process.env.HYPNEST_CHROMIUM ?? '/usr/bin/chromium';
 const R = 4.5;
 
 const pixels = (b64: string) => Float32Array.from(Buffer.from(b64, 'base64'), (v) => v / 127.5 - 1);
@@ -39,19 +38,7 @@ async function inNode(m: RadiusModels, angle: number): Promise<Float32Array> {
 
 test('page (Chromium, wasm, float16) = Node (wasm, float16) = Node (float32 checkpoints) to backend/float16 precision', async () => {
   const { server, url } = await serveExplorer(0);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   let page: { images: number[]; radius: number; angle: number; input: number; backend: string };
   try {
     const p = await browser.newPage();
