@@ -21,5 +21,6 @@ export const WIDGET_CSS = `
 .hypnest-widget .hx-levels { display: grid; gap: 10px; align-items: start; }
 .hypnest-widget .hx-level { display: flex; flex-direction: column; align-items: center; gap: 4px; }
 .hypnest-widget .hx-level input[type=range] { width: 90px; }
+.hypnest-widget label.hx-slider { white-space: nowrap; }
 .hypnest-widget img.hx-heat { image-rendering: pixelated; border: 1px solid #ccc; }
 `;

@@ -49,9 +49,9 @@ function stageWidgetNotebook(): { dir: string; file: string } {
 
 function report(where: string, recs: UpdateRecord[]): void {
   times[where] = recs;
-  const radius = recs.filter((r) => r.change.startsWith('slider')).map((r) => r.ms);
+  const sliders = recs.filter((r) => !/^(pick|scrub)/.test(r.change)).map((r) => r.ms);
   console.log(
-    `  ${where}: ms per update ${recs.map((r) => `${r.change}: ${r.ms}`).join(', ')}; median of the slider updates ${median(radius)} ms (load average ${os.loadavg()[0].toFixed(1)})`,
+    `  ${where}: ms per update ${recs.map((r) => `${r.change}: ${r.ms}`).join(', ')}; median of the control updates ${median(sliders)} ms (load average ${os.loadavg()[0].toFixed(1)})`,
   );
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'times.json'), JSON.stringify({ loadavg: os.loadavg(), cpus: os.cpus().length, times }, null, 2));
