@@ -2,8 +2,12 @@
 import { stage1FromPortable, stage2FromPortable } from '../models/hypdae/portable';
 import type { RadiusModels } from './radius-compute';
 import { weightBytes } from './weights';
+import { nestedFromPortable } from '../models/nested/portable';
+import type { NestedModel } from '../models/nested/model';
 
 export const HYPDAE_KEYS = ['hypdae-stage1', 'hypdae-stage2-hyperbolic', 'hypdae-stage2-euclidean'] as const;
+
+export const NESTED_KEY = 'nested-L5';
 
 let hypdae: Promise<RadiusModels> | undefined;
 
@@ -17,4 +21,12 @@ export function hypdaeModels(): Promise<RadiusModels> {
     return { stage1, ball, twin };
   })();
   return hypdae;
+}
+
+let nested: Promise<NestedModel> | undefined;
+
+/** The nested L5 model (levels: code, deep, mid, shallow latents, then pixels). */
+export function nestedL5(): Promise<NestedModel> {
+  nested ??= weightBytes(NESTED_KEY).then((b) => nestedFromPortable(b, `weights(${NESTED_KEY})`).model);
+  return nested;
 }

@@ -60,3 +60,22 @@ export async function fileToPixels(file: Blob): Promise<Float32Array> {
     return inside ? (invert ? 1 - v : v) * 2 - 1 : -1;
   });
 }
+
+/** An RGB raster [h, w, 3] (bytes) as a PNG data URL, `scale` pixels per value (heat maps). */
+export function rgbToDataUrl(img: { data: Uint8Array; shape: readonly number[] }, scale: number): string {
+  const [h, w] = img.shape;
+  const small = document.createElement('canvas');
+  small.width = w;
+  small.height = h;
+  const sctx = small.getContext('2d') as CanvasRenderingContext2D;
+  const id = sctx.createImageData(w, h);
+  for (let i = 0; i < w * h; i++) id.data.set([img.data[3 * i], img.data[3 * i + 1], img.data[3 * i + 2], 255], 4 * i);
+  sctx.putImageData(id, 0, 0);
+  const c = document.createElement('canvas');
+  c.width = w * scale;
+  c.height = h * scale;
+  const ctx = c.getContext('2d') as CanvasRenderingContext2D;
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(small, 0, 0, c.width, c.height);
+  return c.toDataURL('image/png');
+}

@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ValueError, describe } from '../core/errors';
+import { SIDE, checkImage, diskPlane } from './compute-common';
 import { Stage1, encodeSemantic } from '../models/hypdae/stage1';
 import { Stage2, fromBall, toBall } from '../models/hypdae/stage2';
 import { codeRadii, perturbCodesAuto, rescaleCodes } from '../models/hypdae/edits';
@@ -33,8 +34,6 @@ export interface RadiusSettings {
 /** The widget's defaults: fewer DDIM steps than the shipped 20 (speed), the shipped guidance. */
 export const RADIUS_DEFAULTS: RadiusSettings = Object.freeze({ steps: 6, guidance: 2 });
 
-export const SIDE = 32;
-
 export interface PreparedInput {
   /** Cached DDIM inversion x_T [1, 32, 32, 1] of the input (reused by every update). */
   readonly noise: tf.Tensor4D;
@@ -51,21 +50,6 @@ export interface RadiusUpdate {
   readonly images: Float32Array;
   /** Plane coordinates [x, y] of: the input at R, the edited code, the target, per space. */
   readonly disk: { readonly ball: number[][]; readonly twin: number[][] };
-}
-
-function plane(h: tf.Tensor2D, other: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => {
-    const u1 = tf.div(h, tf.norm(h));
-    const o = tf.sub(other, tf.mul(tf.sum(tf.mul(other, u1)), u1));
-    const u2 = tf.div(o, tf.maximum(tf.norm(o), 1e-12));
-    return tf.concat([u1, u2]) as tf.Tensor2D;
-  });
-}
-
-function checkImage(where: string, x: Float32Array): void {
-  if (!(x instanceof Float32Array) || x.length !== SIDE * SIDE) {
-    throw new ValueError(where, { expected: `a Float32Array of ${SIDE * SIDE} pixels in [−1, 1] (32 × 32)`, received: describe(x) });
-  }
 }
 
 /** Codes, cached inversion and disk planes of `image`; `other` (a second image) fixes the plane's second axis. */
@@ -87,8 +71,8 @@ export function prepareInput(
     const ball = tf.slice(hb, [0, 0], [1, -1]) as tf.Tensor2D;
     const twin = tf.slice(ht, [0, 0], [1, -1]) as tf.Tensor2D;
     const planes = {
-      ball: plane(ball, tf.slice(hb, [1, 0], [1, -1]) as tf.Tensor2D),
-      twin: plane(twin, tf.slice(ht, [1, 0], [1, -1]) as tf.Tensor2D),
+      ball: diskPlane(ball, tf.slice(hb, [1, 0], [1, -1]) as tf.Tensor2D),
+      twin: diskPlane(twin, tf.slice(ht, [1, 0], [1, -1]) as tf.Tensor2D),
     };
     const radius = { ball: codeRadii(m.ball, ball).dataSync()[0], twin: codeRadii(m.twin, twin).dataSync()[0] };
     return { noise, ball, twin, planes, radius };

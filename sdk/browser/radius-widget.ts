@@ -4,14 +4,14 @@
  * radius slider; every change re-decodes four images (ball and Euclidean twin: the input at R, the step toward the
  * target at R). One computation runs at a time; changes made meanwhile collapse into the next one.
  */
-import { select } from 'd3-selection';
 import { drag } from 'd3-drag';
+import { diskSvg } from './disk-svg';
 import { geodesicArc } from '../viz/figures/geodesic-arc';
 import { RADIUS_DEFAULTS, RadiusSettings, PreparedInput, disposePrepared, prepareInput, radiusUpdate } from './radius-compute';
 import { hypdaeModels } from './models';
 import { startRuntime } from './runtime';
 import { bytesToPixels, fileToPixels, pixelsToDataUrl } from './pixels';
-import { el, statusLine, type WidgetState } from './widget-dom';
+import { el, serialRunner } from './widget-dom';
 
 export interface RadiusWidgetSpec {
   /** Few-shot inputs: label and 32 × 32 bytes (base64). */
@@ -33,7 +33,6 @@ interface Space {
 
 export async function mountRadius(root: HTMLElement, spec: RadiusWidgetSpec): Promise<void> {
   const settings: RadiusSettings = { ...RADIUS_DEFAULTS, ...spec.settings };
-  const state: WidgetState = { updates: 0, lastMs: NaN, busy: false };
   root.classList.add('hypnest-widget', 'hypnest-radius');
   const status = el(root, 'div', 'hx-status');
   status.textContent = 'starting the TensorFlow.js runtime…';
@@ -61,24 +60,16 @@ export async function mountRadius(root: HTMLElement, spec: RadiusWidgetSpec): Pr
   let index = 0;
   let pixels = bytesToPixels(spec.inputs[0].pixels);
   let prepared: PreparedInput | undefined;
-  let pending = true;
-  let latestDisk: Record<string, number[][]> | undefined;
+  const live: { runner?: ReturnType<typeof serialRunner> } = {};
 
   const info = await startRuntime();
   const models = await hypdaeModels();
   const views = spaces.map((sp) => {
     const pane = el(panes, 'div', 'hx-pane');
     el(pane, 'div', 'hx-title').textContent = sp.title;
-    const svg = select(pane).append('svg').attr('width', DISK).attr('height', DISK).attr('class', `hx-disk hx-disk-${sp.key}`);
+    const svg = diskSvg(pane, DISK, PAD, `hx-disk hx-disk-${sp.key}`);
     const c = DISK / 2;
     const px = (p: number[]): [number, number] => [c + sp.scale(p[0]) * (c - PAD), c - sp.scale(p[1]) * (c - PAD)];
-    svg
-      .append('circle')
-      .attr('cx', c)
-      .attr('cy', c)
-      .attr('r', c - PAD)
-      .attr('fill', '#f7f7fb')
-      .attr('stroke', '#333');
     const ring = svg
       .append('circle')
       .attr('cx', c)
@@ -164,51 +155,26 @@ export async function mountRadius(root: HTMLElement, spec: RadiusWidgetSpec): Pr
   }
 
   function request(): void {
-    pending = true;
-    if (!state.busy) void run();
+    live.runner?.request();
   }
 
-  async function run(): Promise<void> {
-    state.busy = true;
-    root.dataset.busy = '1';
-    try {
-      while (pending) {
-        pending = false;
-        const t0 = performance.now();
-        if (!prepared) {
-          const other = bytesToPixels(spec.inputs[(Math.max(index, 0) + 1) % spec.inputs.length].pixels);
-          prepared = prepareInput(models, pixels, other, settings);
-          root.dataset.inversionMs = String(Math.round(performance.now() - t0));
-        }
-        const t1 = performance.now();
-        const R = Number(slider.value);
-        const u = await radiusUpdate(models, prepared, R, angle, settings);
-        views.forEach((v, i) => {
-          v.outs.forEach((img, j) => {
-            img.src = pixelsToDataUrl(u.images, (2 * i + j) * 1024);
-          });
-          v.draw(u.disk[v.sp.key]);
-        });
-        latestDisk = u.disk;
-        state.updates += 1;
-        state.lastMs = performance.now() - t1;
-        Object.assign(root, { hypnestLast: { images: u.images, radius: R, angle, input: index, disk: latestDisk } });
-        root.dataset.updates = String(state.updates);
-        root.dataset.lastMs = String(Math.round(state.lastMs));
-        status.textContent = statusLine(
-          info,
-          state,
-          `4 decodes · ${settings.steps} DDIM steps from a cached DDIM inversion of the input · guidance ${settings.guidance}`,
-        );
-      }
-    } catch (e) {
-      status.textContent = `error: ${(e as Error).message}`;
-      console.error(e);
-    } finally {
-      state.busy = false;
-      root.dataset.busy = '0';
+  const runner = (live.runner = serialRunner(root, status, info, async () => {
+    if (!prepared) {
+      const t0 = performance.now();
+      const other = bytesToPixels(spec.inputs[(Math.max(index, 0) + 1) % spec.inputs.length].pixels);
+      prepared = prepareInput(models, pixels, other, settings);
+      root.dataset.inversionMs = String(Math.round(performance.now() - t0));
     }
-  }
-  root.dataset.backend = info.backend;
-  await run();
+    const R = Number(slider.value);
+    const u = await radiusUpdate(models, prepared, R, angle, settings);
+    views.forEach((v, i) => {
+      v.outs.forEach((img, j) => {
+        img.src = pixelsToDataUrl(u.images, (2 * i + j) * 1024);
+      });
+      v.draw(u.disk[v.sp.key]);
+    });
+    Object.assign(root, { hypnestLast: { images: u.images, radius: R, angle, input: index, disk: u.disk } });
+    return `4 decodes · ${settings.steps} DDIM steps from a cached DDIM inversion of the input · guidance ${settings.guidance}`;
+  }));
+  await runner.run();
 }

@@ -14,4 +14,13 @@ export const WIDGET_CSS = `
 .hypnest-widget figure { margin: 0; text-align: center; }
 .hypnest-widget figcaption { color: #555; font-size: 12px; }
 .hypnest-widget img.hx-out { image-rendering: pixelated; background: #000; }
+
+.hypnest-widget .hx-input.hx-chosen { border-color: #d62728; }
+.hypnest-widget .hx-pick-label { width: 1.5em; font-weight: 600; }
+.hypnest-widget .hx-controls { display: flex; flex-wrap: wrap; gap: 12px; align-items: center; margin-bottom: 6px; }
+.hypnest-widget .hx-levels { display: grid; gap: 10px; align-items: start; }
+.hypnest-widget .hx-level { display: flex; flex-direction: column; align-items: center; gap: 4px; }
+.hypnest-widget .hx-level input[type=range] { width: 90px; }
+.hypnest-widget label.hx-slider { white-space: nowrap; }
+.hypnest-widget img.hx-heat { image-rendering: pixelated; border: 1px solid #ccc; }
 `;

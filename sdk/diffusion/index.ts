@@ -11,3 +11,4 @@ export * from './ddpm';
 export * from './inversion';
 export * from './sdedit';
 export * from './loss';
+export * from './slerp';

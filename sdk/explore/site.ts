@@ -7,6 +7,7 @@ import * as http from 'http';
 import * as path from 'path';
 import { BUNDLE_FILE, explorerBundle, portableWeights } from './assets';
 import { ExplorerWidget, mountHtml, radiusExplorer } from './widgets';
+import { ddimScrubberWidget, geodesicWalkWidget, nestedLevelsWidget } from './more-widgets';
 
 export interface SiteFile {
   readonly type: string;
@@ -29,6 +30,22 @@ const PAGES: { file: string; make: () => ExplorerWidget; about: string }[] = [
     make: () => radiusExplorer(),
     about:
       'HypDAE: one few-shot input, its code on the Poincaré disk, a radius slider and a draggable target; the hyperbolic ball and its Euclidean twin decode side by side at the same R.',
+  },
+  {
+    file: 'geodesic.html',
+    make: () => geodesicWalkWidget(),
+    about: 'HypDAE: two few-shot inputs, the geodesic between their codes on the Poincaré disk, a slider for t and the image decoded at t.',
+  },
+  {
+    file: 'nested.html',
+    make: () => nestedLevelsWidget(),
+    about:
+      'Nested diffusion (L = 5): coarse to fine, latents as heat maps; re-draw one level while the coarser ones stay; guidance and σ² per level.',
+  },
+  {
+    file: 'ddim.html',
+    make: () => ddimScrubberWidget(),
+    about: 'DDIM, step by step: x_t and the predicted x̂₀ at every step of a generation and of an inversion (HypDAE stage I), on a slider.',
   },
 ];
 

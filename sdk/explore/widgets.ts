@@ -9,7 +9,7 @@ import type { RadiusWidgetSpec } from '../browser/radius-widget';
 import { ValueError, checkOptions, describe } from '../core/errors';
 import { explorerBundle, fewShotPictures, portableWeights } from './assets';
 
-export type WidgetKind = 'radius';
+export type WidgetKind = 'radius' | 'geodesic' | 'nested' | 'ddim';
 
 export interface ExplorerWidget {
   readonly kind: WidgetKind;
@@ -18,6 +18,8 @@ export interface ExplorerWidget {
   readonly spec: object;
   /** Portable weights the widget needs. */
   readonly weights: readonly string[];
+  /** A static picture of the widget (HTML, rendered in Node), shown until the live widget runs. */
+  readonly still?: string;
   /** The HTML of one notebook output (embeds what this notebook has not received yet). */
   toMimeBundle(): Record<string, string>;
 }
@@ -47,15 +49,17 @@ export function embedScripts(w: ExplorerWidget, once = true): string {
 /** The widget's element and the script that mounts it (the runtime must be on the page). */
 export function mountHtml(w: ExplorerWidget): string {
   const id = `hypnest-${w.kind}-${Date.now().toString(36)}-${counter++}`;
-  return `<div id="${id}" class="hypnest-widget-host" data-kind="${w.kind}"></div>\n<script>hypnest.mount(${json(w.kind)}, ${json(id)}, ${json(w.spec)});</script>`;
+  const still = w.still ? `<div id="${id}-static" class="hypnest-static">${w.still}</div>\n` : '';
+  return `${still}<div id="${id}" class="hypnest-widget-host" data-kind="${w.kind}"></div>\n<script>hypnest.mount(${json(w.kind)}, ${json(id)}, ${json(w.spec)});</script>`;
 }
 
-function widget(kind: WidgetKind, title: string, spec: object, weights: readonly string[]): ExplorerWidget {
+export function widgetOf(kind: WidgetKind, title: string, spec: object, weights: readonly string[], still?: string): ExplorerWidget {
   const w: ExplorerWidget = {
     kind,
     title,
     spec,
     weights,
+    still,
     toMimeBundle: () => ({
       'text/html': `${embedScripts(w)}\n${mountHtml(w)}`,
       'text/plain': `<hypnest ${kind} widget: ${title} (needs JavaScript)>`,
@@ -92,5 +96,10 @@ export function radiusExplorer(o: RadiusExplorerOptions = {}): ExplorerWidget {
     angle: 1.2,
     settings,
   };
-  return widget('radius', 'HypDAE radius explorer', spec, ['hypdae-stage1', 'hypdae-stage2-hyperbolic', 'hypdae-stage2-euclidean']);
+  return widgetOf('radius', 'HypDAE radius explorer', spec, ['hypdae-stage1', 'hypdae-stage2-hyperbolic', 'hypdae-stage2-euclidean']);
+}
+
+/** A widget with its static picture (rendered in Node now). */
+export function withStill(w: ExplorerWidget, still: string): ExplorerWidget {
+  return widgetOf(w.kind, w.title, w.spec, w.weights, still);
 }

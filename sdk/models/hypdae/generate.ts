@@ -32,7 +32,8 @@ export interface DecodeOptions {
   progress?: boolean;
 }
 
-function guidedDenoiser(s: Stage1, w: number): Denoiser {
+/** Stage I's denoiser with classifier-free guidance of weight w (w = 1: plain conditional). */
+export function guidedDenoiser(s: Stage1, w: number): Denoiser {
   const d = stage1Denoiser(s);
   return w === 1 ? d : guided(d, { weight: w, nullCond: nullCode(s) });
 }

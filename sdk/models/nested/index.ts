@@ -7,3 +7,4 @@ export * from './sample';
 export * from './checkpoint';
 export { trainNested, runName, type TrainNestedOptions, type TrainNestedResult } from './train';
 export { runNestedTraining, nestedCommand, type NestedTrainOptions } from './train-main';
+export { nestedFromPortable } from './portable';

@@ -29,6 +29,11 @@ export interface GenerateOptions {
   steps: number;
   latentSteps: number;
   seed: number;
+  /**
+   * Seed of each level's noise (length L), overriding `seed` level by level: a level re-drawn with a new seed leaves
+   * the noise of the others as it was (the live explorer's "re-draw one level").
+   */
+  levelSeeds?: readonly number[];
   /** η of the pixel level's DDIM (default: the config's sample.eta, 1 = ancestral; 0 = deterministic). */
   eta?: number;
   /** η of the latent levels (default: the config's sample.latentEta, 1 = ancestral; see config.ts). */
@@ -88,6 +93,9 @@ function check(m: NestedModel, o: GenerateOptions): void {
     if (o.labels.length !== o.n || o.labels.some((y) => !Number.isInteger(y) || y < 0 || y >= K)) {
       throw new ValueError('generate(labels)', { expected: `${o.n} class labels, integers in [0, ${K})`, received: describe(o.labels) });
     }
+  }
+  if (o.levelSeeds !== undefined && (o.levelSeeds.length !== L || o.levelSeeds.some((v) => !Number.isInteger(v)))) {
+    throw new ValueError('generate(levelSeeds)', { expected: `${L} integer seeds, one per level`, received: describe(o.levelSeeds) });
   }
   for (const [k, s] of ['steps', 'latentSteps'].map((k) => [k, (o as unknown as Record<string, number>)[k]] as const)) {
     if (!Number.isInteger(s) || s < 1 || s > m.schedule.T) {
@@ -184,17 +192,18 @@ function chain(m: NestedModel, o: GenerateOptions, from: number, n: number, bar:
       }
       const shape = pixel ? [n, c.unet.imageSize ?? 32, c.unet.imageSize ?? 32, 1] : [n, c.dims[level - 1]];
       const steps = pixel ? o.steps : o.latentSteps;
+      const seed = o.levelSeeds?.[level - 1] ?? o.seed;
       let out: tf.Tensor;
       try {
         out = tf.tidy(() => {
-          const xT = normalTensor(shape, new RowRng(mixSeeds(o.seed, level, 0), from, n));
+          const xT = normalTensor(shape, new RowRng(mixSeeds(seed, level, 0), from, n));
           const eta = pixel ? (o.eta ?? c.sample.eta) : (o.latentEta ?? c.sample.latentEta);
           let y: tf.Tensor | undefined;
           for (const st of ddimSteps(denoiser, xT, m.schedule, {
             steps,
             cond,
             eta,
-            rng: new RowRng(mixSeeds(o.seed, level, 1), from, n),
+            rng: new RowRng(mixSeeds(seed, level, 1), from, n),
             clipX0: pixel ? 1 : undefined,
           })) {
             bar?.tick(1, { level });
