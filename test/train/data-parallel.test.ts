@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { ready, Rng, ConfigError } from '../../sdk/core';
 import { createUNet, disposeParams, Params } from '../../sdk/nn';
+import { nativeStatus, setNativeThreads } from '../../sdk/core/native/addon';
 import {
   createDataParallel,
   localGradFn,
@@ -173,13 +174,17 @@ test('train({ workers: 2 }) follows the single-thread run (same batches, AdamW, 
   const A = createUNet(TINY, 5);
   const B = createUNet(TINY, 5);
   const data = batches(3);
+  // The workers compute with 1 native thread each; oneDNN's reduction order depends on its thread split, so the
+  // reference runs at 1 thread too (same arithmetic; 2 threads differ by ≈ 2e-4 after 3 AdamW steps).
+  const threads = nativeStatus().threads;
+  setNativeThreads(1);
   const ra = await train({
     ...common,
     params: A.params,
     data: data.values(),
     microBatches: 2,
     lossFn: (b) => unetEpsLoss(A.params, b, { ...ctxOf(0), init: A.config, shard: 0 }),
-  });
+  }).finally(() => threads !== undefined && setNativeThreads(threads));
   const before = tf.memory().numTensors;
   const rb = await train({
     ...common,
