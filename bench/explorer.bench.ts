@@ -57,6 +57,7 @@ async function timeCase(page: Page, c: Case, reps: number): Promise<number[]> {
       [host, n] as const,
       { timeout: 300_000, polling: 50 },
     );
+  console.error(`  ${c.page}: waiting for the first update`);
   await idle(0);
   const ms: number[] = [];
   for (let i = 0; i < reps; i++) {
