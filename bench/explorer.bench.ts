@@ -50,13 +50,14 @@ const CASES: Case[] = [
 ];
 
 async function timeCase(page: Page, c: Case, reps: number): Promise<number[]> {
-  const host = (await page.waitForSelector('.hypnest-widget-host')) as unknown as Host;
+  const host = (await page.waitForSelector('.hypnest-widget-host', { state: 'attached', timeout: 300_000 })) as unknown as Host;
   const idle = (n: number) =>
     page.waitForFunction(
       ([e, n]) => Number((e as HTMLElement).dataset.updates ?? 0) > (n as number) && (e as HTMLElement).dataset.busy === '0',
       [host, n] as const,
       { timeout: 300_000, polling: 50 },
     );
+  console.error(`  ${c.page}: waiting for the first update`);
   await idle(0);
   const ms: number[] = [];
   for (let i = 0; i < reps; i++) {
@@ -78,6 +79,9 @@ export default async function bench(): Promise<Row[]> {
   try {
     for (const c of CASES) {
       const page = await browser.newPage();
+      page.on('console', (m) => {
+        if (m.type() === 'error') console.error(`  ${c.page}: ${m.text()}`);
+      });
       await page.goto(`${url}${c.page}.html?backend=wasm`);
       const ms = await timeCase(page, c, reps);
       await page.close();

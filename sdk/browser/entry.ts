@@ -5,14 +5,14 @@
  */
 import { mountRadius } from './radius-widget';
 import { mountGeodesic } from './geodesic-widget';
-
+import { mountNested } from './nested-widget';
 import { mountScrubber } from './ddim-widget';
 import { registerWeights, hasWeights, setWeightsBase } from './weights';
 import { startRuntime } from './runtime';
 import { chooseBackend } from './backend-choice';
 import { WIDGET_CSS } from './style';
 
-const widgets = { radius: mountRadius, geodesic: mountGeodesic, ddim: mountScrubber } as const;
+const widgets = { radius: mountRadius, geodesic: mountGeodesic, nested: mountNested, ddim: mountScrubber } as const;
 export type WidgetKind = keyof typeof widgets;
 
 function addStyle(): void {
