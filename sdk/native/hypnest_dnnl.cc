@@ -298,12 +298,29 @@ struct MatMul {
   }
 };
 
+// Runs a small primitive on the calling thread alone: waking the other OpenMP threads (passive waiting, see
+// sdk/core/native/addon.ts) costs more than they save below about 2^24 multiply-adds (the latent levels' MLPs,
+// [32, 256] x [256, 512]: measured 131 ms at 1 thread vs 170 ms at 2 over a nested generate(16)).
+struct SmallWork {
+  int before = 0;
+  explicit SmallWork(double macs) {
+    if (macs < double(1 << 24) && omp_get_max_threads() > 1) {
+      before = omp_get_max_threads();
+      omp_set_num_threads(1);
+    }
+  }
+  ~SmallWork() {
+    if (before) omp_set_num_threads(before);
+  }
+};
+
 // matmul(a, b, bias | null, out, dims)
 napi_value MatMulFn(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     auto a = args(env, info, 5);
     float *pa = f32(env, a[0]), *pb = f32(env, a[1]), *bias = f32OrNull(env, a[2]), *pc = f32(env, a[3]);
     auto d = ints(env, a[4], MM_DIMS);
+    const SmallWork small(double(std::max(d[0], d[1])) * d[2] * d[3] * d[4]);
     MatMul &k = cached<MatMul>(keyOf('m', d, bias != nullptr), [&] { return std::make_unique<MatMul>(d, bias != nullptr); });
     stream &s = ctx().strm;
     k.a.set_data_handle(pa);
@@ -369,12 +386,42 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void affineRows(con
   }
 }
 
-// groupNorm(x, gamma, beta, scale | null, shift | null, u, mean, rstd, dims, eps)
+// exp(x) for |x| <= 87, branch-free so that loops over it vectorize: Cephes' expf (x = n·ln2 + r, a degree-6
+// polynomial in r, 2^n from the exponent bits); about 1 ulp, like the wasm kernels' own approximations. It
+// vectorizes with -fno-trapping-math (binding.gyp): otherwise GCC keeps the clamps as branches.
+inline __attribute__((always_inline)) float expApprox(float x) {
+  x = x < -87.0f ? -87.0f : x > 87.0f ? 87.0f : x;
+  const int32_t n = int32_t(x * 1.44269504088896341f + 128.5f) - 128;  // floor(x·log2e + 0.5): the sum is > 0
+  const float nf = float(n);
+  const float r = x - nf * 0.693359375f + nf * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  return p * __builtin_bit_cast(float, (n + 127) << 23);
+}
+
+// SiLU in place over a sample's rows: sig = σ(u), u ← u·sig (the fused group norm's act = silu).
+__attribute__((target_clones("avx512f", "avx2", "default"))) void siluRows(float *U, float *SIG, int64_t n) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; i++) {
+    const float u = U[i];
+    const float s = 1.0f / (1.0f + expApprox(-u));
+    SIG[i] = s;
+    U[i] = u * s;
+  }
+}
+
+// groupNorm(x, gamma, beta, scale | null, shift | null, u, mean, rstd, dims, eps, sig | null)
+// With sig, the activation is SiLU: u receives u·σ(u) and sig receives σ(u) (kept for the gradient).
 napi_value GroupNorm(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
-    auto a = args(env, info, 10);
+    auto a = args(env, info, 11);
     const float *x = f32(env, a[0]);
-    float *u = f32(env, a[5]), *mean = f32(env, a[6]), *rstd = f32(env, a[7]);
+    float *u = f32(env, a[5]), *mean = f32(env, a[6]), *rstd = f32(env, a[7]), *sig = f32OrNull(env, a[10]);
     const GnArgs g = gnArgs(ints(env, a[8], GN_DIMS), f32(env, a[1]), f32(env, a[2]), f32OrNull(env, a[3]), f32OrNull(env, a[4]));
     double eps = 0;
     if (napi_get_value_double(env, a[9], &eps) != napi_ok) throw ArgError{"eps as a number"};
@@ -402,6 +449,7 @@ napi_value GroupNorm(napi_env env, napi_callback_info info) {
         }
         g.affine(b, mean, rstd, P.data(), Q.data());
         affineRows(X, u + b * g.S * g.C, g.S, g.C, P.data(), Q.data());
+        if (sig) siluRows(u + b * g.S * g.C, sig + b * g.S * g.C, g.S * g.C);
       }
     }
   });
@@ -603,6 +651,82 @@ napi_value Transpose(napi_env env, napi_callback_info info) {
   });
 }
 
+// concat(parts, whole, inners, toWhole): the rows of `whole` (of sum(inners) floats) are row r of every part in
+// turn; parts are Float32Arrays of rows × inners[i] floats. toWhole: concat (parts → whole); otherwise split
+// (whole → parts, tfjs's SplitV, the gradient of Concat).
+napi_value ConcatSplit(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 4);
+    bool isArray = false, toWhole = false;
+    napi_is_array(env, a[0], &isArray);
+    if (!isArray) throw ArgError{"an array of Float32Arrays"};
+    if (napi_get_value_bool(env, a[3], &toWhole) != napi_ok) throw ArgError{"a boolean direction"};
+    uint32_t k = 0;
+    napi_get_array_length(env, a[0], &k);
+    size_t nIn = 0, nWhole = 0;
+    const int32_t *inner = static_cast<const int32_t *>(typed(env, a[2], napi_int32_array, "an Int32Array of inner sizes", &nIn));
+    if (k == 0 || nIn != k) throw ArgError{"one inner size per part, and at least one part"};
+    float *whole = static_cast<float *>(typed(env, a[1], napi_float32_array, "a Float32Array", &nWhole));
+    std::vector<float *> part(k);
+    std::vector<int64_t> offset(k);
+    int64_t width = 0;
+    for (uint32_t i = 0; i < k; i++) {
+      napi_value v;
+      napi_get_element(env, a[0], i, &v);
+      size_t len = 0;
+      part[i] = static_cast<float *>(typed(env, v, napi_float32_array, "a Float32Array", &len));
+      if (inner[i] < 0) throw ArgError{"inner sizes >= 0"};
+      offset[i] = width;
+      width += inner[i];
+    }
+    if (width == 0) return;
+    const int64_t rows = int64_t(nWhole) / width;
+    if (rows * width != int64_t(nWhole)) throw ArgError{"a whole of rows × sum(inner sizes) floats"};
+#pragma omp parallel for schedule(static) if (nWhole > (1 << 16))
+    for (int64_t r = 0; r < rows; r++) {
+      float *o = whole + r * width;
+      for (uint32_t i = 0; i < k; i++) {
+        const int64_t w = inner[i];
+        if (toWhole) std::copy(part[i] + r * w, part[i] + (r + 1) * w, o + offset[i]);
+        else std::copy(o + offset[i], o + offset[i] + w, part[i] + r * w);
+      }
+    }
+  });
+}
+
+// sigmoid(x, out): oneDNN's logistic (JIT, the CPU's widest vectors), cached per length.
+struct Eltwise {
+  eltwise_forward prim;
+  memory src, dst;
+  Eltwise(int64_t n, algorithm alg) {
+    const engine &eng = ctx().eng;
+    memory::desc md({n}, dt::f32, tag::a);
+    eltwise_forward::desc d(prop_kind::forward_inference, alg, md, 0.f, 0.f);
+    eltwise_forward::primitive_desc pd(d, eng);
+    prim = eltwise_forward(pd);
+    src = memory(md, eng, nullptr);
+    dst = memory(md, eng, nullptr);
+  }
+};
+
+napi_value Sigmoid(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 2);
+    size_t n = 0, m = 0;
+    float *x = static_cast<float *>(typed(env, a[0], napi_float32_array, "a Float32Array", &n));
+    float *out = static_cast<float *>(typed(env, a[1], napi_float32_array, "a Float32Array", &m));
+    if (n != m) throw ArgError{"input and output of the same length"};
+    if (n == 0) return;
+    const std::vector<int64_t> d{int64_t(n)};
+    Eltwise &k = cached<Eltwise>(keyOf('s', d), [&] { return std::make_unique<Eltwise>(int64_t(n), algorithm::eltwise_logistic); });
+    stream &s = ctx().strm;
+    k.src.set_data_handle(x);
+    k.dst.set_data_handle(out);
+    k.prim.execute(s, {{DNNL_ARG_SRC, k.src}, {DNNL_ARG_DST, k.dst}});
+    s.wait();
+  });
+}
+
 // ---------- threads and information ----------
 
 napi_value SetThreads(napi_env env, napi_callback_info info) {
@@ -670,6 +794,8 @@ NAPI_MODULE_INIT() {
       {"groupNormGrad", nullptr, GroupNormGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sum", nullptr, SumAxes, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"transpose", nullptr, Transpose, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"concatSplit", nullptr, ConcatSplit, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sigmoid", nullptr, Sigmoid, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"getThreads", nullptr, GetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '../core/errors';
 import { Rng } from '../core/rng';
 import { GROUP_NORM_AFFINE, GROUP_NORM_AFFINE_GRAD } from '../core/grad/wasm-group-norm';
+import { isNativeKernel } from '../core/native/mark';
 import { Params, addParam, param, checkRank } from './params';
 
 export function initNorm(p: Params, name: string, channels: number, rng: Rng): void {
@@ -76,9 +77,16 @@ function fusedOp(groups: number, eps: number, act: 'silu' | 'none', scaled: bool
     const save = args.pop() as tf.GradSaveFunc;
     const [x, gamma, beta, scale, shift] = args as tf.Tensor[];
     const affine: tf.NamedTensorMap = scaled ? { x, gamma, beta, scale, shift } : { x, gamma, beta };
-    const [u, mean, rstd] = tf.engine().runKernel(GROUP_NORM_AFFINE, affine, { groups, eps }) as tf.Tensor[];
-    const sig = act === 'silu' ? tf.sigmoid(u) : undefined;
-    const value = sig ? tf.mul(u, sig) : u;
+    let value: tf.Tensor, mean: tf.Tensor, rstd: tf.Tensor, sig: tf.Tensor | undefined;
+    if (act === 'silu' && isNativeKernel(tf.getKernel(GROUP_NORM_AFFINE, 'wasm')?.kernelFunc)) {
+      // the native kernel applies SiLU in the same pass: [u·σ(u), mean, rstd, σ(u)]
+      [value, mean, rstd, sig] = tf.engine().runKernel(GROUP_NORM_AFFINE, affine, { groups, eps, act }) as tf.Tensor[];
+    } else {
+      let u: tf.Tensor;
+      [u, mean, rstd] = tf.engine().runKernel(GROUP_NORM_AFFINE, affine, { groups, eps }) as tf.Tensor[];
+      sig = act === 'silu' ? tf.sigmoid(u) : undefined;
+      value = sig ? tf.mul(u, sig) : u;
+    }
     save([x, gamma, beta, mean, rstd, ...(scaled ? [scale, shift] : []), ...(sig ? [sig] : [])]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx, sg, sb, smean, srstd, ...rest] = saved;

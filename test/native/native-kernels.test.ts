@@ -149,6 +149,40 @@ const CASES: Case[] = [
   { name: 'transpose reversed, size-1 axis', shapes: [[3, 1, 4, 5]], f: ([x]) => tf.transpose(x, [3, 2, 1, 0]), kernels: ['Transpose'] },
   { name: 'transpose [0, 2, 1, 3]', shapes: [[4, 8, 2, 16]], f: ([x]) => tf.transpose(x, [0, 2, 1, 3]), kernels: ['Transpose'] },
   {
+    name: 'concat on channels (U-Net skip connection)',
+    shapes: [
+      [4, 8, 8, 32],
+      [4, 8, 8, 16],
+    ],
+    f: ([a, b]) => tf.concat([a, b], -1),
+    kernels: ['Concat', 'SplitV'],
+  },
+  {
+    name: 'concat of three on axis 1',
+    shapes: [
+      [3, 2, 5],
+      [3, 4, 5],
+      [3, 1, 5],
+    ],
+    f: (xs) => tf.concat(xs, 1),
+    kernels: ['Concat', 'SplitV'],
+  },
+  {
+    name: 'split in three on channels, unequal',
+    shapes: [[2, 4, 4, 12]],
+    f: ([x]) => {
+      const [a, b, c] = tf.split(x, [3, 7, 2], -1);
+      return tf.concat([tf.mul(a, 2), tf.sigmoid(b), tf.neg(c)], -1);
+    },
+    kernels: ['SplitV', 'Concat'],
+  },
+  {
+    name: 'sigmoid (SiLU outside a group norm)',
+    shapes: [[4, 8, 8, 32]],
+    f: ([x]) => tf.mul(x, tf.sigmoid(tf.mul(x, 4))),
+    kernels: ['Sigmoid'],
+  },
+  {
     name: 'matMul rank 4',
     shapes: [
       [2, 3, 4, 5],

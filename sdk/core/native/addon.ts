@@ -15,7 +15,7 @@ export interface DnnlAddon {
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, dims: Int32Array): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, dims: Int32Array): void;
   matmul(a: Float32Array, b: Float32Array, bias: Float32Array | null, out: Float32Array, dims: Int32Array): void;
-  /** dims [B, S, C, G]: the fused group norm of sdk/core/grad/wasm-group-norm.ts (outputs u, mean, rstd). */
+  /** dims [B, S, C, G]: the fused group norm of sdk/core/grad/wasm-group-norm.ts (outputs u, mean, rstd[, sig]). */
   groupNorm(
     x: Float32Array,
     gamma: Float32Array,
@@ -27,6 +27,8 @@ export interface DnnlAddon {
     rstd: Float32Array,
     dims: Int32Array,
     eps: number,
+    /** When given, the activation is SiLU: u receives u·σ(u), sig receives σ(u). */
+    sig: Float32Array | null,
   ): void;
   /** Its backward (outputs dx, Σx̂·g, Σg per sample and channel). */
   groupNormGrad(
@@ -48,6 +50,13 @@ export interface DnnlAddon {
   sum(x: Float32Array, out: Float32Array, sizes: Int32Array, reduced: Int32Array): void;
   /** out = x with its (collapsed) axes permuted: out axis i is input axis perm[i]. */
   transpose(x: Float32Array, out: Float32Array, sizes: Int32Array, perm: Int32Array): void;
+  /**
+   * Row r of `whole` is row r of each part in turn (parts of rows × inner[i] floats): toWhole fills `whole` from the
+   * parts (Concat), otherwise the parts from `whole` (SplitV).
+   */
+  concatSplit(parts: Float32Array[], whole: Float32Array, inner: Int32Array, toWhole: boolean): void;
+  /** out = 1 / (1 + exp(-x)), elementwise (oneDNN's logistic). */
+  sigmoid(x: Float32Array, out: Float32Array): void;
   setThreads(n: number): void;
   getThreads(): number;
   info(): { onednn: string; isa: string; runtime: string };

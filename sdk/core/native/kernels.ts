@@ -3,7 +3,8 @@
  * Conv2DBackpropInput, Conv2DBackpropFilter, BatchMatMul and _FusedMatMul (bias, linear activation), with
  * any transposes; and our fused group norm and its gradient (HypnestGroupNormAffine[Grad], same formulas as
  * sdk/core/grad/wasm-group-norm.ts, on OpenMP threads); Sum over any axes and Transpose (the wasm Sum
- * transposes whenever the reduced axes are not the innermost, e.g. every bias gradient). They read and write the tensors where they live, in the wasm heap: the output is allocated
+ * transposes whenever the reduced axes are not the innermost, e.g. every bias gradient); Concat (the U-Nets' skip
+ * connections) and SplitV (its gradient), Sigmoid (in every SiLU), slow in wasm. They read and write the tensors where they live, in the wasm heap: the output is allocated
  * first (an allocation can grow the heap and detach earlier views), then every operand is viewed as a
  * Float32Array over the heap and handed to the addon. Every other op stays a wasm kernel.
  *
@@ -203,22 +204,51 @@ function gnOutputs(be: HeapBackend, x: Info, k: number): [Info, Info, Info] {
   return [be.makeOutput([...x.shape], 'float32'), be.makeOutput([x.shape[0], k], 'float32'), be.makeOutput([x.shape[0], k], 'float32')];
 }
 
-/** HypnestGroupNormAffine: x, gamma, beta, [scale, shift] [B, C] → [u, mean [B, G], rstd [B, G]]. */
+/**
+ * HypnestGroupNormAffine: x, gamma, beta, [scale, shift] [B, C] → [u, mean [B, G], rstd [B, G]]; with attrs.act
+ * 'silu' (only the native kernel takes it, see sdk/nn/norm.ts) → [u·σ(u), mean, rstd, σ(u)], fused in one pass.
+ */
 function groupNormKernel(addon: DnnlAddon): tf.KernelFunc {
   const name = GROUP_NORM_AFFINE;
   return ((args: Args) => {
     const { x, gamma, beta, scale, shift } = args.inputs as Record<string, Info | undefined>;
-    const { groups, eps } = (args.attrs ?? {}) as { groups?: number; eps?: number };
+    const { groups, eps, act } = (args.attrs ?? {}) as { groups?: number; eps?: number; act?: string };
+    const silu = act === 'silu';
     const dims = x && gnDims(x, groups);
-    if (!dims || typeof eps !== 'number' || !isF32(x, gamma, beta, scale, shift) || Boolean(scale) !== Boolean(shift))
-      return fallback(name, args);
     const be = args.backend as HeapBackend;
+    if (!dims || typeof eps !== 'number' || !isF32(x, gamma, beta, scale, shift) || Boolean(scale) !== Boolean(shift))
+      return silu ? siluAfter(be, fallback(name, { ...args, attrs: { groups, eps } }) as unknown as Info[]) : fallback(name, args);
     const [u, mean, rstd] = gnOutputs(be, x!, dims[3]);
+    const sig = silu ? be.makeOutput([...x!.shape], 'float32') : undefined;
     const heap = (t: Info | undefined) => (t ? be.typedArrayFromHeap(t) : null);
-    addon.groupNorm(heap(x)!, heap(gamma)!, heap(beta)!, heap(scale), heap(shift), heap(u)!, heap(mean)!, heap(rstd)!, dims, eps);
+    addon.groupNorm(
+      heap(x)!,
+      heap(gamma)!,
+      heap(beta)!,
+      heap(scale),
+      heap(shift),
+      heap(u)!,
+      heap(mean)!,
+      heap(rstd)!,
+      dims,
+      eps,
+      heap(sig),
+    );
     count(name, true);
-    return [u, mean, rstd];
+    return sig ? [u, mean, rstd, sig] : [u, mean, rstd];
   }) as unknown as tf.KernelFunc;
+}
+
+/** The SiLU outputs from a fallback's [u, mean, rstd] (shapes the native kernel does not take): u ← u·σ(u), + σ(u). */
+function siluAfter(be: HeapBackend, [u, mean, rstd]: Info[]): Info[] {
+  const sig = be.makeOutput([...u.shape], 'float32');
+  const uv = be.typedArrayFromHeap(u);
+  const sv = be.typedArrayFromHeap(sig);
+  for (let i = 0; i < uv.length; i++) {
+    sv[i] = 1 / (1 + Math.exp(-uv[i]));
+    uv[i] *= sv[i];
+  }
+  return [u, mean, rstd, sig];
 }
 
 /** HypnestGroupNormAffineGrad: dy, x, [sig], gamma, beta, [scale, shift], mean, rstd → [dx, Σx̂·g, Σg]. */
@@ -326,6 +356,80 @@ function transposeKernel(addon: DnnlAddon): tf.KernelFunc {
   }) as unknown as tf.KernelFunc;
 }
 
+/** Copies between `parts` and `whole`, which concatenates them on axis `ax`: toWhole (Concat) or back (SplitV). */
+function blockRows(addon: DnnlAddon, be: HeapBackend, parts: Info[], whole: Info, ax: number, toWhole: boolean): void {
+  const inner = Int32Array.from(parts.map((t) => size(t.shape.slice(ax))));
+  addon.concatSplit(
+    parts.map((t) => be.typedArrayFromHeap(t)),
+    be.typedArrayFromHeap(whole),
+    inner,
+    toWhole,
+  );
+}
+
+/** Concat (float32, ≥ 2 non-empty inputs): rows of the leading axes, each input's trailing block in turn. */
+function concatKernel(addon: DnnlAddon): tf.KernelFunc {
+  const name = 'Concat';
+  return ((args: Args) => {
+    const inputs = Object.values(args.inputs) as Info[];
+    const { axis } = (args.attrs ?? {}) as { axis: number | number[] };
+    if (inputs.length < 2 || !inputs.every((t) => t.dtype === 'float32' && size(t.shape) > 0)) return fallback(name, args);
+    const rank = inputs[0].shape.length;
+    const ax = tf.util.parseAxisParam(axis, inputs[0].shape)[0];
+    const same = inputs.every((t) => t.shape.length === rank && t.shape.every((d, i) => i === ax || d === inputs[0].shape[i]));
+    if (!same) return fallback(name, args); // the stock kernel reports the shape error
+    const be = args.backend as HeapBackend;
+    const shape = [...inputs[0].shape];
+    shape[ax] = inputs.reduce((n, t) => n + t.shape[ax], 0);
+    const out = be.makeOutput(shape, 'float32');
+    blockRows(addon, be, inputs, out, ax, true);
+    count(name, true);
+    return out;
+  }) as unknown as tf.KernelFunc;
+}
+
+/** SplitV (float32, ≥ 2 non-empty parts): the reverse of Concat (its gradient). */
+function splitKernel(addon: DnnlAddon): tf.KernelFunc {
+  const name = 'SplitV';
+  return ((args: Args) => {
+    const { x } = args.inputs as { x: Info };
+    const { numOrSizeSplits, axis } = (args.attrs ?? {}) as { numOrSizeSplits: number | number[]; axis: number };
+    if (x.dtype !== 'float32' || size(x.shape) === 0) return fallback(name, args);
+    const ax = tf.util.parseAxisParam(axis, x.shape)[0];
+    let sizes: number[];
+    try {
+      sizes = tf.backend_util.prepareSplitSize(x, numOrSizeSplits, ax);
+    } catch {
+      return fallback(name, args); // the stock kernel reports the error
+    }
+    if (sizes.length < 2 || sizes.some((n) => n <= 0)) return fallback(name, args);
+    const be = args.backend as HeapBackend;
+    const outs = sizes.map((n) =>
+      be.makeOutput(
+        x.shape.map((d, i) => (i === ax ? n : d)),
+        'float32',
+      ),
+    );
+    blockRows(addon, be, outs, x, ax, false);
+    count(name, true);
+    return outs;
+  }) as unknown as tf.KernelFunc;
+}
+
+/** Sigmoid (float32): oneDNN's logistic. */
+function sigmoidKernel(addon: DnnlAddon): tf.KernelFunc {
+  const name = 'Sigmoid';
+  return ((args: Args) => {
+    const { x } = args.inputs as { x: Info };
+    if (x.dtype !== 'float32' || size(x.shape) === 0) return fallback(name, args);
+    const be = args.backend as HeapBackend;
+    const out = be.makeOutput([...x.shape], 'float32');
+    addon.sigmoid(be.typedArrayFromHeap(x), be.typedArrayFromHeap(out));
+    count(name, true);
+    return out;
+  }) as unknown as tf.KernelFunc;
+}
+
 /**
  * Registers the native kernels over the wasm backend's current ones (which become their fallbacks).
  * Idempotent; returns the kernel names it registered, [] without the addon.
@@ -344,6 +448,9 @@ export function registerNativeKernels(): string[] {
     [GROUP_NORM_AFFINE_GRAD, groupNormGradKernel(addon)],
     ['Sum', sumKernel(addon)],
     ['Transpose', transposeKernel(addon)],
+    ['Concat', concatKernel(addon)],
+    ['SplitV', splitKernel(addon)],
+    ['Sigmoid', sigmoidKernel(addon)],
   ];
   const added: string[] = [];
   for (const [kernelName, kernelFunc] of kernels) {
