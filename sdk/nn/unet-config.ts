@@ -18,6 +18,12 @@ export interface UNetConfig {
   readonly heads: number;
   /** Width of the condition vector; 0 = unconditional (no cond.* parameters). */
   readonly condDim: number;
+  /**
+   * How the condition enters: 'add' (projected and added to the time embedding) or 'scale' (DiffAE's
+   * conditioning: every residual block multiplies its normalised features by 1 + dense(cond),
+   * z_s · (t_s · GN(h) + t_b)).
+   */
+  readonly condMode: 'add' | 'scale';
   /** Groups of every group norm (must divide every width). */
   readonly groups: number;
 }
@@ -32,6 +38,7 @@ const DEFAULTS: Omit<UNetConfig, 'kind'> = {
   attention: true,
   heads: 4,
   condDim: 0,
+  condMode: 'add',
   groups: 8,
 };
 
@@ -86,6 +93,8 @@ export function unetConfig(options: Partial<UNetConfig> = {}): UNetConfig {
   const low = c.channels * c.channelMults[c.channelMults.length - 1];
   if (c.attention && low % c.heads !== 0)
     throw new ConfigError('unetConfig(heads)', { expected: `a divisor of the lowest width ${low}`, received: String(c.heads) });
+  if (c.condMode !== 'add' && c.condMode !== 'scale')
+    throw new ConfigError('unetConfig(condMode)', { expected: "'add' or 'scale'", received: describe(c.condMode) });
   if (typeof c.attention !== 'boolean')
     throw new ConfigError('unetConfig(attention)', { expected: 'true or false', received: describe(c.attention) });
   return Object.freeze({ ...c, channelMults: Object.freeze([...c.channelMults]) });
@@ -95,6 +104,6 @@ export function unetConfig(options: Partial<UNetConfig> = {}): UNetConfig {
 export function formatUNetConfig(c: UNetConfig): string {
   return (
     `unet ${c.imageSize}×${c.imageSize}×${c.inChannels}→${c.outChannels} ch ${c.channels}×[${c.channelMults.join(',')}] blocks ${c.blocksPerLevel} ` +
-    `${c.attention ? `attn ${c.heads} heads` : 'no attn'} cond ${c.condDim} groups ${c.groups}`
+    `${c.attention ? `attn ${c.heads} heads` : 'no attn'} cond ${c.condDim}${c.condMode === 'scale' ? ' (scale)' : ''} groups ${c.groups}`
   );
 }

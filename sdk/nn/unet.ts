@@ -1,6 +1,7 @@
 /**
  * Conditional U-Net denoiser for images (Ho et al. 2020; Dhariwal & Nichol 2021 layout):
  *   e = MLP(sinusoid(t)) + dense(cond)                     (cond → learned null embedding when absent)
+ *       (condMode 'scale': e = MLP(sinusoid(t)), and cond scales every residual block's features instead)
  *   h = conv_in(x); per level: blocks × ResBlock(AdaGN), stride-2 conv between levels (skips kept)
  *   middle: ResBlock, [self-attention], ResBlock
  *   per level, reversed: (blocks + 1) × ResBlock(concat(h, skip)), nearest×2 + conv between levels
@@ -28,15 +29,16 @@ export function initUNet(config: UNetConfig, rng: Rng): Params {
   const E = 4 * c.channels;
   initTimeMlp(p, 'time', c.channels, E, rng);
   if (c.condDim > 0) {
-    initDense(p, 'cond.proj', c.condDim, E, rng, 'glorot');
+    if (c.condMode === 'add') initDense(p, 'cond.proj', c.condDim, E, rng, 'glorot');
     addParam(p, 'cond.null', [c.condDim], { normal: 0.02 }, rng);
   }
+  const zDim = c.condMode === 'scale' ? c.condDim : 0;
   initConv2d(p, 'in.conv', c.inChannels, c.channels, 3, rng);
   const skips = [c.channels];
   let ch = c.channels;
   c.channelMults.forEach((m, level) => {
     for (let i = 0; i < c.blocksPerLevel; i++) {
-      initResBlock(p, `down.${level}.res.${i}`, ch, c.channels * m, E, rng);
+      initResBlock(p, `down.${level}.res.${i}`, ch, c.channels * m, E, rng, zDim);
       ch = c.channels * m;
       skips.push(ch);
     }
@@ -45,13 +47,13 @@ export function initUNet(config: UNetConfig, rng: Rng): Params {
       skips.push(ch);
     }
   });
-  initResBlock(p, 'mid.res.0', ch, ch, E, rng);
+  initResBlock(p, 'mid.res.0', ch, ch, E, rng, zDim);
   if (c.attention) initImageAttention(p, 'mid.attn', ch, rng);
-  initResBlock(p, 'mid.res.1', ch, ch, E, rng);
+  initResBlock(p, 'mid.res.1', ch, ch, E, rng, zDim);
   for (let level = c.channelMults.length - 1; level >= 0; level--) {
     const out = c.channels * c.channelMults[level];
     for (let i = 0; i <= c.blocksPerLevel; i++) {
-      initResBlock(p, `up.${level}.res.${i}`, ch + skips.pop()!, out, E, rng);
+      initResBlock(p, `up.${level}.res.${i}`, ch + skips.pop()!, out, E, rng, zDim);
       ch = out;
     }
     if (level > 0) initUpsample(p, `up.${level}.up`, ch, rng);
@@ -61,10 +63,22 @@ export function initUNet(config: UNetConfig, rng: Rng): Params {
   return p;
 }
 
-/** Embedding e [B, E] of timesteps and condition (undefined cond → the learned null embedding). */
+/** The condition [B, condDim]: `cond`, or the learned null embedding when it is absent. */
+function conditionVector(p: Params, c: { condDim: number }, cond: tf.Tensor | undefined, batch: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const cv = cond ?? tf.tile(tf.reshape(param(p, 'cond.null'), [1, c.condDim]), [batch, 1]);
+    checkRank('denoiser(cond)', cv, 2, c.condDim);
+    return cv as tf.Tensor2D;
+  });
+}
+
+/**
+ * Embedding e [B, E] of timesteps and condition (undefined cond → the learned null embedding); the time alone
+ * when the condition enters otherwise (condMode 'scale').
+ */
 export function conditionEmbedding(
   p: Params,
-  c: { condDim: number },
+  c: { condDim: number; condMode?: 'add' | 'scale' },
   t: tf.Tensor | number[],
   cond: tf.Tensor | undefined,
   batch: number,
@@ -73,10 +87,8 @@ export function conditionEmbedding(
     const e = timeMlp(p, 'time', t);
     if (e.shape[0] !== batch)
       throw new ShapeError('denoiser(t)', { expected: `${batch} timesteps (one per sample)`, received: `${e.shape[0]}` });
-    if (c.condDim === 0) return e;
-    const cv = cond ?? tf.tile(tf.reshape(param(p, 'cond.null'), [1, c.condDim]), [batch, 1]);
-    checkRank('denoiser(cond)', cv, 2, c.condDim);
-    return tf.add(e, dense(p, 'cond.proj', cv)) as tf.Tensor2D;
+    if (c.condDim === 0 || c.condMode === 'scale') return e;
+    return tf.add(e, dense(p, 'cond.proj', conditionVector(p, c, cond, batch))) as tf.Tensor2D;
   });
 }
 
@@ -89,17 +101,18 @@ export function unetForward(p: Params, c: UNetConfig, x: tf.Tensor, t: tf.Tensor
   return tf.tidy(() => {
     const B = x.shape[0];
     const e = silu(conditionEmbedding(p, c, t, cond, B)) as tf.Tensor2D;
+    const z = c.condDim > 0 && c.condMode === 'scale' ? conditionVector(p, c, cond, B) : undefined;
     let h = conv2d(p, 'in.conv', x);
     const hs: tf.Tensor4D[] = [h];
     c.channelMults.forEach((_, level) => {
-      for (let i = 0; i < c.blocksPerLevel; i++) hs.push((h = resBlock(p, `down.${level}.res.${i}`, h, e, c.groups)));
+      for (let i = 0; i < c.blocksPerLevel; i++) hs.push((h = resBlock(p, `down.${level}.res.${i}`, h, e, c.groups, z)));
       if (level < c.channelMults.length - 1) hs.push((h = downsample(p, `down.${level}.down`, h)));
     });
-    h = resBlock(p, 'mid.res.0', h, e, c.groups);
+    h = resBlock(p, 'mid.res.0', h, e, c.groups, z);
     if (c.attention) h = imageAttention(p, 'mid.attn', h, c.heads, c.groups);
-    h = resBlock(p, 'mid.res.1', h, e, c.groups);
+    h = resBlock(p, 'mid.res.1', h, e, c.groups, z);
     for (let level = c.channelMults.length - 1; level >= 0; level--) {
-      for (let i = 0; i <= c.blocksPerLevel; i++) h = resBlock(p, `up.${level}.res.${i}`, tf.concat([h, hs.pop()!], 3), e, c.groups);
+      for (let i = 0; i <= c.blocksPerLevel; i++) h = resBlock(p, `up.${level}.res.${i}`, tf.concat([h, hs.pop()!], 3), e, c.groups, z);
       if (level > 0) h = upsample(p, `up.${level}.up`, h);
     }
     return conv2d(p, 'out.conv', groupNormAct(p, 'out.norm', h, c.groups, { act: 'silu' }));

@@ -39,6 +39,26 @@ test('U-Net: output has the shape of x; cond and null cond give different output
   disposeParams(net.params);
 });
 
+test("U-Net condMode 'scale': the code scales every block (zero-initialised), no cond.proj; it changes the output", () => {
+  const net = createUNet({ ...tiny, condMode: 'scale' }, 1);
+  assert.not.ok(net.params['cond.proj.w']);
+  assert.ok(net.params['down.0.res.0.cond.w'] && net.params['mid.res.1.cond.w'] && net.params['cond.null']);
+  assert.is(tf.max(tf.abs(net.params['up.0.res.1.cond.w'])).dataSync()[0], 0);
+  Object.values(net.params).forEach((v, i) => v.assign(tf.add(v, tf.randomNormal(v.shape, 0, 0.05, 'float32', i))));
+  const x = tf.randomNormal([2, 8, 8, 1], 0, 1, 'float32', 1);
+  const c = tf.randomNormal([2, 3], 0, 1, 'float32', 2);
+  const [y1, y0] = [net.apply(x, [3, 500], c), net.apply(x, [3, 500])];
+  assert.ok(tf.max(tf.abs(tf.sub(y1, y0))).dataSync()[0] > 1e-4);
+  const w = net.params['mid.res.0.cond.w'] as tf.Variable;
+  const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(net.apply(x, [3, 500], c))) as tf.Scalar, [w]);
+  assert.ok(tf.max(tf.abs(grads[w.name])).dataSync()[0] > 0, 'the gradient reaches the block scale');
+  tf.dispose([value, grads[w.name]]);
+  assert.ok(formatUNetConfig(net.config).includes('cond 3 (scale)'));
+  assert.throws(() => unetConfig({ condMode: 'mul' as 'add' }), (e: unknown) => e instanceof ConfigError && /'add' or 'scale'/.test(String(e)));
+  tf.dispose([x, c, y1, y0]);
+  disposeParams(net.params);
+});
+
 test('U-Net: a fresh net outputs zeros (zero-initialised output conv); same seed, same params', () => {
   const a = createUNet(tiny, 7);
   const b = createUNet(tiny, 7);

@@ -232,7 +232,7 @@ export function hypdaeConfig(options: HypdaeOptions | HypdaeConfig = {}): Hypdae
   const stage1: Stage1Config = {
     ...STAGE1,
     ...o.stage1,
-    unet: { ...(o.stage1?.unet ?? STAGE1.unet) },
+    unet: { ...STAGE1.unet, ...o.stage1?.unet },
     schedule: { ...STAGE1.schedule, ...o.stage1?.schedule },
     augment: { ...AUGMENT, ...o.stage1?.augment },
     encoderChannels: [...(o.stage1?.encoderChannels ?? STAGE1.encoderChannels)],

@@ -54,6 +54,8 @@ export interface HypdaeTrainOptions {
   steps1?: number;
   /** Override the stage-I learning rate. */
   lr1?: number;
+  /** How the decoder takes the semantic code: 'add' (to the time embedding, the default) or 'scale' (DiffAE's). */
+  conditioning?: 'add' | 'scale';
   /** Worker threads for stage I's gradients (default 2: both cores of this machine; 0 = the main thread; --tiny: 0). */
   workers?: number;
   checkpointEvery?: number;
@@ -104,7 +106,12 @@ export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeCo
   const base: HypdaeOptions = o.tiny ? HYPDAE_TINY : {};
   const config = hypdaeConfig({
     ...base,
-    stage1: { ...base.stage1, ...(o.steps1 !== undefined ? { steps: o.steps1 } : {}), ...(o.lr1 !== undefined ? { lr: o.lr1 } : {}) },
+    stage1: {
+      ...base.stage1,
+      ...(o.steps1 !== undefined ? { steps: o.steps1 } : {}),
+      ...(o.lr1 !== undefined ? { lr: o.lr1 } : {}),
+      ...(o.conditioning ? { unet: { ...base.stage1?.unet, condMode: o.conditioning } } : {}),
+    },
     stage2: {
       ...base.stage2,
       ...(o.labels ? { labels: o.labels } : {}),
@@ -191,6 +198,10 @@ export function hypdaeCommand(): Command {
     .option('--tiny', 'tiny model (smoke test)')
     .option('--steps1 <n>', 'override the number of stage-I steps', (v) => positiveInt('--steps1', v))
     .option('--lr1 <lr>', 'override the stage-I learning rate', (v) => positiveNumber('--lr1', v))
+    .option(
+      '--conditioning <mode>',
+      "how the stage-I decoder takes the semantic code: 'add' (to the time embedding) or 'scale' (DiffAE: it scales every block's features)",
+    )
     .option(
       '--workers <n>',
       "worker threads computing stage I's gradients (0: the main thread; default 0 with the native kernels or --tiny, else 2)",
