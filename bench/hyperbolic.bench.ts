@@ -2,7 +2,8 @@
  * Benchmark of the core Poincaré-ball ops on 100,000 points of dimension 16 (c = 1), on the SDK's backend.
  * Each op: one warm-up, then the median of REPS timed runs, each forced to finish by reading the result back
  * with dataSync, at 1 and 2 native threads (bench/threads.ts: rows `<op> [1 thread]` / `<op> [2 threads]`, as the
- * peer at 1 / 2 torch threads; the element-wise kernels are wasm's, on one thread, whatever the native thread count).
+ * peer at 1 / 2 torch threads; the reductions (Sum) and mobiusMatvec's matMul run on the native kernels at that
+ * thread count, the element-wise kernels are wasm's, on one thread).
  * bench/hyperbolic_peer.py times the same formulas in PyTorch float32 under the same names.
  * Env: HYPNEST_BENCH_N (points, default 100000), HYPNEST_BENCH_REPS (default 5). Run: npx tsx bench/hyperbolic.bench.ts
  */
