@@ -1,13 +1,17 @@
 /**
  * Benchmark of the core Poincaré-ball ops on 100,000 points of dimension 16 (c = 1), on the SDK's backend.
  * Each op: one warm-up, then the median of REPS timed runs, each forced to finish by reading the result back
- * with dataSync. bench/hyperbolic_peer.py times the same formulas in PyTorch float32 under the same names.
+ * with dataSync, at 1 and 2 native threads (bench/threads.ts: rows `<op> [1 thread]` / `<op> [2 threads]`, as the
+ * peer at 1 / 2 torch threads; the reductions (Sum) and mobiusMatvec's matMul run on the native kernels at that
+ * thread count, the element-wise kernels are wasm's, on one thread).
+ * bench/hyperbolic_peer.py times the same formulas in PyTorch float32 under the same names.
  * Env: HYPNEST_BENCH_N (points, default 100000), HYPNEST_BENCH_REPS (default 5). Run: npx tsx bench/hyperbolic.bench.ts
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../sdk/core/backend';
 import { Rng } from '../sdk/core/rng';
 import * as H from '../sdk/hyperbolic';
+import { restoreThreads, threadVariants } from './threads';
 
 const DIM = 16;
 
@@ -61,8 +65,13 @@ export default async function run(): Promise<{ name: string; ms: number; note?: 
     geodesic: () => H.geodesic(0.3, x, y, 1),
     mobiusMatvec: () => H.mobiusMatvec(m, x, 1),
   };
-  const note = `${n}×${DIM} float32, backend ${report.chosen}, median of ${reps}`;
-  const rows = Object.entries(ops).map(([name, f]) => ({ name, ms: time(f, reps), note }));
+  const rows: { name: string; ms: number; note?: string }[] = [];
+  for (const v of threadVariants()) {
+    v.apply();
+    const note = `${n}×${DIM} float32, backend ${report.chosen}: ${v.label}, median of ${reps}`;
+    for (const [name, f] of Object.entries(ops)) rows.push({ name: `${name}${v.suffix}`, ms: time(f, reps), note });
+  }
+  restoreThreads();
   tf.dispose([x, y, u, m]);
   return rows;
 }

@@ -1,17 +1,19 @@
 """PyTorch float32 peer of bench/hyperbolic.bench.ts: the same Poincare-ball formulas (c = 1, same guards:
 tanh argument clamped to +-15, artanh argument to +-(1 - 1e-6), norms >= 1e-15, projection to (1 - 4e-3)/sqrt(c)),
 timed on 100,000 points of dimension 16, median of REPS after a warm-up, under the same row names.
-Prints JSON {"rows": [{"name", "ms", "note"}]}: one set with torch.set_num_threads(1), one with the default
-thread count named "<name> [torch default threads]". Env: HYPNEST_BENCH_N, HYPNEST_BENCH_REPS.
+Prints JSON {"rows": [{"name", "ms", "note"}], torch, blas, onednn}: rows "<op> [1 thread]" / "<op> [2 threads]" with
+torch and OpenBLAS at 1 / 2 threads (peer_common.set_threads), as bench/threads.ts names the SDK's rows. Env: HYPNEST_BENCH_N, HYPNEST_BENCH_REPS.
 Run: /usr/bin/python3 bench/hyperbolic_peer.py
 """
-import json
 import math
 import os
-import statistics
-import time
+import sys
 
-import torch
+sys.dont_write_bytecode = True  # no bench/__pycache__ in the tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_common import emit, require_torch, set_threads, suffix, timed
+
+torch = require_torch()
 
 DIM = 16
 C = 1.0
@@ -94,16 +96,6 @@ def points(n, gen):
     return u * r
 
 
-def timed(f, reps):
-    f()  # warm-up
-    ms = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        f()
-        ms.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(ms)
-
-
 def main():
     n = int(os.environ.get("HYPNEST_BENCH_N", "100000"))
     reps = int(os.environ.get("HYPNEST_BENCH_REPS", "5"))
@@ -119,18 +111,13 @@ def main():
         "geodesic": lambda: geodesic(0.3, x, y),
         "mobiusMatvec": lambda: mobius_matvec(m, x),
     }
-    default_threads = torch.get_num_threads()
     rows = []
     with torch.no_grad():
-        torch.set_num_threads(1)
-        note = f"{n}x{DIM} float32, torch {torch.__version__}, 1 thread, median of {reps}"
-        rows += [{"name": k, "ms": timed(f, reps), "note": note} for k, f in ops.items()]
-        if default_threads > 1:
-            torch.set_num_threads(default_threads)
-            note = f"{n}x{DIM} float32, torch {torch.__version__}, {default_threads} threads, median of {reps}"
-            rows += [{"name": f"{k} [torch default threads]", "ms": timed(f, reps), "note": note} for k, f in ops.items()]
-    print(json.dumps({"rows": rows}))
-
+        for threads in (1, 2):
+            set_threads(torch, threads)
+            note = f"{n}x{DIM} float32, torch {torch.__version__}, {threads} thread(s), median of {reps}"
+            rows += [{"name": f"{k}{suffix(threads)}", "ms": timed(reps, f), "note": note} for k, f in ops.items()]
+    emit(torch, rows)
 
 if __name__ == "__main__":
     main()

@@ -1,16 +1,16 @@
 """PyTorch peer of bench/unet.bench.ts: the same U-Net (sdk/nn/unet.ts with FASHION_UNET: 32x32x1, base 32,
 mults [1,2,2], 1 res block per level, AdaGN res blocks, stride-2 conv down, nearest x2 + conv up, 4-head
-self-attention at 8x8, group norm 8 groups), timed under the same row names. Prints JSON {"rows": [...]}.
-Rows without a suffix use torch.set_num_threads(1); rows ending in ' [torch default threads]' use torch's default.
+self-attention at 8x8, group norm 8 groups), timed under the same row names. Prints JSON {"rows": [...], torch, blas, onednn} (peer_common.emit).
+Rows ending in ' [1 thread]' / ' [2 threads]' run with torch and OpenBLAS at 1 / 2 threads (peer_common.set_threads).
 The train step runs batch 64 in one piece (torch's activations fit); the hypnest row uses 4 micro-batches of 16.
 The train-step rows ending in ' (1 worker)' / ' (2 workers)' run torch with 1 / 2 threads (hypnest: a WorkerPool
-of 1 / 2 workers). Notes give the process CPU time beside the wall time.
+of 1 / 2 workers; skipped with HYPNEST_BENCH_DP=0 as there). Notes give the process CPU time beside the wall time.
 Env: HYPNEST_BENCH_REPS (default 3), HYPNEST_BENCH_SAMPLE_STEPS (default 50).
 """
-import json, math, os, sys, time
+import math, os, sys, time
 sys.dont_write_bytecode = True  # no bench/__pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peer_common import require_torch, timed
+from peer_common import emit, require_torch, set_threads, suffix, timed
 torch = require_torch()
 import torch.nn as nn
 import torch.nn.functional as F
@@ -120,24 +120,24 @@ def main():
         wall = timed(reps, f)
         return wall, (time.process_time() - c0) * 1000 / (reps + 1)
 
-    default_threads = torch.get_num_threads()
     rows = []
     train_name = "unet train step (batch 64, 32x32, fwd+bwd+AdamW)"
-    for threads, suffix in [(1, ''), (default_threads, ' [torch default threads]')]:
-        torch.set_num_threads(threads)
+    for threads in (1, 2):
+        set_threads(torch, threads)
+        sfx = suffix(threads)
         note = f"torch {torch.__version__}, {threads} thread(s), {nparams / 1e6:.2f}M params"
         wall, cpu = cpu_timed(fwd)
-        rows.append({"name": f"unet forward (batch 64, 32x32){suffix}", "ms": wall, "note": f"{note}; CPU {cpu:.0f} ms"})
+        rows.append({"name": f"unet forward (batch 64, 32x32){sfx}", "ms": wall, "note": f"{note}; CPU {cpu:.0f} ms"})
         wall, cpu = cpu_timed(step)
-        rows.append({"name": f"{train_name}{suffix}", "ms": wall, "note": f"{note}; CPU {cpu:.0f} ms"})
+        rows.append({"name": f"{train_name}{sfx}", "ms": wall, "note": f"{note}; CPU {cpu:.0f} ms"})
         c0, t0 = time.process_time(), time.perf_counter(); sample()
-        rows.append({"name": f"unet sample {steps} steps x 64 images{suffix}", "ms": (time.perf_counter() - t0) * 1000,
-                     "note": f"{note}; CPU {(time.process_time() - c0) * 1000:.0f} ms"})
-    for threads, suffix in [(1, ' (1 worker)'), (2, ' (2 workers)')]:
-        torch.set_num_threads(threads)
-        rows.append({"name": f"{train_name}{suffix}", "ms": timed(reps, step), "note": f"torch {threads} thread(s)"})
-    print(json.dumps({"rows": rows, "torch": torch.__version__, "default_threads": default_threads}))
-
+        rows.append({"name": f"unet sample {steps} steps x 64 images{sfx}", "ms": (time.perf_counter() - t0) * 1000,
+                     "note": f"{note}; CPU {(time.process_time() - c0) * 1000:.0f} ms; one run"})
+    if os.environ.get('HYPNEST_BENCH_DP') != '0':
+        for threads, label in [(1, '1 worker'), (2, '2 workers')]:
+            set_threads(torch, threads)
+            rows.append({"name": f"{train_name} ({label})", "ms": timed(reps, step), "note": f"torch {threads} thread(s)"})
+    emit(torch, rows)
 
 if __name__ == '__main__':
     main()

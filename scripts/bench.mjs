@@ -8,6 +8,8 @@
  * peer's BLAS and oneDNN, load average, date, wall time of the whole run).
  * A bench file that exports `wasmPass = true` runs a second time with HYPNEST_NATIVE=0 (HYPNEST_BENCH_PASS=wasm):
  * its rows fill the wasm column of the rows with the same name up to the thread suffix (` [1 thread]`, ` [2 threads]`).
+ * In a topic with a peer, rows without a partner of the same name are listed in a WARNING (stderr, stdout and the
+ * results); a hypnest row `{ peer: false }` has no peer on purpose and is not listed.
  * Before the peers run, libopenblas0-pthread is installed with apt when root and missing: Debian's python3-torch
  * otherwise computes with the reference BLAS (bench/README.md).
  */
@@ -104,6 +106,7 @@ let native;
 let peerInfo;
 const peerStatus = {};
 const timing = {};
+const unmatched = {};
 for (const topic of topics) {
   console.error(`running ${topic} …`);
   const ours = runOurs(topic);
@@ -140,6 +143,21 @@ for (const topic of topics) {
     });
   }
   for (const p of peer.rows) if (!seen.has(p.name)) results.push({ topic, name: p.name, pytorch_ms: p.ms, note: p.note ?? '' });
+  if (peer.rows.length > 0) {
+    // Rows are matched by exact name: say which have no partner (a row marked `peer: false` has none on purpose).
+    const ourNames = new Set(ours.rows.map((r) => r.name));
+    const lonely = ours.rows.filter((r) => r.peer !== false && !byName.has(r.name)).map((r) => r.name);
+    const orphans = peer.rows.filter((p) => !ourNames.has(p.name)).map((p) => p.name);
+    if (lonely.length || orphans.length) {
+      const list = (xs) => xs.map((n) => JSON.stringify(n)).join(', ');
+      const msg = [
+        lonely.length ? `hypnest rows with no PyTorch row of the same name: ${list(lonely)}` : '',
+        orphans.length ? `PyTorch rows with no hypnest row: ${list(orphans)}` : '',
+      ].filter(Boolean);
+      unmatched[topic] = msg.join('; ');
+      console.error(`WARNING: ${topic}: ${unmatched[topic]} (no ratio; see bench/README.md, Conventions)`);
+    }
+  }
 }
 const totalSeconds = (Date.now() - started) / 1000;
 const loadEnd = os.loadavg();
@@ -161,6 +179,7 @@ console.log(line(header));
 console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
 for (const row of table) console.log(line(row));
 for (const [t, s] of Object.entries(peerStatus)) console.log(`peer ${t}: ${s}`);
+for (const [t, s] of Object.entries(unmatched)) console.log(`WARNING: ${t}: ${s}`);
 
 const sdkPath =
   backend === 'wasm' && native
@@ -188,6 +207,7 @@ const meta = {
   node: process.version,
   topics,
   peer: peerStatus,
+  unmatched,
   seconds: { total: totalSeconds, ...timing },
 };
 const outDir = path.join(benchDir, 'results');
@@ -210,6 +230,7 @@ const md = [
   ...table.map((r) => `| ${r.join(' | ')} |`),
   '',
   ...Object.entries(peerStatus).map(([t, s]) => `- peer ${t}: ${s}`),
+  ...Object.entries(unmatched).map(([t, s]) => `- **WARNING, ${t}: ${s}**`),
   `- wall time per topic (s): ${Object.entries(timing)
     .map(([t, v]) => `${t} ${[v.hypnest_s, v.wasm_s, v.peer_s].map((s) => (s === undefined ? '—' : s.toFixed(0))).join(' / ')}`)
     .join(', ')} (hypnest / wasm pass / peer)`,
