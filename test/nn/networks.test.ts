@@ -54,7 +54,10 @@ test("U-Net condMode 'scale': the code scales every block (zero-initialised), no
   assert.ok(tf.max(tf.abs(grads[w.name])).dataSync()[0] > 0, 'the gradient reaches the block scale');
   tf.dispose([value, grads[w.name]]);
   assert.ok(formatUNetConfig(net.config).includes('cond 3 (scale)'));
-  assert.throws(() => unetConfig({ condMode: 'mul' as 'add' }), (e: unknown) => e instanceof ConfigError && /'add' or 'scale'/.test(String(e)));
+  assert.throws(
+    () => unetConfig({ condMode: 'mul' as 'add' }),
+    (e: unknown) => e instanceof ConfigError && /'add' or 'scale'/.test(String(e)),
+  );
   tf.dispose([x, c, y1, y0]);
   disposeParams(net.params);
 });
