@@ -6,7 +6,7 @@
  * scrubbing only shows stored frames (data-frame).
  */
 import { SCRUB_DEFAULTS, ScrubSettings, Trajectories, scrubTrajectories } from './ddim-compute';
-import { hypdaeModels } from './models';
+import { hypdaeStage1 } from './models';
 import { startRuntime } from './runtime';
 import { bytesToPixels, pixelsToDataUrl } from './pixels';
 import { el, outputImage, serialRunner, slider } from './widget-dom';
@@ -57,7 +57,7 @@ export async function mountScrubber(root: HTMLElement, spec: ScrubWidgetSpec): P
   );
   const when = el(controls, 'span', 'hx-when');
   const info = await startRuntime();
-  const { stage1 } = await hypdaeModels();
+  const stage1 = await hypdaeStage1();
   const panes = el(root, 'div', 'hx-panes');
   const pane = (title: string) => {
     const p = el(panes, 'div', 'hx-pane');

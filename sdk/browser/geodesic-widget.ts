@@ -7,7 +7,7 @@
 import { diskSvg } from './disk-svg';
 import { geodesicArc } from '../viz/figures/geodesic-arc';
 import { WALK_DEFAULTS, WalkSettings, PreparedWalk, disposeWalk, prepareWalk, walkImages, walkUpdate } from './geodesic-compute';
-import { hypdaeModels } from './models';
+import { hypdaeBall } from './models';
 import { startRuntime } from './runtime';
 import { bytesToPixels, pixelsToDataUrl } from './pixels';
 import { el, outputImage, serialRunner, slider } from './widget-dom';
@@ -63,7 +63,7 @@ export async function mountGeodesic(root: HTMLElement, spec: GeodesicWidgetSpec)
     runner.request();
   });
   const info = await startRuntime();
-  const models = await hypdaeModels();
+  const models = await hypdaeBall();
   const c = models.ball.config.stage2.c;
   const pane = el(root, 'div', 'hx-panes');
   const left = el(pane, 'div', 'hx-pane');
