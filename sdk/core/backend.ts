@@ -8,6 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { BackendError, nearest } from './errors';
 import { nativeStatus, type NativeStatus } from './native/addon';
+import { registerNativeKernels } from './native/kernels';
+import { registerWasmKernels } from './grad/wasm-kernels';
 
 export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -64,7 +66,10 @@ async function tryWasm(): Promise<string | undefined> {
   } catch (e) {
     return `the 'wasm' backend failed: ${firstLine(e)}`;
   }
-  // Our own gradients for kernels the wasm backend lacks (registered lazily to keep core free of nn).
+  // The faster wasm kernels, then the native (oneDNN) ones over them, for every caller (inference included, not
+  // only code that imports the gradients); then the hooks of lower layers.
+  registerWasmKernels();
+  registerNativeKernels();
   for (const hook of wasmHooks) hook();
   return undefined;
 }
