@@ -4,7 +4,7 @@
  * Runs each bench/<topic>.bench.ts (via tsx; default export: async () => [{ name, ms, note? }]) and its
  * PyTorch peer bench/<topic>_peer.py (/usr/bin/python3; prints {"rows": [{ name, ms, note? }], torch, blas, onednn}),
  * matches rows by name, prints  name | hypnest ms | PyTorch ms | ratio | wasm ms | native gain | notes,
- * and writes bench/results/latest.json and latest.md (git commit, SDK path as `hypnest doctor` says it, the
+ * and writes bench/results/latest.json and latest.md (only-<topic>.* with --only, keeping the full run; git commit, SDK path as `hypnest doctor` says it, the
  * peer's BLAS and oneDNN, load average, date, wall time of the whole run).
  * A bench file that exports `wasmPass = true` runs a second time with HYPNEST_NATIVE=0 (HYPNEST_BENCH_PASS=wasm):
  * its rows fill the wasm column of the rows with the same name up to the thread suffix (` [1 thread]`, ` [2 threads]`).
@@ -212,7 +212,9 @@ const meta = {
 };
 const outDir = path.join(benchDir, 'results');
 fs.mkdirSync(outDir, { recursive: true });
-fs.writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify({ ...meta, rows: results }, null, 2) + '\n');
+// A partial run (--only) keeps the full run's latest.* and writes its own file.
+const stem = only ? `only-${only}` : 'latest';
+fs.writeFileSync(path.join(outDir, `${stem}.json`), JSON.stringify({ ...meta, rows: results }, null, 2) + '\n');
 const md = [
   `# Benchmarks`,
   '',
@@ -236,5 +238,5 @@ const md = [
     .join(', ')} (hypnest / wasm pass / peer)`,
   '',
 ].join('\n');
-fs.writeFileSync(path.join(outDir, 'latest.md'), md);
-console.error(`wrote bench/results/latest.json and latest.md (${(totalSeconds / 60).toFixed(1)} min)`);
+fs.writeFileSync(path.join(outDir, `${stem}.md`), md);
+console.error(`wrote bench/results/${stem}.json and ${stem}.md (${(totalSeconds / 60).toFixed(1)} min)`);
