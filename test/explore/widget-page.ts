@@ -11,7 +11,7 @@ export interface PageWatch {
   offOrigin: string[];
 }
 
-/** Collects errors and every request that is not to `origin` (data: and blob: stay in the page). */
+/** Collects errors and every request that is not to `origin` (data:, blob: and about: stay in the page). */
 export function watchPage(page: Page, origin: string): PageWatch {
   const w: PageWatch = { errors: [], offOrigin: [] };
   page.on('pageerror', (e) => w.errors.push(String(e)));
@@ -20,7 +20,7 @@ export function watchPage(page: Page, origin: string): PageWatch {
   });
   page.on('request', (r) => {
     const u = r.url();
-    if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) w.offOrigin.push(u);
+    if (!u.startsWith(origin) && !/^(data|blob|about):/.test(u)) w.offOrigin.push(u);
   });
   return w;
 }
