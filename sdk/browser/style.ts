@@ -21,6 +21,8 @@ export const WIDGET_CSS = `
 .hypnest-widget .hx-levels { display: grid; gap: 10px; align-items: start; }
 .hypnest-widget .hx-level { display: flex; flex-direction: column; align-items: center; gap: 4px; }
 .hypnest-widget .hx-level input[type=range] { width: 90px; }
-.hypnest-widget label.hx-slider { white-space: nowrap; }
+.hypnest-widget label.hx-slider { white-space: nowrap; font-weight: normal; margin: 0; }
+/* a page's own CSS may make range inputs blocks (Jupyter Notebook 6's Bootstrap: slider, then its value, on lines of their own) */
+.hypnest-widget input[type=range] { display: inline-block; vertical-align: middle; margin: 0 4px; }
 .hypnest-widget img.hx-heat { image-rendering: pixelated; border: 1px solid #ccc; }
 `;

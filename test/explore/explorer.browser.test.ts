@@ -16,7 +16,7 @@ import { CHROMIUM, hasChromium, launchChromium, launchChromiumContext } from '..
 import { serveExplorer } from '../../sdk/explore/site';
 import { KERNEL, NotebookServer, PYTHON, notebookVersion, startNotebookServer } from '../notebooks/jupyter-server';
 import { runAllCells, waitForKernel } from '../notebooks/live-page';
-import { UpdateRecord, exerciseGeodesic, exerciseNested, exerciseRadius, exerciseScrubber, median, watchPage } from './widget-page';
+import { KINDS, Kind, UpdateRecord, describeTimes, driveWidget, watchPage } from './widget-page';
 
 const root = path.join(__dirname, '..', '..');
 const out = path.join(root, 'out', 'explorer-test');
@@ -49,49 +49,20 @@ function stageWidgetNotebook(): { dir: string; file: string } {
 
 function report(where: string, recs: UpdateRecord[]): void {
   times[where] = recs;
-  const sliders = recs.filter((r) => !/^(pick|scrub)/.test(r.change)).map((r) => r.ms);
-  console.log(
-    `  ${where}: ms per update ${recs.map((r) => `${r.change}: ${r.ms}`).join(', ')}; median of the control updates ${median(sliders)} ms (load average ${os.loadavg()[0].toFixed(1)})`,
-  );
+  console.log(describeTimes(where, recs, os.loadavg()[0]));
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'times.json'), JSON.stringify({ loadavg: os.loadavg(), cpus: os.cpus().length, times }, null, 2));
 }
 
 type Host = ElementHandle<HTMLElement>;
-const KINDS = ['radius', 'geodesic', 'nested', 'ddim'] as const;
-const EXERCISE: Record<(typeof KINDS)[number], (p: Page, h: Host) => Promise<UpdateRecord[]>> = {
-  radius: exerciseRadius,
-  geodesic: exerciseGeodesic,
-  nested: exerciseNested,
-  ddim: exerciseScrubber,
-};
-const SAYS: Record<(typeof KINDS)[number], RegExp> = {
-  radius: /cached DDIM inversion/,
-  geodesic: /cached DDIM inversions of A and B/,
-  nested: /coarser ones held/,
-  ddim: /one generation .* and one inversion/,
-};
 
 /** Every widget on the page (in order), driven, screenshotted and checked. */
-async function checkWidgets(
-  page: Page,
-  where: string,
-  watch: ReturnType<typeof watchPage>,
-  kinds: readonly (typeof KINDS)[number][],
-): Promise<void> {
+async function checkWidgets(page: Page, where: string, watch: ReturnType<typeof watchPage>, kinds: readonly Kind[]): Promise<void> {
   await page.waitForSelector('.hypnest-widget-host', { timeout: 120_000 });
   for (const kind of kinds) {
     const host = (await page.$(`.hypnest-widget-host[data-kind="${kind}"]`)) as unknown as Host;
     assert.ok(host, `a ${kind} widget on the page`);
-    const recs = await EXERCISE[kind](page, host);
-    await host.screenshot({ path: path.join(out, `${kind}-${where}.png`) });
-    const status = await host.$eval('.hx-status', (e) => e.textContent ?? '');
-    assert.match(status, /backend (wasm|webgl|webgpu)/, `${kind}: the widget says which backend it uses`);
-    assert.match(status, /ms per update/, `${kind}: and the time per update`);
-    assert.match(status, SAYS[kind], `${kind}: and what one update computes`);
-    const still = await page.$(`#${await host.evaluate((e) => e.id)}-static`);
-    if (still) assert.is(await still.isVisible(), false, `${kind}: the static picture is hidden once the widget runs`);
-    report(`${where}/${kind}`, recs);
+    report(`${where}/${kind}`, await driveWidget(page, host, kind, path.join(out, `${kind}-${where}.png`)));
   }
   assert.equal(watch.errors, [], 'no console error');
   assert.equal(watch.offOrigin, [], "no request leaves the page's origin");

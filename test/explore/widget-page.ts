@@ -11,7 +11,7 @@ export interface PageWatch {
   offOrigin: string[];
 }
 
-/** Collects errors and every request that is not to `origin` (data: and blob: stay in the page). */
+/** Collects errors and every request that is not to `origin` (data:, blob: and about: stay in the page). */
 export function watchPage(page: Page, origin: string): PageWatch {
   const w: PageWatch = { errors: [], offOrigin: [] };
   page.on('pageerror', (e) => w.errors.push(String(e)));
@@ -20,7 +20,7 @@ export function watchPage(page: Page, origin: string): PageWatch {
   });
   page.on('request', (r) => {
     const u = r.url();
-    if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) w.offOrigin.push(u);
+    if (!u.startsWith(origin) && !/^(data|blob|about):/.test(u)) w.offOrigin.push(u);
   });
   return w;
 }
@@ -267,4 +267,52 @@ export async function exerciseScrubber(page: Page, host: Host, timeoutMs = 180_0
   assert.equal(changedIdx(before.srcs, after.srcs), [0, 1], 'new noise: the generation changed, the inversion stayed');
   recs.push({ ...r, change: 'new noise (generation + inversion computed)', changed: 2 });
   return recs;
+}
+
+export const KINDS = ['radius', 'geodesic', 'nested', 'ddim'] as const;
+export type Kind = (typeof KINDS)[number];
+
+/** The widget functions of hn.explore that notebooks call, by the kind of widget they show. */
+export const KIND_OF_FUNCTION: Record<string, Kind> = {
+  radiusExplorer: 'radius',
+  geodesicWalk: 'geodesic',
+  nestedLevels: 'nested',
+  ddimScrubber: 'ddim',
+};
+
+const EXERCISE: Record<Kind, (p: Page, h: Host) => Promise<UpdateRecord[]>> = {
+  radius: exerciseRadius,
+  geodesic: exerciseGeodesic,
+  nested: exerciseNested,
+  ddim: exerciseScrubber,
+};
+
+/** What each widget's status line says one update computes. */
+const SAYS: Record<Kind, RegExp> = {
+  radius: /cached DDIM inversion/,
+  geodesic: /cached DDIM inversions of A and B/,
+  nested: /coarser ones held/,
+  ddim: /one generation .* and one inversion/,
+};
+
+/**
+ * Drives one widget (its kind's exercise), screenshots it to `shot`, then checks its status line (backend, time per
+ * update, what an update computes) and that its static picture, if it has one, is hidden once it runs.
+ */
+export async function driveWidget(page: Page, host: Host, kind: Kind, shot: string): Promise<UpdateRecord[]> {
+  const recs = await EXERCISE[kind](page, host);
+  await host.screenshot({ path: shot });
+  const status = await host.$eval('.hx-status', (e) => e.textContent ?? '');
+  assert.match(status, /backend (wasm|webgl|webgpu)/, `${kind}: the widget says which backend it uses`);
+  assert.match(status, /ms per update/, `${kind}: and the time per update`);
+  assert.match(status, SAYS[kind], `${kind}: and what one update computes`);
+  const still = await page.$(`#${await host.evaluate((e) => e.id)}-static`);
+  if (still) assert.is(await still.isVisible(), false, `${kind}: the static picture is hidden once the widget runs`);
+  return recs;
+}
+
+/** One line per widget: the time of each update and the median of the control updates (slider, drag, button). */
+export function describeTimes(where: string, recs: UpdateRecord[], loadavg: number): string {
+  const controls = recs.filter((r) => !/^(pick|scrub)/.test(r.change)).map((r) => r.ms);
+  return `  ${where}: ms per update ${recs.map((r) => `${r.change}: ${r.ms}`).join(', ')}; median of the control updates ${median(controls)} ms (load average ${loadavg.toFixed(1)})`;
 }
