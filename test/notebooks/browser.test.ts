@@ -14,12 +14,17 @@ const root = path.join(__dirname, '..', '..');
 const outDir = path.join(root, 'out', 'tutorials');
 const shots = path.join(outDir, 'screenshots');
 const CHROMIUM = process.env.HYPNEST_CHROMIUM ?? '/usr/bin/chromium';
-const notebooks = fs.readdirSync(path.join(root, 'notebooks')).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).map((f) => f.replace(/\.ipynb$/, ''));
+const notebooks = fs
+  .readdirSync(path.join(root, 'notebooks'))
+  .filter((f) => /^\d\d-.*\.ipynb$/.test(f))
+  .map((f) => f.replace(/\.ipynb$/, ''));
 let browser: Browser;
 
 /** Points Plotly should draw for a figure: markers of every trace with a marker mode. */
 function expectedPoints(fig: { data: { mode?: string; x?: unknown[]; type?: string }[] }): number {
-  return fig.data.filter((t) => (t.type ?? 'scatter') === 'scatter' && (t.mode ?? '').includes('markers')).reduce((n, t) => n + (t.x?.length ?? 0), 0);
+  return fig.data
+    .filter((t) => (t.type ?? 'scatter') === 'scatter' && (t.mode ?? '').includes('markers'))
+    .reduce((n, t) => n + (t.x?.length ?? 0), 0);
 }
 
 test.before(async () => {
@@ -32,7 +37,16 @@ test.before(async () => {
   fs.mkdirSync(shots, { recursive: true });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 
@@ -43,17 +57,28 @@ test.after(async () => {
 for (const name of notebooks) {
   test(`${name}: HTML renders in Chromium with no errors, figures drawn, images decoded`, async () => {
     const nb = JSON.parse(fs.readFileSync(path.join(outDir, `${name}.ipynb`), 'utf8'));
-    const figs = nb.cells.flatMap((c: { outputs?: { data?: Record<string, unknown> }[] }) => (c.outputs ?? []).map((o) => o.data?.['application/vnd.plotly.v1+json']).filter(Boolean));
+    const figs = nb.cells.flatMap((c: { outputs?: { data?: Record<string, unknown> }[] }) =>
+      (c.outputs ?? []).map((o) => o.data?.['application/vnd.plotly.v1+json']).filter(Boolean),
+    );
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     await page.goto('file://' + path.join(outDir, `${name}.html`));
     await page.waitForFunction((n) => document.querySelectorAll('.hypnest-plot .main-svg').length >= n, figs.length, { timeout: 20_000 });
     const drawn = await page.$$eval('.hypnest-plot', (els) => els.map((el) => el.querySelectorAll('.scatterlayer .point').length));
     assert.is(drawn.length, figs.length, 'one plot per Plotly output');
-    figs.forEach((fig: Parameters<typeof expectedPoints>[0], i: number) => assert.is(drawn[i], expectedPoints(fig), `points drawn in figure ${i + 1}`));
-    const images = await page.$$eval('img', (els) => els.map((el) => ({ ok: (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0, src: (el as HTMLImageElement).src.slice(0, 40) })));
+    figs.forEach((fig: Parameters<typeof expectedPoints>[0], i: number) =>
+      assert.is(drawn[i], expectedPoints(fig), `points drawn in figure ${i + 1}`),
+    );
+    const images = await page.$$eval('img', (els) =>
+      els.map((el) => ({
+        ok: (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0,
+        src: (el as HTMLImageElement).src.slice(0, 40),
+      })),
+    );
     for (const im of images.filter((i) => i.src.startsWith('data:image'))) assert.ok(im.ok, `image ${im.src}… decoded`);
     await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
     await page.close();

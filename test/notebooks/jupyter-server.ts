@@ -46,7 +46,8 @@ export function stageNotebooks(root: string, names?: string[]): { dir: string; n
   const notebooks = path.join(dir, 'notebooks');
   fs.mkdirSync(notebooks);
   for (const f of fs.readdirSync(path.join(root, 'notebooks'))) {
-    if (f.endsWith('.ipynb') && (!names || names.some((n) => f.startsWith(n)))) fs.copyFileSync(path.join(root, 'notebooks', f), path.join(notebooks, f));
+    if (f.endsWith('.ipynb') && (!names || names.some((n) => f.startsWith(n))))
+      fs.copyFileSync(path.join(root, 'notebooks', f), path.join(notebooks, f));
   }
   for (const link of ['build', 'node_modules']) fs.symlinkSync(path.join(root, link), path.join(dir, link), 'dir');
   return { dir, notebooks };
@@ -95,7 +96,12 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeou
  * Starts `python3 -m notebook` serving `rootDir`; resolves once GET /api/kernelspecs answers and lists
  * the project's kernel. `env` is added to the server's environment (and so to the kernels').
  */
-export async function startNotebookServer(o: { rootDir: string; jupyterPath: string; env?: Record<string, string | undefined>; timeoutMs?: number }): Promise<NotebookServer> {
+export async function startNotebookServer(o: {
+  rootDir: string;
+  jupyterPath: string;
+  env?: Record<string, string | undefined>;
+  timeoutMs?: number;
+}): Promise<NotebookServer> {
   const port = await freePort();
   const token = randomBytes(24).toString('hex');
   const base = `http://127.0.0.1:${port}`;
@@ -109,16 +115,33 @@ export async function startNotebookServer(o: { rootDir: string; jupyterPath: str
     ...o.env,
   };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-  const child = spawn(PYTHON, [
-    '-m', 'notebook', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--NotebookApp.port_retries=0',
-    `--NotebookApp.token=${token}`, `--NotebookApp.notebook_dir=${o.rootDir}`, '--NotebookApp.open_browser=False',
-    ...(process.getuid?.() === 0 ? ['--allow-root'] : []), // containers and CI often run as root
-  ], { cwd: o.rootDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    PYTHON,
+    [
+      '-m',
+      'notebook',
+      '--no-browser',
+      '--ip=127.0.0.1',
+      `--port=${port}`,
+      '--NotebookApp.port_retries=0',
+      `--NotebookApp.token=${token}`,
+      `--NotebookApp.notebook_dir=${o.rootDir}`,
+      '--NotebookApp.open_browser=False',
+      ...(process.getuid?.() === 0 ? ['--allow-root'] : []), // containers and CI often run as root
+    ],
+    { cwd: o.rootDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
-  child.stdout!.on('data', (d) => { output += d; });
-  child.stderr!.on('data', (d) => { output += d; });
+  child.stdout!.on('data', (d) => {
+    output += d;
+  });
+  child.stderr!.on('data', (d) => {
+    output += d;
+  });
   let spawnError: Error | undefined;
-  child.on('error', (e) => { spawnError = e; });
+  child.on('error', (e) => {
+    spawnError = e;
+  });
   const onExit = () => killGroup(child, 'SIGKILL');
   exitHandlers.add(onExit);
 
@@ -141,19 +164,28 @@ export async function startNotebookServer(o: { rootDir: string; jupyterPath: str
   };
 
   try {
-    const specs = await waitFor(`Jupyter server on ${base}`, async () => {
-      const r = await fetch(`${base}/api/kernelspecs?token=${token}`);
-      return r.ok ? ((await r.json()) as { kernelspecs: Record<string, unknown> }) : undefined;
-    }, o.timeoutMs ?? 60_000, () => spawnError?.message ?? (child.exitCode !== null ? `exited with status ${child.exitCode}:\n${output.slice(-2000)}` : undefined));
+    const specs = await waitFor(
+      `Jupyter server on ${base}`,
+      async () => {
+        const r = await fetch(`${base}/api/kernelspecs?token=${token}`);
+        return r.ok ? ((await r.json()) as { kernelspecs: Record<string, unknown> }) : undefined;
+      },
+      o.timeoutMs ?? 60_000,
+      () => spawnError?.message ?? (child.exitCode !== null ? `exited with status ${child.exitCode}:\n${output.slice(-2000)}` : undefined),
+    );
     if (!(KERNEL in specs.kernelspecs)) {
-      throw new Error(`the server does not list kernel ${KERNEL} (JUPYTER_PATH=${o.jupyterPath}; it has ${Object.keys(specs.kernelspecs).join(', ')}): run kernels-setup/setup.sh`);
+      throw new Error(
+        `the server does not list kernel ${KERNEL} (JUPYTER_PATH=${o.jupyterPath}; it has ${Object.keys(specs.kernelspecs).join(', ')}): run kernels-setup/setup.sh`,
+      );
     }
   } catch (e) {
     await stop();
     throw e;
   }
   return {
-    port, token, base,
+    port,
+    token,
+    base,
     notebookUrl: (rel) => `${base}/notebooks/${rel.split('/').map(encodeURIComponent).join('/')}?token=${token}`,
     log: () => output,
     shutdownKernels,

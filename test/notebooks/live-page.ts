@@ -7,22 +7,48 @@
 import type { Page } from 'playwright-core';
 
 /** One output as the front end holds it (nbformat JSON). */
-export interface LiveOutput { output_type: string; name?: string; text?: string; ename?: string; evalue?: string; data?: Record<string, unknown> }
-export interface LiveCell { index: number; prompt: number | string | null; source: string; outputs: LiveOutput[] }
+export interface LiveOutput {
+  output_type: string;
+  name?: string;
+  text?: string;
+  ename?: string;
+  evalue?: string;
+  data?: Record<string, unknown>;
+}
+export interface LiveCell {
+  index: number;
+  prompt: number | string | null;
+  source: string;
+  outputs: LiveOutput[];
+}
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the page's Jupyter global is untyped */
 
 /** Resolves once the notebook is loaded and its kernel answered kernel_info. */
 export async function waitForKernel(page: Page, timeoutMs = 120_000): Promise<string> {
-  await page.waitForFunction(() => {
-    const nb = (window as any).Jupyter?.notebook;
-    return !!(nb && nb._fully_loaded && nb.kernel && nb.kernel.is_connected() && nb.kernel.info_reply?.protocol_version && !nb.kernel_busy);
-  }, undefined, { timeout: timeoutMs, polling: 250 });
+  await page.waitForFunction(
+    () => {
+      const nb = (window as any).Jupyter?.notebook;
+      return !!(
+        nb &&
+        nb._fully_loaded &&
+        nb.kernel &&
+        nb.kernel.is_connected() &&
+        nb.kernel.info_reply?.protocol_version &&
+        !nb.kernel_busy
+      );
+    },
+    undefined,
+    { timeout: timeoutMs, polling: 250 },
+  );
   return page.evaluate(() => String((window as any).Jupyter.notebook.kernel.info_reply.implementation ?? 'unknown'));
 }
 
 /** What the progress displays (sdk/viz progress-display: `.hypnest-progress`) showed at one moment. */
-export interface ProgressSample { ms: number; texts: string[] }
+export interface ProgressSample {
+  ms: number;
+  texts: string[];
+}
 
 /**
  * Cell → Run All (`execute_all_cells`), then waits until no cell is running and the kernel is idle,
@@ -49,15 +75,18 @@ export async function runAllCells(page: Page, timeoutMs: number, sampleMs = 500)
 
 /** The code cells with their prompt numbers and outputs as the front end holds them. */
 export function codeCells(page: Page): Promise<LiveCell[]> {
-  return page.evaluate(() => (window as any).Jupyter.notebook.get_cells()
-    .map((c: any, index: number) => ({ c, index }))
-    .filter(({ c }: any) => c.cell_type === 'code')
-    .map(({ c, index }: any) => ({
-      index,
-      prompt: c.input_prompt_number ?? null,
-      source: c.get_text(),
-      outputs: JSON.parse(JSON.stringify(c.output_area.outputs)),
-    })));
+  return page.evaluate(() =>
+    (window as any).Jupyter.notebook
+      .get_cells()
+      .map((c: any, index: number) => ({ c, index }))
+      .filter(({ c }: any) => c.cell_type === 'code')
+      .map(({ c, index }: any) => ({
+        index,
+        prompt: c.input_prompt_number ?? null,
+        source: c.get_text(),
+        outputs: JSON.parse(JSON.stringify(c.output_area.outputs)),
+      })),
+  );
 }
 
 /** Screenshot of the notebook at full length (viewport grown to the notebook's height, then restored). */

@@ -55,22 +55,40 @@ test('npm run notebook prints a URL whose server starts the hypnest kernel', asy
   child.stdout.on('data', (c) => (out += c));
   child.stderr.on('data', (c) => (out += c));
   try {
-    const url = await poll('the printed URL', 120_000, async () => /notebook: open (http:\/\/127\.0\.0\.1:\d+\/\S*token=(\S+))/.exec(out) ?? undefined);
+    const url = await poll(
+      'the printed URL',
+      120_000,
+      async () => /notebook: open (http:\/\/127\.0\.0\.1:\d+\/\S*token=(\S+))/.exec(out) ?? undefined,
+    );
     const token = url[2];
     const api = (p: string, init?: RequestInit) =>
-      fetch(`http://127.0.0.1:${port}/api/${p}`, { ...init, headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' } });
+      fetch(`http://127.0.0.1:${port}/api/${p}`, {
+        ...init,
+        headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' },
+      });
     const specs = (await (await api('kernelspecs')).json()) as { kernelspecs: Record<string, { spec: { display_name: string } }> };
     assert.is(specs.kernelspecs[KERNEL]?.spec.display_name, 'TypeScript (hypnest)', `kernel ${KERNEL} registered`);
     // A session of a notebook, as the page opens it (so the kernel starts in notebooks/, where '../build/sdk' resolves).
     const body = { path: '00-setup.ipynb', type: 'notebook', kernel: { name: KERNEL } };
-    const session = (await (await api('sessions', { method: 'POST', body: JSON.stringify(body) })).json()) as { id: string; kernel: { id: string } };
+    const session = (await (await api('sessions', { method: 'POST', body: JSON.stringify(body) })).json()) as {
+      id: string;
+      kernel: { id: string };
+    };
     const kernel = session.kernel;
     // Run one cell through the kernel's channels (a child Node with WebSocket): it imports the SDK as the notebooks do.
-    const r = spawnSync(process.execPath, ['--experimental-websocket', '-e', CLIENT, `ws://127.0.0.1:${port}/api/kernels/${kernel.id}/channels?token=${token}`], {
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    assert.is(r.status, 0, `the cell ran (client exit ${r.status} ${r.signal ?? ""} ${r.error?.message ?? ""}: ${r.stdout}${r.stderr}; server log:\n${out.slice(-2000)})`);
+    const r = spawnSync(
+      process.execPath,
+      ['--experimental-websocket', '-e', CLIENT, `ws://127.0.0.1:${port}/api/kernels/${kernel.id}/channels?token=${token}`],
+      {
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
+    assert.is(
+      r.status,
+      0,
+      `the cell ran (client exit ${r.status} ${r.signal ?? ''} ${r.error?.message ?? ''}: ${r.stdout}${r.stderr}; server log:\n${out.slice(-2000)})`,
+    );
     assert.match(r.stdout, /stdout: function/, `the SDK imported in the kernel (client: ${r.stdout})`);
     await api(`sessions/${session.id}`, { method: 'DELETE' });
   } finally {

@@ -12,10 +12,22 @@ import * as path from 'path';
 const root = path.join(__dirname, '..', '..');
 const nbDir = path.join(root, 'notebooks');
 const KERNEL = 'hypnest-tslab';
-const notebooks = fs.readdirSync(nbDir).filter((f) => f.endsWith('.ipynb') && !f.startsWith('_') && !f.startsWith('.')).sort();
+const notebooks = fs
+  .readdirSync(nbDir)
+  .filter((f) => f.endsWith('.ipynb') && !f.startsWith('_') && !f.startsWith('.'))
+  .sort();
 
-interface Cell { cell_type: string; source: string | string[]; outputs?: unknown[]; execution_count?: number | null }
-interface Notebook { nbformat: number; metadata: { kernelspec?: { name?: string } }; cells: Cell[] }
+interface Cell {
+  cell_type: string;
+  source: string | string[];
+  outputs?: unknown[];
+  execution_count?: number | null;
+}
+interface Notebook {
+  nbformat: number;
+  metadata: { kernelspec?: { name?: string } };
+  cells: Cell[];
+}
 const read = (f: string) => JSON.parse(fs.readFileSync(path.join(nbDir, f), 'utf8')) as Notebook;
 const src = (c: Cell) => (Array.isArray(c.source) ? c.source.join('') : c.source);
 
@@ -48,7 +60,10 @@ test(`every code cell has at most ${MAX_CELL_LINES} lines; every notebook says w
       const lines = src(c).replace(/\n+$/, '').split('\n').length;
       if (c.cell_type === 'code' && lines > MAX_CELL_LINES) long.push(`${f} cell ${i}: ${lines} lines`);
     });
-    assert.ok(cells.some((c) => c.cell_type === 'markdown' && /what you will learn/i.test(src(c))), `${f}: a "What you will learn" cell`);
+    assert.ok(
+      cells.some((c) => c.cell_type === 'markdown' && /what you will learn/i.test(src(c))),
+      `${f}: a "What you will learn" cell`,
+    );
     const last = cells[cells.length - 1];
     assert.ok(last.cell_type === 'markdown' && /^#+ Exercises/m.test(src(last)), `${f}: ends with "Exercises"`);
     const items = src(last).match(/^\d+\. /gm) ?? [];
@@ -89,17 +104,30 @@ test('the executor stops at the failing cell and reports its number and message'
   try {
     const cell = (source: string) => ({ cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null });
     const nb = {
-      nbformat: 4, nbformat_minor: 5,
+      nbformat: 4,
+      nbformat_minor: 5,
       metadata: { kernelspec: { name: KERNEL, display_name: 'TypeScript (hypnest)', language: 'typescript' } },
       cells: [cell('console.log(6 * 7)'), cell("throw new Error('deliberate failure')"), cell("console.log('never')")],
     };
     const input = path.join(dir, 'bad.ipynb');
     fs.writeFileSync(input, JSON.stringify(nb));
     const result = path.join(dir, 'result.json');
-    const r = spawnSync('/usr/bin/python3', [path.join(root, 'kernels-setup', 'execute.py'), input, path.join(dir, 'out.ipynb'), path.join(dir, 'out.html'), result, '--timeout', '60'], {
-      encoding: 'utf8',
-      env: { ...process.env, JUPYTER_PATH: path.join(root, '.jupyter-local', 'share', 'jupyter') },
-    });
+    const r = spawnSync(
+      '/usr/bin/python3',
+      [
+        path.join(root, 'kernels-setup', 'execute.py'),
+        input,
+        path.join(dir, 'out.ipynb'),
+        path.join(dir, 'out.html'),
+        result,
+        '--timeout',
+        '60',
+      ],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, JUPYTER_PATH: path.join(root, '.jupyter-local', 'share', 'jupyter') },
+      },
+    );
     assert.is(r.status, 1, r.stderr);
     const res = JSON.parse(fs.readFileSync(result, 'utf8')) as { ok: boolean; executed: number; failed_cell: number; error: string };
     assert.is(res.ok, false);
@@ -109,7 +137,10 @@ test('the executor stops at the failing cell and reports its number and message'
     assert.ok(res.error.split('\n').length <= 26, 'short error, not a long trace');
     const out = JSON.parse(fs.readFileSync(path.join(dir, 'out.ipynb'), 'utf8')) as Notebook;
     const streams = (out.cells[0].outputs ?? []) as { name: string; text: string | string[] }[];
-    const printed = streams.map((o) => [o.text].flat().join('')).join('').replace(/\x1b\[[0-9;]*m/g, '');
+    const printed = streams
+      .map((o) => [o.text].flat().join(''))
+      .join('')
+      .replace(/\x1b\[[0-9;]*m/g, '');
     assert.is(printed, '42\n'); // tslab colours numbers like Node's REPL
     assert.equal(out.cells[2].outputs, []);
     assert.ok(fs.statSync(path.join(dir, 'out.html')).size > 0);
