@@ -56,6 +56,8 @@ export interface HypdaeTrainOptions {
   lr1?: number;
   /** How the decoder takes the semantic code: 'add' (to the time embedding, the default) or 'scale' (DiffAE's). */
   conditioning?: 'add' | 'scale';
+  /** What the stage-I decoder predicts: 'epsilon' (default) or 'v'. */
+  prediction?: 'epsilon' | 'v';
   /** Worker threads for stage I's gradients (default 2: both cores of this machine; 0 = the main thread; --tiny: 0). */
   workers?: number;
   checkpointEvery?: number;
@@ -111,6 +113,7 @@ export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeCo
       ...(o.steps1 !== undefined ? { steps: o.steps1 } : {}),
       ...(o.lr1 !== undefined ? { lr: o.lr1 } : {}),
       ...(o.conditioning ? { unet: { ...base.stage1?.unet, condMode: o.conditioning } } : {}),
+      ...(o.prediction ? { prediction: o.prediction } : {}),
     },
     stage2: {
       ...base.stage2,
@@ -202,6 +205,7 @@ export function hypdaeCommand(): Command {
       '--conditioning <mode>',
       "how the stage-I decoder takes the semantic code: 'add' (to the time embedding) or 'scale' (DiffAE: it scales every block's features)",
     )
+    .option('--prediction <kind>', "what the stage-I decoder predicts: 'epsilon' (the noise, default) or 'v' (≈ −x₀ at high t)")
     .option(
       '--workers <n>',
       "worker threads computing stage I's gradients (0: the main thread; default 0 with the native kernels or --tiny, else 2)",
