@@ -108,6 +108,16 @@ export type HypdaeOptions = {
 
 const AUGMENT: AugmentConfig = { flip: 0.5, shift: 3, rotate: 12, scale: 0.1, elastic: 1.5, blur: 0.3 };
 
+/**
+ * The default augmentation with every amplitude and probability times k (0: the encoder sees the clean image, as in
+ * Diff-AE; 1: the default). Weaker augmentation leaves more of the input's shape in z, which is what a fresh-noise
+ * decode has to draw an unseen class from.
+ */
+export function scaledAugment(k: number): AugmentConfig {
+  num('augment scale', k, 0, 1);
+  return Object.fromEntries(Object.entries(AUGMENT).map(([key, v]) => [key, v * k])) as unknown as AugmentConfig;
+}
+
 const STAGE1: Stage1Config = {
   unet: { imageSize: 32, channels: 32, channelMults: [1, 2, 2], blocksPerLevel: 1, attention: true },
   codeDim: 64,

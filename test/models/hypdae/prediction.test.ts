@@ -13,6 +13,8 @@ import {
   stage1Denoiser,
   stage1Loss,
   stage1With,
+  scaledAugment,
+  augmentBatch,
 } from '../../../sdk/models/hypdae';
 import { stage1WorkerLoss } from '../../../sdk/models/hypdae/worker-loss';
 
@@ -79,6 +81,21 @@ test("stage1.prediction 'v' changes the training loss (same weights, batch and d
   assert.ok(Math.abs(lw - lv) < 1e-6, `worker ${lw} vs main ${lv}`);
   x.dispose();
   for (const p of Object.values(eps.params)) p.dispose();
+});
+
+test('scaledAugment: 1 is the default augmentation, 0 leaves the image as it is, out of [0, 1] is refused', () => {
+  assert.equal(scaledAugment(1), hypdaeConfig().stage1.augment);
+  assert.equal(scaledAugment(0.5).rotate, hypdaeConfig().stage1.augment.rotate / 2);
+  const x = images(3, 4).dataSync() as Float32Array;
+  const none = augmentBatch(x, 3, scaledAugment(0), new Rng(1));
+  const full = augmentBatch(x, 3, scaledAugment(1), new Rng(1));
+  const diff = (y: Float32Array) => y.reduce((s, v, i) => Math.max(s, Math.abs(v - x[i])), 0);
+  assert.ok(diff(none) < 1e-5, `k = 0 changed the image by ${diff(none)}`);
+  assert.ok(diff(full) > 0.1);
+  assert.throws(
+    () => scaledAugment(1.5),
+    (e: Error) => e instanceof ConfigError,
+  );
 });
 
 test.run();
