@@ -222,6 +222,7 @@ new Command('hypdae-code-probe')
       const ts = Date.now();
       let rec = 0,
         fd = 0;
+      const confusion: Record<number, number[]> = {};
       UNSEEN_CLASSES.forEach((u, ci) => {
         let out: Float32Array;
         if (noise === 'fresh') {
@@ -242,11 +243,24 @@ new Command('hypdae-code-probe')
         }
         const p = predicted(ev, out);
         rec += p.classes.filter((k) => k === u).length / p.classes.length / 3;
+        const hist = new Array(10).fill(0);
+        for (const k of p.classes) hist[k]++;
+        confusion[u] = hist;
         fd += frechetDistance(p.features, refs[ci]) / 3;
       });
-      const row = { name, guidance: w, steps, noise, recognisability: rec, fd, seconds: (Date.now() - ts) / 1000 };
+      const row = { name, guidance: w, steps, noise, recognisability: rec, fd, confusion, seconds: (Date.now() - ts) / 1000 };
       rowsB.push(row);
-      log(`  ${name.padEnd(34)} w ${String(w).padEnd(3)} steps ${String(steps).padEnd(3)} recognisability ${f3(rec)} FD ${fd.toFixed(1)}`);
+      const top = (u: number) =>
+        confusion[u]
+          .map((n, k) => [k, n])
+          .sort((x, y) => y[1] - x[1])
+          .slice(0, 3)
+          .map(([k, n]) => `${k}:${n}`)
+          .join(' ');
+      log(
+        `  ${name.padEnd(34)} w ${String(w).padEnd(3)} steps ${String(steps).padEnd(3)} recognisability ${f3(rec)} FD ${fd.toFixed(1)}` +
+          `  evaluator's classes (class:count) ${UNSEEN_CLASSES.map((u) => `${u}→[${top(u)}]`).join(' ')}`,
+      );
     };
     log(`(b) decodes of the 3 unseen classes' 16 few-shot inputs (${m} fresh-noise outputs per input; inverted: 1 per input)`);
     const guidances = o.quick ? [1, 4] : [1, 2, 4, 8];
