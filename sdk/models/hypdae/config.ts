@@ -7,6 +7,7 @@
 import { ConfigError, checkOptions, describe } from '../../core/errors';
 import type { UNetConfig } from '../../nn/unet-config';
 import type { ScheduleKind } from '../../diffusion/schedule';
+import { PREDICTIONS, type Prediction } from '../../diffusion/denoiser';
 
 export interface AugmentConfig {
   /** Probability of a left–right flip. */
@@ -33,6 +34,14 @@ export interface Stage1Config {
   readonly schedule: { readonly kind: ScheduleKind; readonly trainSteps: number };
   /** Probability of replacing z by the learned null code during training (for classifier-free guidance). */
   readonly condDrop: number;
+  /**
+   * What the decoder's U-Net predicts: 'epsilon' (the noise; absent means this) or 'v' (Salimans & Ho 2022,
+   * v = √ᾱ·ε − √(1−ᾱ)·x₀: at high t the target is ≈ −x₀, so the decoder must draw the image from z alone there,
+   * where ε-prediction's loss hardly depends on the image). The stage's denoiser returns ε either way, so the
+   * samplers, inversion and guidance are unchanged. Left out of the config when 'epsilon', so checkpoints and
+   * resumable training states written before the option still match their config.
+   */
+  readonly prediction?: Prediction;
   readonly batchSize: number;
   /** Training steps (optimizer updates). */
   readonly steps: number;
@@ -98,6 +107,16 @@ export type HypdaeOptions = {
 };
 
 const AUGMENT: AugmentConfig = { flip: 0.5, shift: 3, rotate: 12, scale: 0.1, elastic: 1.5, blur: 0.3 };
+
+/**
+ * The default augmentation with every amplitude and probability times k (0: the encoder sees the clean image, as in
+ * Diff-AE; 1: the default). Weaker augmentation leaves more of the input's shape in z, which is what a fresh-noise
+ * decode has to draw an unseen class from.
+ */
+export function scaledAugment(k: number): AugmentConfig {
+  num('augment scale', k, 0, 1);
+  return Object.fromEntries(Object.entries(AUGMENT).map(([key, v]) => [key, v * k])) as unknown as AugmentConfig;
+}
 
 const STAGE1: Stage1Config = {
   unet: { imageSize: 32, channels: 32, channelMults: [1, 2, 2], blocksPerLevel: 1, attention: true },
@@ -180,6 +199,7 @@ function validate(c: HypdaeConfig): void {
   oneOf('stage1.schedule.kind', s1.schedule.kind, ['linear', 'scaled-linear', 'cosine']);
   num('stage1.schedule.trainSteps', s1.schedule.trainSteps, 2, 100000, true);
   num('stage1.condDrop', s1.condDrop, 0, 1);
+  if (s1.prediction !== undefined) oneOf('stage1.prediction', s1.prediction, PREDICTIONS);
   num('stage1.batchSize', s1.batchSize, 1, 4096, true);
   num('stage1.steps', s1.steps, 0, 1e7, true);
   num('stage1.lr', s1.lr, 0, 1);
@@ -226,7 +246,7 @@ const deepFreeze = <T>(o: T): T => {
 export function hypdaeConfig(options: HypdaeOptions | HypdaeConfig = {}): HypdaeConfig {
   checkOptions('hypdaeConfig', options, ['kind', 'stage1', 'stage2', 'sample']);
   const o = options as HypdaeOptions;
-  checkOptions('hypdaeConfig(stage1)', o.stage1, Object.keys(STAGE1));
+  checkOptions('hypdaeConfig(stage1)', o.stage1, [...Object.keys(STAGE1), 'prediction']);
   checkOptions('hypdaeConfig(stage2)', o.stage2, Object.keys(STAGE2));
   checkOptions('hypdaeConfig(sample)', o.sample, Object.keys(SAMPLE));
   const stage1: Stage1Config = {
@@ -237,6 +257,7 @@ export function hypdaeConfig(options: HypdaeOptions | HypdaeConfig = {}): Hypdae
     augment: { ...AUGMENT, ...o.stage1?.augment },
     encoderChannels: [...(o.stage1?.encoderChannels ?? STAGE1.encoderChannels)],
   };
+  if (stage1.prediction === undefined || stage1.prediction === 'epsilon') delete (stage1 as { prediction?: Prediction }).prediction;
   const c: HypdaeConfig = { kind: 'hypdae', stage1, stage2: { ...STAGE2, ...o.stage2 }, sample: { ...SAMPLE, ...o.sample } };
   validate(c);
   return deepFreeze(JSON.parse(JSON.stringify(c)) as HypdaeConfig);
@@ -257,7 +278,7 @@ export function formatHypdaeConfig(c: HypdaeConfig): string {
     .join(', ');
   return [
     `HypDAE stage I: code ${s1.codeDim}, encoder [${s1.encoderChannels}], U-Net ch ${u.channels}×[${u.channelMults}] attn ${u.attention}, ` +
-      `${s1.schedule.kind} T=${s1.schedule.trainSteps}, batch ${s1.batchSize} × ${s1.steps} steps, lr ${s1.lr}, EMA ${s1.emaDecay}, cond-drop ${s1.condDrop}`,
+      `${s1.schedule.kind} T=${s1.schedule.trainSteps}${s1.prediction ? `, ${s1.prediction}-prediction` : ''}, batch ${s1.batchSize} × ${s1.steps} steps, lr ${s1.lr}, EMA ${s1.emaDecay}, cond-drop ${s1.condDrop}`,
     `  augment (encoder input only): ${aug}`,
     `HypDAE stage II: ${s2.space}, labels ${s2.labels}${s2.labels === 'pseudo' ? ` (k-means k=${s2.clusters})` : ''}, dim ${s2.ballDim}, c ${s2.c}, clipR ${s2.clipR}, ` +
       `width ${s2.width} × ${s2.blocks} blocks, decoder norm ${s2.decoderNorm}, λ ${s2.lambda}, batch ${s2.batchSize} × ${s2.steps} steps, lr ${s2.lr}`,

@@ -3,6 +3,7 @@
  *   z = E(aug(x₀))                                     semantic code of an augmented view
  *   z' = z, or the learned null code ∅ with probability p   (condition dropout, for guidance)
  *   L = E_{t, ε} ‖ε_θ(√ᾱ_t x₀ + √(1−ᾱ_t) ε, t, z') − ε‖²     (the decoder's target is the clean x₀)
+ *   (or the v-target √ᾱ_t ε − √(1−ᾱ_t) x₀ with stage1.prediction 'v')
  * Parameters live in ONE store: the encoder under 'enc.*', the U-Net under 'dec.*' (same variables).
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -14,6 +15,8 @@ import { initUNet, unetForward } from '../../nn/unet';
 import { UNetConfig, unetConfig } from '../../nn/unet-config';
 import { makeSchedule, Schedule } from '../../diffusion/schedule';
 import { diffusionLoss } from '../../diffusion/loss';
+import { predictionToEps } from '../../diffusion/prediction';
+import { alphaBarAt } from '../../diffusion/q-sample';
 import type { Denoiser } from '../../diffusion/denoiser';
 import { dropCond } from '../../train/cond-dropout';
 import { HypdaeConfig, decoderUNetConfig } from './config';
@@ -99,10 +102,20 @@ export function encodeAll(s1: Stage1, images: Float32Array, batch = 256): Float3
   return out;
 }
 
-/** The decoder as a Denoiser (x_t, t, cond) → ε; cond undefined → the null code. */
-export function stage1Denoiser(s: Stage1): Denoiser {
+/** The U-Net's raw output (ε, or v with stage1.prediction 'v'); cond undefined → the null code. */
+function decoderNet(s: Stage1): Denoiser {
   const dec = decoderParams(s.params);
   return (x, t, cond) => unetForward(dec, s.unet, x, t, cond);
+}
+
+/**
+ * The decoder as a Denoiser (x_t, t, cond) → ε, whatever the U-Net predicts (a 'v' decoder's output is
+ * converted: ε = √(1−ᾱ_t)·x_t + √ᾱ_t·v); cond undefined → the null code.
+ */
+export function stage1Denoiser(s: Stage1): Denoiser {
+  const net = decoderNet(s);
+  if (!s.config.stage1.prediction || s.config.stage1.prediction === 'epsilon') return net;
+  return (x, t, cond) => tf.tidy(() => predictionToEps(net(x, t, cond), x, alphaBarAt(s.schedule, t, x.shape[0], x.rank), 'v'));
 }
 
 /** The learned null code ∅ [codeDim] (a view of the variable; do not dispose). */
@@ -122,6 +135,6 @@ export function stage1Loss(s: Stage1, batch: Stage1Batch, rng: Rng): tf.Scalar {
   return tf.tidy(() => {
     const z = encoderForward(s.params, ENC, s.config.stage1, batch.xAug);
     const cond = dropCond(z, nullCode(s), s.config.stage1.condDrop, rng);
-    return diffusionLoss(stage1Denoiser(s), batch.x, { schedule: s.schedule, rng, cond });
+    return diffusionLoss(decoderNet(s), batch.x, { schedule: s.schedule, rng, cond, prediction: s.config.stage1.prediction ?? 'epsilon' });
   });
 }

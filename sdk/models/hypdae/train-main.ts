@@ -14,13 +14,13 @@ import { ready } from '../../core/backend';
 import '../../core/grad';
 import { ConfigError, describe } from '../../core/errors';
 import { reportError } from '../../core/report-error';
-import { nonNegativeInt, positiveInt, positiveNumber } from '../../core/cli-args';
+import { nonNegativeInt, positiveInt, positiveNumber, nonNegative } from '../../core/cli-args';
 import { gitCommit } from '../../core/paths';
 import { claimOutputFolder } from '../../core/output-folder';
 import { catchStopSignals, exitIfStopped, stopRequested } from '../../core/stop-signal';
 import { splitG } from '../../data/splits';
 import { loadImageFolder } from '../../data/image-folder';
-import { HYPDAE_TINY, HypdaeConfig, HypdaeOptions, LabelSource, Space, formatHypdaeConfig, hypdaeConfig } from './config';
+import { HYPDAE_TINY, HypdaeConfig, HypdaeOptions, LabelSource, Space, formatHypdaeConfig, hypdaeConfig, scaledAugment } from './config';
 import { trainStage1 } from './train-stage1';
 import { trainStage2 } from './train-stage2';
 import { loadStage1, stage2Name } from './checkpoint';
@@ -56,6 +56,10 @@ export interface HypdaeTrainOptions {
   lr1?: number;
   /** How the decoder takes the semantic code: 'add' (to the time embedding, the default) or 'scale' (DiffAE's). */
   conditioning?: 'add' | 'scale';
+  /** What the stage-I decoder predicts: 'epsilon' (default) or 'v'. */
+  prediction?: 'epsilon' | 'v';
+  /** The stage-I encoder's augmentation, the default's amplitudes times this (0: none; default 1). */
+  augmentScale?: number;
   /** Worker threads for stage I's gradients (default 2: both cores of this machine; 0 = the main thread; --tiny: 0). */
   workers?: number;
   checkpointEvery?: number;
@@ -111,6 +115,8 @@ export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeCo
       ...(o.steps1 !== undefined ? { steps: o.steps1 } : {}),
       ...(o.lr1 !== undefined ? { lr: o.lr1 } : {}),
       ...(o.conditioning ? { unet: { ...base.stage1?.unet, condMode: o.conditioning } } : {}),
+      ...(o.prediction ? { prediction: o.prediction } : {}),
+      ...(o.augmentScale !== undefined ? { augment: scaledAugment(o.augmentScale) } : {}),
     },
     stage2: {
       ...base.stage2,
@@ -202,6 +208,12 @@ export function hypdaeCommand(): Command {
       '--conditioning <mode>',
       "how the stage-I decoder takes the semantic code: 'add' (to the time embedding) or 'scale' (DiffAE: it scales every block's features)",
     )
+    .option(
+      '--augment-scale <k>',
+      "the stage-I encoder's augmentation: the default's amplitudes and probabilities times k in [0, 1] (0: none)",
+      (v) => nonNegative('--augment-scale', v),
+    )
+    .option('--prediction <kind>', "what the stage-I decoder predicts: 'epsilon' (the noise, default) or 'v' (≈ −x₀ at high t)")
     .option(
       '--workers <n>',
       "worker threads computing stage I's gradients (0: the main thread; default 0 with the native kernels or --tiny, else 2)",
