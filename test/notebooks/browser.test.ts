@@ -8,12 +8,12 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { chromium, Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../helpers/chromium';
 
 const root = path.join(__dirname, '..', '..');
 const outDir = path.join(root, 'out', 'tutorials');
 const shots = path.join(outDir, 'screenshots');
-const CHROMIUM = process.env.HYPNEST_CHROMIUM ?? '/usr/bin/chromium';
 const notebooks = fs
   .readdirSync(path.join(root, 'notebooks'))
   .filter((f) => /^\d\d-.*\.ipynb$/.test(f))
@@ -35,19 +35,7 @@ test.before(async () => {
     assert.is(r.status, 0, 'the tutorials must execute before their HTML can be checked');
   }
   fs.mkdirSync(shots, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 test.after(async () => {
