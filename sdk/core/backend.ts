@@ -66,19 +66,11 @@ async function tryWasm(): Promise<string | undefined> {
   } catch (e) {
     return `the 'wasm' backend failed: ${firstLine(e)}`;
   }
-  // The faster wasm kernels, then the native (oneDNN) ones over them, for every caller (inference included, not
-  // only code that imports the gradients); then the hooks of lower layers.
+  // The faster wasm kernels (over the wasm package's own, now registered), then the native (oneDNN) ones over
+  // them, for every caller: inference included, not only code that imports the gradients.
   registerWasmKernels();
   registerNativeKernels();
-  for (const hook of wasmHooks) hook();
   return undefined;
-}
-
-const wasmHooks: (() => void)[] = [];
-/** Lets lower layers (e.g. nn/wasm-gradients) run code once the wasm backend is active. */
-export function onWasmReady(hook: () => void): void {
-  wasmHooks.push(hook);
-  if (report?.chosen === 'wasm') hook();
 }
 
 async function attempt(name: BackendName): Promise<string | undefined> {
@@ -158,7 +150,10 @@ export async function useBackend(name: 'wasm' | 'cpu' | 'tensorflow'): Promise<s
   if (!(await tf.setBackend(name))) {
     throw new BackendError('useBackend', { expected: `a registered '${name}' backend`, received: 'setBackend returned false' });
   }
-  if (name === 'wasm') for (const hook of wasmHooks) hook();
+  if (name === 'wasm') {
+    registerWasmKernels();
+    registerNativeKernels();
+  }
   return prev;
 }
 
