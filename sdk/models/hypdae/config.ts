@@ -24,6 +24,17 @@ export interface AugmentConfig {
   readonly blur: number;
 }
 
+export interface SpatialCode {
+  /** Side of the map: 16, 8 or 4 (the encoder's three stride-2 stages). */
+  readonly size: number;
+  readonly channels: number;
+}
+
+/** Entries of the code that are the spatial map (0 without one). */
+export function spatialCodeWidth(s1: Pick<Stage1Config, 'spatialCode'>): number {
+  return s1.spatialCode ? s1.spatialCode.size ** 2 * s1.spatialCode.channels : 0;
+}
+
 export interface Stage1Config {
   /** U-Net of the decoder (condDim is set to codeDim). */
   readonly unet: Readonly<Partial<UNetConfig>>;
@@ -42,6 +53,15 @@ export interface Stage1Config {
    * resumable training states written before the option still match their config.
    */
   readonly prediction?: Prediction;
+  /**
+   * A spatial part of the code (absent means none): the last size²·channels entries of z are a size×size×channels
+   * map the encoder computes at that resolution (a 1×1 conv of its feature map, layer-normed), which the decoder
+   * also receives as a picture (upsampled, stacked onto x_t's channels). A coarse layout is a local cue the
+   * decoder learns to follow whatever the class, so a fresh-noise decode keeps an unseen class's shape, which a
+   * code of vector features only leaves to the classes stage I was trained on. Left out when absent, so older
+   * checkpoints still match their config.
+   */
+  readonly spatialCode?: SpatialCode;
   readonly batchSize: number;
   /** Training steps (optimizer updates). */
   readonly steps: number;
@@ -200,6 +220,21 @@ function validate(c: HypdaeConfig): void {
   num('stage1.schedule.trainSteps', s1.schedule.trainSteps, 2, 100000, true);
   num('stage1.condDrop', s1.condDrop, 0, 1);
   if (s1.prediction !== undefined) oneOf('stage1.prediction', s1.prediction, PREDICTIONS);
+  if (s1.spatialCode !== undefined) {
+    checkOptions('hypdaeConfig(stage1.spatialCode)', s1.spatialCode, ['size', 'channels']);
+    if (![16, 8, 4].includes(s1.spatialCode.size))
+      throw new ConfigError('hypdaeConfig(stage1.spatialCode.size)', {
+        expected: '16, 8 or 4 (a resolution of the encoder)',
+        received: describe(s1.spatialCode.size),
+      });
+    num('stage1.spatialCode.channels', s1.spatialCode.channels, 1, 64, true);
+    if (s1.codeDim <= spatialCodeWidth(s1))
+      throw new ConfigError('hypdaeConfig(stage1.codeDim)', {
+        expected: `more than the spatial map's ${spatialCodeWidth(s1)} entries (the code holds both)`,
+        received: describe(s1.codeDim),
+        hint: `e.g. codeDim ${spatialCodeWidth(s1) + 64}`,
+      });
+  }
   num('stage1.batchSize', s1.batchSize, 1, 4096, true);
   num('stage1.steps', s1.steps, 0, 1e7, true);
   num('stage1.lr', s1.lr, 0, 1);
@@ -246,7 +281,7 @@ const deepFreeze = <T>(o: T): T => {
 export function hypdaeConfig(options: HypdaeOptions | HypdaeConfig = {}): HypdaeConfig {
   checkOptions('hypdaeConfig', options, ['kind', 'stage1', 'stage2', 'sample']);
   const o = options as HypdaeOptions;
-  checkOptions('hypdaeConfig(stage1)', o.stage1, [...Object.keys(STAGE1), 'prediction']);
+  checkOptions('hypdaeConfig(stage1)', o.stage1, [...Object.keys(STAGE1), 'prediction', 'spatialCode']);
   checkOptions('hypdaeConfig(stage2)', o.stage2, Object.keys(STAGE2));
   checkOptions('hypdaeConfig(sample)', o.sample, Object.keys(SAMPLE));
   const stage1: Stage1Config = {
@@ -258,6 +293,7 @@ export function hypdaeConfig(options: HypdaeOptions | HypdaeConfig = {}): Hypdae
     encoderChannels: [...(o.stage1?.encoderChannels ?? STAGE1.encoderChannels)],
   };
   if (stage1.prediction === undefined || stage1.prediction === 'epsilon') delete (stage1 as { prediction?: Prediction }).prediction;
+  if (stage1.spatialCode === undefined) delete (stage1 as { spatialCode?: SpatialCode }).spatialCode;
   const c: HypdaeConfig = { kind: 'hypdae', stage1, stage2: { ...STAGE2, ...o.stage2 }, sample: { ...SAMPLE, ...o.sample } };
   validate(c);
   return deepFreeze(JSON.parse(JSON.stringify(c)) as HypdaeConfig);
@@ -265,7 +301,7 @@ export function hypdaeConfig(options: HypdaeOptions | HypdaeConfig = {}): Hypdae
 
 /** The U-Net config of the decoder (the code is its condition). */
 export function decoderUNetConfig(c: HypdaeConfig): Partial<UNetConfig> {
-  return { ...c.stage1.unet, inChannels: 1, outChannels: 1, condDim: c.stage1.codeDim };
+  return { ...c.stage1.unet, inChannels: 1 + (c.stage1.spatialCode?.channels ?? 0), outChannels: 1, condDim: c.stage1.codeDim };
 }
 
 /** A few lines describing the config. */
@@ -277,7 +313,7 @@ export function formatHypdaeConfig(c: HypdaeConfig): string {
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
   return [
-    `HypDAE stage I: code ${s1.codeDim}, encoder [${s1.encoderChannels}], U-Net ch ${u.channels}×[${u.channelMults}] attn ${u.attention}, ` +
+    `HypDAE stage I: code ${s1.codeDim}${s1.spatialCode ? ` (of which a ${s1.spatialCode.size}×${s1.spatialCode.size}×${s1.spatialCode.channels} map)` : ''}, encoder [${s1.encoderChannels}], U-Net ch ${u.channels}×[${u.channelMults}] attn ${u.attention}, ` +
       `${s1.schedule.kind} T=${s1.schedule.trainSteps}${s1.prediction ? `, ${s1.prediction}-prediction` : ''}, batch ${s1.batchSize} × ${s1.steps} steps, lr ${s1.lr}, EMA ${s1.emaDecay}, cond-drop ${s1.condDrop}`,
     `  augment (encoder input only): ${aug}`,
     `HypDAE stage II: ${s2.space}, labels ${s2.labels}${s2.labels === 'pseudo' ? ` (k-means k=${s2.clusters})` : ''}, dim ${s2.ballDim}, c ${s2.c}, clipR ${s2.clipR}, ` +

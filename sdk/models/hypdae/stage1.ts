@@ -19,7 +19,7 @@ import { predictionToEps } from '../../diffusion/prediction';
 import { alphaBarAt } from '../../diffusion/q-sample';
 import type { Denoiser } from '../../diffusion/denoiser';
 import { dropCond } from '../../train/cond-dropout';
-import { HypdaeConfig, decoderUNetConfig } from './config';
+import { HypdaeConfig, decoderUNetConfig, spatialCodeWidth } from './config';
 import { encoderForward, initEncoder } from './encoder';
 
 export const ENC = 'enc';
@@ -102,10 +102,24 @@ export function encodeAll(s1: Stage1, images: Float32Array, batch = 256): Float3
   return out;
 }
 
-/** The U-Net's raw output (ε, or v with stage1.prediction 'v'); cond undefined → the null code. */
+/**
+ * The U-Net's raw output (ε, or v with stage1.prediction 'v'); cond undefined → the null code. With a spatial
+ * code, the code's map (the null code's, for cond undefined) is also stacked onto x as a picture.
+ */
 function decoderNet(s: Stage1): Denoiser {
   const dec = decoderParams(s.params);
-  return (x, t, cond) => unetForward(dec, s.unet, x, t, cond);
+  const sp = s.config.stage1.spatialCode;
+  if (!sp) return (x, t, cond) => unetForward(dec, s.unet, x, t, cond);
+  const D = s.config.stage1.codeDim;
+  const width = spatialCodeWidth(s.config.stage1);
+  return (x, t, cond) =>
+    tf.tidy(() => {
+      const B = x.shape[0];
+      const size = x.shape[1]!;
+      const code = cond ?? tf.tile(tf.reshape(nullCode(s), [1, D]), [B, 1]);
+      const map = tf.reshape(tf.slice(code, [0, D - width], [B, width]), [B, sp.size, sp.size, sp.channels]) as tf.Tensor4D;
+      return unetForward(dec, s.unet, tf.concat([x, tf.image.resizeNearestNeighbor(map, [size, size])], 3), t, code);
+    });
 }
 
 /**

@@ -20,7 +20,18 @@ import { claimOutputFolder } from '../../core/output-folder';
 import { catchStopSignals, exitIfStopped, stopRequested } from '../../core/stop-signal';
 import { splitG } from '../../data/splits';
 import { loadImageFolder } from '../../data/image-folder';
-import { HYPDAE_TINY, HypdaeConfig, HypdaeOptions, LabelSource, Space, formatHypdaeConfig, hypdaeConfig, scaledAugment } from './config';
+import {
+  HYPDAE_TINY,
+  HypdaeConfig,
+  HypdaeOptions,
+  LabelSource,
+  Space,
+  type SpatialCode,
+  formatHypdaeConfig,
+  hypdaeConfig,
+  scaledAugment,
+  spatialCodeWidth,
+} from './config';
 import { trainStage1 } from './train-stage1';
 import { trainStage2 } from './train-stage2';
 import { loadStage1, stage2Name } from './checkpoint';
@@ -60,6 +71,8 @@ export interface HypdaeTrainOptions {
   prediction?: 'epsilon' | 'v';
   /** The stage-I encoder's augmentation, the default's amplitudes times this (0: none; default 1). */
   augmentScale?: number;
+  /** A spatial part of the code, 'SxC' (an S×S×C map added to the code's vector part); see Stage1Config.spatialCode. */
+  spatialCode?: SpatialCode;
   /** Worker threads for stage I's gradients (default 2: both cores of this machine; 0 = the main thread; --tiny: 0). */
   workers?: number;
   checkpointEvery?: number;
@@ -117,6 +130,12 @@ export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeCo
       ...(o.conditioning ? { unet: { ...base.stage1?.unet, condMode: o.conditioning } } : {}),
       ...(o.prediction ? { prediction: o.prediction } : {}),
       ...(o.augmentScale !== undefined ? { augment: scaledAugment(o.augmentScale) } : {}),
+      ...(o.spatialCode
+        ? {
+            spatialCode: o.spatialCode,
+            codeDim: (base.stage1?.codeDim ?? hypdaeConfig().stage1.codeDim) + spatialCodeWidth({ spatialCode: o.spatialCode }),
+          }
+        : {}),
     },
     stage2: {
       ...base.stage2,
@@ -213,6 +232,11 @@ export function hypdaeCommand(): Command {
       "the stage-I encoder's augmentation: the default's amplitudes and probabilities times k in [0, 1] (0: none)",
       (v) => nonNegative('--augment-scale', v),
     )
+    .option(
+      '--spatial-code <SxC>',
+      'add a coarse S×S×C map to the semantic code, which the decoder also sees as a picture (S 16, 8 or 4; e.g. 8x1)',
+      parseSpatialCode,
+    )
     .option('--prediction <kind>', "what the stage-I decoder predicts: 'epsilon' (the noise, default) or 'v' (≈ −x₀ at high t)")
     .option(
       '--workers <n>',
@@ -229,6 +253,12 @@ export function hypdaeCommand(): Command {
       }
       exitIfStopped();
     });
+}
+
+function parseSpatialCode(v: string): SpatialCode {
+  const m = /^(\d+)x(\d+)$/.exec(v.trim());
+  if (!m) throw new ConfigError('train hypdae --spatial-code', { expected: "S×C as 'SxC', e.g. 8x1", received: describe(v) });
+  return { size: Number(m[1]), channels: Number(m[2]) };
 }
 
 if (require.main === module) {

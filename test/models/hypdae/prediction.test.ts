@@ -5,6 +5,7 @@ import { ready } from '../../../sdk/core/backend';
 import '../../../sdk/core';
 import { Rng } from '../../../sdk/core/rng';
 import { ConfigError } from '../../../sdk/core/errors';
+import { firstValue, randomImages } from '../../helpers/tensors';
 import {
   HYPDAE_TINY,
   hypdaeConfig,
@@ -19,18 +20,8 @@ import {
 import { stage1WorkerLoss } from '../../../sdk/models/hypdae/worker-loss';
 
 const tiny = (prediction?: 'epsilon' | 'v') => hypdaeConfig({ ...HYPDAE_TINY, stage1: { ...HYPDAE_TINY.stage1, prediction } });
-const images = (n: number, seed = 0) => {
-  const r = new Rng(seed);
-  return tf.tensor4d(
-    Float32Array.from({ length: n * 1024 }, () => r.next() * 2 - 1),
-    [n, 32, 32, 1],
-  );
-};
-const value = (t: tf.Tensor) => {
-  const v = t.dataSync()[0];
-  t.dispose();
-  return v;
-};
+const images = randomImages;
+const value = firstValue;
 
 test.before(async () => {
   await ready();

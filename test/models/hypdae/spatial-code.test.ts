@@ -1,0 +1,123 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs-core';
+import { ready } from '../../../sdk/core/backend';
+import '../../../sdk/core';
+import { Rng } from '../../../sdk/core/rng';
+import { ConfigError } from '../../../sdk/core/errors';
+import { firstValue, randomImages } from '../../helpers/tensors';
+import {
+  HYPDAE_TINY,
+  hypdaeConfig,
+  formatHypdaeConfig,
+  createStage1,
+  encodeSemantic,
+  nullCode,
+  stage1Denoiser,
+  stage1Loss,
+  decodeCodes,
+  loadStage1,
+  runHypdaeTraining,
+  spatialCodeWidth,
+} from '../../../sdk/models/hypdae';
+
+const MAP = { size: 8, channels: 1 };
+const spatial = () => hypdaeConfig({ ...HYPDAE_TINY, stage1: { ...HYPDAE_TINY.stage1, codeDim: 8 + 64, spatialCode: MAP } });
+const images = randomImages;
+const value = firstValue;
+/** A stage I whose zero-initialised layers (the U-Net's last convs) are drawn at random, so every input reaches the output. */
+const awake = () => {
+  const s = createStage1(spatial());
+  let seed = 10;
+  for (const v of Object.values(s.params) as tf.Variable[])
+    if (value(tf.max(tf.abs(v))) === 0) v.assign(tf.randomNormal(v.shape, 0, 0.1, 'float32', seed++));
+  return s;
+};
+const disposeAll = (p: Record<string, tf.Tensor>) => Object.values(p).forEach((v) => v.dispose());
+
+test.before(async () => {
+  await ready();
+});
+
+test('stage1.spatialCode: absent by default (old checkpoints keep matching); sizes 16, 8, 4; the code must be wider than the map', () => {
+  assert.not.ok('spatialCode' in hypdaeConfig().stage1);
+  assert.is(spatialCodeWidth(hypdaeConfig().stage1), 0);
+  const c = spatial();
+  assert.equal(c.stage1.spatialCode, MAP);
+  assert.is(spatialCodeWidth(c.stage1), 64);
+  assert.match(formatHypdaeConfig(c), /code 72 \(of which a 8×8×1 map\)/);
+  const refused = (o: object, field: RegExp) =>
+    assert.throws(
+      () => hypdaeConfig({ ...HYPDAE_TINY, stage1: { ...HYPDAE_TINY.stage1, ...o } }),
+      (e: Error) => e instanceof ConfigError && field.test(e.message),
+    );
+  refused({ codeDim: 64, spatialCode: MAP }, /codeDim/);
+  refused({ codeDim: 100, spatialCode: { size: 5, channels: 1 } }, /spatialCode\.size/);
+  refused({ codeDim: 100, spatialCode: { size: 8, channels: 0 } }, /spatialCode\.channels/);
+  refused({ codeDim: 100, spatialCode: { size: 8, chanels: 1 } }, /spatialCode/);
+});
+
+test('the encoder ends the code with a layer-normed map; the decoder sees the map as a picture, and the null code for an absent cond', () => {
+  const fresh = createStage1(spatial());
+  assert.equal(fresh.unet.inChannels, 2);
+  const x = images(3, 1);
+  const z0 = encodeSemantic(fresh, x);
+  assert.equal(z0.shape, [3, 72]);
+  const map = tf.slice(z0, [0, 8], [3, 64]);
+  const { mean, variance } = tf.moments(map, 1);
+  assert.ok(value(tf.max(tf.abs(mean))) < 1e-4);
+  assert.ok(value(tf.max(tf.abs(tf.sub(variance, 1)))) < 1e-2);
+  tf.dispose([z0, map, mean, variance]);
+  disposeAll(fresh.params);
+  const s = awake();
+  const z = encodeSemantic(s, x);
+  const t = tf.tensor1d([10, 50, 90], 'int32');
+  const den = stage1Denoiser(s);
+  const base = den(x, t, z);
+  // Only the map's first cell (the image's top-left 4×4 pixels) changes: the output changes most there.
+  const bumped = tf.add(z, tf.mul(tf.oneHot(tf.fill([3], 8, 'int32'), 72), 3));
+  const diff = tf.abs(tf.sub(den(x, t, bumped), base));
+  const corner = value(tf.mean(tf.slice(diff, [0, 0, 0, 0], [3, 4, 4, 1])));
+  const far = value(tf.mean(tf.slice(diff, [0, 24, 24, 0], [3, 8, 8, 1])));
+  assert.ok(corner > 1e-3 && corner > 2 * far, `change near the cell ${corner}, far from it ${far}`);
+  const absent = den(x, t, undefined);
+  const explicit = den(x, t, tf.tile(tf.reshape(nullCode(s), [1, 72]), [3, 1]));
+  assert.ok(value(tf.max(tf.abs(tf.sub(absent, explicit)))) < 1e-6);
+  tf.dispose([x, z, t, base, bumped, diff, absent, explicit]);
+  disposeAll(s.params);
+});
+
+test("the loss's gradient reaches the encoder's map, and guided decoding leaks no tensors", () => {
+  const s = awake();
+  const x = images(4, 2);
+  const w = s.params['enc.map.w'] as tf.Variable;
+  const { grads, value: loss } = tf.variableGrads(() => stage1Loss(s, { x, xAug: x }, new Rng(3)), [w]);
+  assert.ok(value(tf.max(tf.abs(grads['enc.map.w'] ?? Object.values(grads)[0]))) > 0);
+  tf.dispose([loss, ...Object.values(grads)]);
+  const before = tf.memory().numTensors;
+  const z = encodeSemantic(s, x);
+  const y = decodeCodes(s, z, { seed: 1, guidance: 2, steps: 3 });
+  assert.equal(y.shape, [4, 32, 32, 1]);
+  tf.dispose([z, y]);
+  assert.is(tf.memory().numTensors, before);
+  x.dispose();
+  disposeAll(s.params);
+});
+
+test('train hypdae with a spatial code writes a stage I that loads back with its map', async () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'hypnest-spatial-'));
+  try {
+    const config = await runHypdaeTraining({ stage: '1', tiny: true, spatialCode: MAP, out, echo: false });
+    assert.is(config.stage1.codeDim, 72);
+    const { stage1 } = await loadStage1(path.join(out, 'stage1'), config);
+    assert.equal(stage1.params['enc.map.w'].shape, [1, 1, 8, 1]);
+    disposeAll(stage1.params);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test.run();
