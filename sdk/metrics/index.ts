@@ -8,3 +8,4 @@ export * from './recognisability';
 export * from './copy-distance';
 export * from './pixels';
 export * from './summary';
+export * from './blank';

@@ -1,10 +1,10 @@
 /**
  * Scores one class's generated images: FD and KID against the class's reference features, and diversity,
- * identity, recognisability and copy distance (see sdk/metrics for each formula).
+ * identity, recognisability, copy distance and the share of blank images (see sdk/metrics for each formula).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Evaluator } from '../../models/evaluator';
-import { copyDistance, diversity, frechetDistance, identity, kernelInceptionDistance, recognisability } from '../../metrics';
+import { blankShare, copyDistance, diversity, frechetDistance, identity, kernelInceptionDistance, recognisability } from '../../metrics';
 
 export interface FewShotScores {
   fd: number;
@@ -13,9 +13,11 @@ export interface FewShotScores {
   identity: number;
   recognisability: number;
   copyDistance: number;
+  /** Share of generated images with no ink (sdk/metrics/blank.ts); absent (—) in reports written before it. */
+  blank: number;
 }
 
-export const SCORE_KEYS: (keyof FewShotScores)[] = ['fd', 'kid', 'diversity', 'identity', 'recognisability', 'copyDistance'];
+export const SCORE_KEYS: (keyof FewShotScores)[] = ['fd', 'kid', 'diversity', 'identity', 'recognisability', 'copyDistance', 'blank'];
 
 export interface ClassContext {
   classId: number;
@@ -48,6 +50,7 @@ export function scoreClass(ev: Evaluator, ctx: ClassContext, generated: Float32A
       identity: identity(gen, repeatRows(ctx.inputFeatures.data, nIn, ctx.inputFeatures.cols, outputsPerInput)),
       recognisability: ctx.recognisable === false ? NaN : recognisability(f.logits, ctx.classId),
       copyDistance: copyDistance({ data: generated, rows: gen.rows, cols: p }, repeatRows(ctx.inputs, nIn, p, outputsPerInput)),
+      blank: blankShare({ data: generated, rows: gen.rows, cols: p }),
     };
   } finally {
     tf.dispose([f.penultimate, f.logits, ...f.layers]);

@@ -34,6 +34,7 @@ const HEAD: Record<keyof FewShotScores, string> = {
   identity: 'identity ↑',
   recognisability: 'recognisability ↑',
   copyDistance: 'copy dist.',
+  blank: 'blank',
 };
 
 function cell(k: keyof FewShotScores, mean: number, std: number, seeds: number): string {
