@@ -13,4 +13,4 @@ export * from './load';
 export * from './checkpoint';
 export * from './train-stage1';
 export * from './train-stage2';
-export { runHypdaeTraining, hypdaeCommand, type HypdaeTrainOptions } from './train-main';
+export { runHypdaeTraining, hypdaeCommand, clustersFromData, type HypdaeTrainOptions } from './train-main';

@@ -73,6 +73,8 @@ export interface HypdaeTrainOptions {
   augmentScale?: number;
   /** A spatial part of the code, 'SxC' (an S×S×C map added to the code's vector part); see Stage1Config.spatialCode. */
   spatialCode?: SpatialCode;
+  /** k of the k-means pseudo-labels (default: the training data's classes + 1, i.e. 8 on Fashion-MNIST's 7 seen classes). */
+  clusters?: number;
   /** Worker threads for stage I's gradients (default 2: both cores of this machine; 0 = the main thread; --tiny: 0). */
   workers?: number;
   checkpointEvery?: number;
@@ -99,6 +101,12 @@ async function loadData(o: HypdaeTrainOptions): Promise<{ images: Float32Array; 
   }
   const g = splitG({ seenOnly: true, size: 32 });
   return { images: g.images, labels: g.labels, name: `${g.name} seen classes` };
+}
+
+/** The config with k-means k = the data's classes + 1 (a spare cluster for outliers, as the shipped k = 8 on 7 classes). */
+export function clustersFromData(config: HypdaeConfig, labels: Int32Array): HypdaeConfig {
+  const classes = new Set(labels).size;
+  return hypdaeConfig({ ...config, stage2: { ...config.stage2, clusters: Math.max(2, classes + 1) } });
 }
 
 /** True when `<out>/stage1.json` holds a finished stage I of this config (then `--stage all` skips it). */
@@ -142,6 +150,7 @@ export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeCo
       ...(o.labels ? { labels: o.labels } : {}),
       ...(o.space ? { space: o.space } : {}),
       ...(o.decoderNorm ? { decoderNorm: o.decoderNorm } : {}),
+      ...(o.clusters !== undefined ? { clusters: o.clusters } : {}),
     },
   });
   const deadline = o.minutes !== undefined ? Date.now() + o.minutes * 60_000 : undefined;
@@ -157,8 +166,9 @@ export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeCo
   }
 }
 
-async function trainIn(o: HypdaeTrainOptions, out: string, config: HypdaeConfig, deadline: number | undefined): Promise<HypdaeConfig> {
+async function trainIn(o: HypdaeTrainOptions, out: string, given: HypdaeConfig, deadline: number | undefined): Promise<HypdaeConfig> {
   const data = await loadData(o);
+  const config = o.clusters !== undefined || o.tiny ? given : clustersFromData(given, data.labels);
   const header = (log: (l: string) => void) => {
     log(
       `hypdae train --stage ${o.stage} commit ${gitCommit()} backend ${tf.getBackend()} data ${data.name} (${data.images.length / 1024} images)`,
@@ -217,6 +227,9 @@ export function hypdaeCommand(): Command {
       "stage-II decoder normalisation: 'none' (the radius reaches the decoded code) or 'layer' (nearly radius-blind)",
     )
     .option('--minutes <m>', 'time budget of this invocation (checkpoint and stop when spent)', (v) => positiveNumber('--minutes', v))
+    .option('--clusters <k>', "k of stage II's k-means pseudo-labels (default: the training data's classes + 1)", (v) =>
+      positiveInt('--clusters', v),
+    )
     .option('--out <dir>', 'output folder for checkpoints and logs (locked while a run writes to it)', DEFAULT_OUT)
     .option('--overwrite-shipped', 'allow --out inside the shipped assets/ (replaces the checkpoints the fluent API uses)')
     .option('--images <dir>', 'train on an image folder (one sub-folder per class) instead of Fashion-MNIST')

@@ -36,6 +36,7 @@ import {
   disposeStage2,
   perturbCodesAuto,
   runHypdaeTraining,
+  clustersFromData,
 } from '../../../sdk/models/hypdae';
 import { stage1WorkerLoss } from '../../../sdk/models/hypdae/worker-loss';
 import { saveImagePng } from '../../../sdk/data/png';
@@ -240,6 +241,13 @@ test('augment: flip-only is a mirror image; kmeans recovers separated clusters',
   assert.is(km.labels[0], km.labels[2]);
   assert.is(km.labels[3], km.labels[5]);
   assert.is.not(km.labels[0], km.labels[3]);
+});
+
+test("k-means k follows the training data: its classes + 1 (8 on Fashion-MNIST's 7 seen classes, 19 on 18 letters)", () => {
+  const labels = (classes: number) => Int32Array.from({ length: 100 }, (_, i) => i % classes);
+  assert.is(clustersFromData(hypdaeConfig(), labels(7)).stage2.clusters, 8);
+  assert.is(clustersFromData(hypdaeConfig(), labels(18)).stage2.clusters, 19);
+  assert.is(clustersFromData(hypdaeConfig(), labels(1)).stage2.clusters, 2);
 });
 
 test("'auto' perturbation: the turn shrinks as the radius grows in the ball, and the twin turns alike toward random targets", () => {
