@@ -21,6 +21,7 @@ import { catchStopSignals, exitIfStopped, stopRequested } from '../../core/stop-
 import { splitG } from '../../data/splits';
 import { loadImageFolder } from '../../data/image-folder';
 import {
+  HYPDAE_DEFAULT,
   HYPDAE_TINY,
   HypdaeConfig,
   HypdaeOptions,
@@ -67,11 +68,11 @@ export interface HypdaeTrainOptions {
   lr1?: number;
   /** How the decoder takes the semantic code: 'add' (to the time embedding, the default) or 'scale' (DiffAE's). */
   conditioning?: 'add' | 'scale';
-  /** What the stage-I decoder predicts: 'epsilon' (default) or 'v'. */
+  /** What the stage-I decoder predicts: 'v' (default) or 'epsilon'. */
   prediction?: 'epsilon' | 'v';
-  /** The stage-I encoder's augmentation, the default's amplitudes times this (0: none; default 1). */
+  /** The stage-I encoder's augmentation, the full amplitudes times this (default 0: none). */
   augmentScale?: number;
-  /** A spatial part of the code, 'SxC' (an S×S×C map added to the code's vector part); see Stage1Config.spatialCode. */
+  /** A spatial part of the code, 'SxC' (an S×S×C map added to the code's vector part; default 8x1) or 'none'; see Stage1Config.spatialCode. */
   spatialCode?: SpatialCode;
   /** k of the k-means pseudo-labels (default: the training data's classes + 1, i.e. 8 on Fashion-MNIST's 7 seen classes). */
   clusters?: number;
@@ -103,6 +104,12 @@ async function loadData(o: HypdaeTrainOptions): Promise<{ images: Float32Array; 
   return { images: g.images, labels: g.labels, name: `${g.name} seen classes` };
 }
 
+/** The code's fields for a spatial map (or none): the base's vector part plus the map's entries. */
+function withSpatialCode(base: HypdaeOptions, map: SpatialCode | 'none'): { spatialCode?: SpatialCode; codeDim: number } {
+  const vector = (base.stage1?.codeDim ?? hypdaeConfig().stage1.codeDim) - spatialCodeWidth(base.stage1 ?? {});
+  return map === 'none' ? { codeDim: vector } : { spatialCode: map, codeDim: vector + spatialCodeWidth({ spatialCode: map }) };
+}
+
 /** The config with k-means k = the data's classes + 1 (a spare cluster for outliers, as the shipped k = 8 on 7 classes). */
 export function clustersFromData(config: HypdaeConfig, labels: Int32Array): HypdaeConfig {
   const classes = new Set(labels).size;
@@ -128,7 +135,7 @@ export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeCo
     throw new ConfigError('train hypdae --stage', { expected: "'1', '2' or 'all'", received: describe(o.stage) });
   await ready();
   const out = o.out ?? DEFAULT_OUT;
-  const base: HypdaeOptions = o.tiny ? HYPDAE_TINY : {};
+  const base: HypdaeOptions = o.tiny ? HYPDAE_TINY : HYPDAE_DEFAULT;
   const config = hypdaeConfig({
     ...base,
     stage1: {
@@ -138,12 +145,7 @@ export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeCo
       ...(o.conditioning ? { unet: { ...base.stage1?.unet, condMode: o.conditioning } } : {}),
       ...(o.prediction ? { prediction: o.prediction } : {}),
       ...(o.augmentScale !== undefined ? { augment: scaledAugment(o.augmentScale) } : {}),
-      ...(o.spatialCode
-        ? {
-            spatialCode: o.spatialCode,
-            codeDim: (base.stage1?.codeDim ?? hypdaeConfig().stage1.codeDim) + spatialCodeWidth({ spatialCode: o.spatialCode }),
-          }
-        : {}),
+      ...(o.spatialCode !== undefined ? withSpatialCode(base, o.spatialCode) : {}),
     },
     stage2: {
       ...base.stage2,
@@ -242,15 +244,15 @@ export function hypdaeCommand(): Command {
     )
     .option(
       '--augment-scale <k>',
-      "the stage-I encoder's augmentation: the default's amplitudes and probabilities times k in [0, 1] (0: none)",
+      "the stage-I encoder's augmentation, flips, shifts, rotations, scaling, elastic warps and blur at their full amplitudes and probabilities times k in [0, 1] (default 0: the clean image)",
       (v) => nonNegative('--augment-scale', v),
     )
     .option(
       '--spatial-code <SxC>',
-      'add a coarse S×S×C map to the semantic code, which the decoder also sees as a picture (S 16, 8 or 4; e.g. 8x1)',
+      "the coarse S×S×C map at the end of the semantic code, which the decoder also sees as a picture (S 16, 8 or 4; default 8x1), or 'none'",
       parseSpatialCode,
     )
-    .option('--prediction <kind>', "what the stage-I decoder predicts: 'epsilon' (the noise, default) or 'v' (≈ −x₀ at high t)")
+    .option('--prediction <kind>', "what the stage-I decoder predicts: 'v' (≈ −x₀ at high t; default) or 'epsilon' (the noise)")
     .option(
       '--workers <n>',
       "worker threads computing stage I's gradients (0: the main thread; default 0 with the native kernels or --tiny, else 2)",
@@ -268,9 +270,10 @@ export function hypdaeCommand(): Command {
     });
 }
 
-function parseSpatialCode(v: string): SpatialCode {
+function parseSpatialCode(v: string): SpatialCode | 'none' {
+  if (v.trim() === 'none') return 'none';
   const m = /^(\d+)x(\d+)$/.exec(v.trim());
-  if (!m) throw new ConfigError('train hypdae --spatial-code', { expected: "S×C as 'SxC', e.g. 8x1", received: describe(v) });
+  if (!m) throw new ConfigError('train hypdae --spatial-code', { expected: "S×C as 'SxC' (e.g. 8x1) or 'none'", received: describe(v) });
   return { size: Number(m[1]), channels: Number(m[2]) };
 }
 
