@@ -11,7 +11,7 @@ import { ValueError, describe } from '../core/errors';
 import { geodesic } from '../hyperbolic/geodesic';
 import { slerp } from '../diffusion/slerp';
 import { Stage1, encodeSemantic } from '../models/hypdae/stage1';
-import { Stage2, fromBall, toBall } from '../models/hypdae/stage2';
+import { Stage2, codeMap, fromBall, toBall } from '../models/hypdae/stage2';
 import { decodeCodes, stochasticCode } from '../models/hypdae/generate';
 import { SIDE, checkImage, diskPlane, planeCoords } from './compute-common';
 
@@ -34,6 +34,8 @@ export interface PreparedWalk {
   readonly noise: tf.Tensor4D;
   /** Codes [2, d] of a and b in the ball. */
   readonly codes: tf.Tensor2D;
+  /** Spatial maps [2, ·] of a's and b's codes (stage I's coarse layouts, outside the ball), when stage I has them. */
+  readonly maps?: tf.Tensor2D;
   readonly plane: tf.Tensor2D;
   /** Disk coordinates of h_a and h_b. */
   readonly ends: number[][];
@@ -56,12 +58,12 @@ export function prepareWalk(m: WalkModels, a: Float32Array, b: Float32Array, s: 
     const { noise } = stochasticCode(m.stage1, x, z, { method: 'invert', steps: s.steps });
     const codes = toBall(m.ball, z);
     const plane = diskPlane(tf.slice(codes, [0, 0], [1, -1]) as tf.Tensor2D, tf.slice(codes, [1, 0], [1, -1]) as tf.Tensor2D);
-    return { noise, codes, plane, ends: planeCoords(codes, plane) };
+    return { noise, codes, maps: codeMap(m.stage1.config.stage1, z), plane, ends: planeCoords(codes, plane) };
   });
 }
 
 export function disposeWalk(p: PreparedWalk): void {
-  tf.dispose([p.noise, p.codes, p.plane]);
+  tf.dispose([p.noise, p.codes, p.plane, ...(p.maps ? [p.maps] : [])]);
 }
 
 function checkT(t: number): void {
@@ -92,7 +94,18 @@ export async function walkImages(
     const na = tf.slice(p.noise, [0, 0, 0, 0], [1, -1, -1, -1]);
     const nb = tf.slice(p.noise, [1, 0, 0, 0], [1, -1, -1, -1]);
     const noise = tf.concat(ts.map((t) => slerp(na, nb, t)));
-    return decodeCodes(m.stage1, fromBall(m.ball, h), { noise, steps: s.steps, guidance: s.guidance, eta: 0 });
+    // A spatial map (a coarse layout, outside the ball) blends linearly from a's to b's.
+    const maps =
+      p.maps &&
+      tf.concat(
+        ts.map((t) =>
+          tf.add(
+            tf.slice(p.maps!, [0, 0], [1, -1]),
+            tf.mul(tf.sub(tf.slice(p.maps!, [1, 0], [1, -1]), tf.slice(p.maps!, [0, 0], [1, -1])), t),
+          ),
+        ),
+      );
+    return decodeCodes(m.stage1, fromBall(m.ball, h, maps), { noise, steps: s.steps, guidance: s.guidance, eta: 0 });
   });
   h.dispose();
   try {

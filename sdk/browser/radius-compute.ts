@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ValueError, describe } from '../core/errors';
 import { SIDE, checkImage, diskPlane } from './compute-common';
 import { Stage1, encodeSemantic } from '../models/hypdae/stage1';
-import { Stage2, fromBall, toBall } from '../models/hypdae/stage2';
+import { Stage2, codeMap, fromBall, toBall } from '../models/hypdae/stage2';
 import { codeRadii, perturbCodesAuto, rescaleCodes } from '../models/hypdae/edits';
 import { decodeCodes, stochasticCode } from '../models/hypdae/generate';
 
@@ -39,6 +39,8 @@ export interface PreparedInput {
   readonly noise: tf.Tensor4D;
   readonly ball: tf.Tensor2D;
   readonly twin: tf.Tensor2D;
+  /** The spatial map [1, ·] of the input's code (stage I's coarse layout, outside the ball), when stage I has one. */
+  readonly map?: tf.Tensor2D;
   /** Plane basis [2, d] of each space (rows u₁, u₂). */
   readonly planes: { readonly ball: tf.Tensor2D; readonly twin: tf.Tensor2D };
   /** Radius of the input's code in each space (dist0 in the ball, ‖h‖ in the twin). */
@@ -75,12 +77,12 @@ export function prepareInput(
       twin: diskPlane(twin, tf.slice(ht, [1, 0], [1, -1]) as tf.Tensor2D),
     };
     const radius = { ball: codeRadii(m.ball, ball).dataSync()[0], twin: codeRadii(m.twin, twin).dataSync()[0] };
-    return { noise, ball, twin, planes, radius };
+    return { noise, ball, twin, map: codeMap(m.stage1.config.stage1, z as tf.Tensor2D), planes, radius };
   });
 }
 
 export function disposePrepared(p: PreparedInput): void {
-  tf.dispose([p.noise, p.ball, p.twin, p.planes.ball, p.planes.twin]);
+  tf.dispose([p.noise, p.ball, p.twin, p.planes.ball, p.planes.twin, ...(p.map ? [p.map] : [])]);
 }
 
 /** The target of angle φ in a plane [2, d], as a direction [1, d] (its radius is set by the edit). */
@@ -108,7 +110,8 @@ export function radiusCodes(m: RadiusModels, p: PreparedInput, R: number, angle:
   return tf.tidy(() => {
     const b = editCodes(m.ball, p.ball, p.planes.ball, R, angle);
     const t = editCodes(m.twin, p.twin, p.planes.twin, R, angle);
-    const z = tf.concat([fromBall(m.ball, b.codes), fromBall(m.twin, t.codes)]) as tf.Tensor2D;
+    const map = p.map && tf.tile(p.map, [2, 1]); // the input's layout (outside the ball) for both codes of a space
+    const z = tf.concat([fromBall(m.ball, b.codes, map), fromBall(m.twin, t.codes, map)]) as tf.Tensor2D;
     const coords = (codes: tf.Tensor2D, target: tf.Tensor2D, pl: tf.Tensor2D) =>
       tf.matMul(tf.concat([codes, target]), pl, false, true).arraySync() as number[][];
     return { z, disk: { ball: coords(b.codes, b.target, p.planes.ball), twin: coords(t.codes, t.target, p.planes.twin) } };

@@ -21,7 +21,8 @@ import { guided } from '../../diffusion/guidance';
 import { stochasticEncode } from '../../diffusion/sdedit';
 import { geodesic } from '../../hyperbolic/geodesic';
 import { Stage1, encodeAll, nullCode, stage1Denoiser } from './stage1';
-import { Stage2, fromBall, toBall } from './stage2';
+import { Stage2, codeMap, fromBall, toBall } from './stage2';
+import { spatialCodeWidth } from './config';
 import { checkCodeRadius, fuseCodes, interpolateCodesUnchecked, perturbCodesAutoUnchecked, perturbCodesUnchecked } from './edits';
 import { stochasticCode } from './generate';
 import { PerturbTargets, drawTargets, targetPoolCodes } from './target-pool';
@@ -110,6 +111,32 @@ export function groupCodes(s1: Stage1, s2: Stage2, codes: Float32Array, k: numbe
   });
 }
 
+/**
+ * The spatial maps of N codes [N·codeDim] (stage I's coarse layouts, which stay out of the ball) averaged in groups
+ * of k → [N / k, size²·channels], or undefined when stage I's code has no map (caller disposes).
+ */
+export function groupMaps(s1: Stage1, codes: Float32Array, k: number): tf.Tensor2D | undefined {
+  const D = s1.config.stage1.codeDim;
+  if (!spatialCodeWidth(s1.config.stage1)) return undefined;
+  return tf.tidy(() => {
+    const maps = codeMap(s1.config.stage1, tf.tensor2d(codes, [codes.length / D, D]))!;
+    return k === 1 ? maps : (tf.mean(tf.reshape(maps, [-1, k, maps.shape[1]]), 1) as tf.Tensor2D);
+  });
+}
+
+/** The output rows' maps [G·n, ·] after the edits: a perturbation keeps the input's, an interpolation blends toward the other's. */
+function editedMaps(maps: tf.Tensor2D, edits: readonly PipelineEdit[], n: number, others: (tf.Tensor2D | undefined)[]): tf.Tensor2D {
+  const G = maps.shape[0] / n;
+  return tf.tidy(() =>
+    edits.reduce((m, e, i) => {
+      if (e.kind !== 'interpolate') return m;
+      const o = others[i]!;
+      const b = o.shape[0] === 1 ? tf.broadcastTo(o, m.shape) : tf.gather(o, rowIndex(G, n, 1).group);
+      return tf.add(m, tf.mul(tf.sub(b, m), e.t)) as tf.Tensor2D;
+    }, maps),
+  );
+}
+
 /** Step 3, one edit on the rows h [G·n, d] (groups of n consecutive rows); `other`: ball codes of the targets or the other images. */
 function applyEdit(s2: Stage2, h: tf.Tensor2D, e: PipelineEdit, n: number, other?: tf.Tensor2D): tf.Tensor2D {
   const G = h.shape[0] / n;
@@ -161,10 +188,16 @@ export function outputCodes(m: HypModels, r: Pick<HypRequest, 'shots' | 'n' | 'e
   }
   const source = groupCodes(m.s1, s2, shotCodes, k);
   const others: tf.Tensor2D[] = [];
+  const otherMaps: (tf.Tensor2D | undefined)[] = [];
+  const maps = groupMaps(m.s1, shotCodes, k);
   let edited: tf.Tensor2D | undefined;
   try {
     r.edits.forEach((e, i) => {
-      if (e.kind === 'interpolate') others[i] = groupCodes(m.s1, s2, encodeAll(m.s1, e.other), e.otherShots);
+      if (e.kind === 'interpolate') {
+        const codes = encodeAll(m.s1, e.other);
+        others[i] = groupCodes(m.s1, s2, codes, e.otherShots);
+        otherMaps[i] = groupMaps(m.s1, codes, e.otherShots);
+      }
       if (e.kind === 'perturb' && e.toward === 'seen') others[i] = groupCodes(m.s1, s2, m.pool ?? targetPoolCodes(m.s1), 1);
     });
     edited = tf.tidy(() => {
@@ -174,13 +207,14 @@ export function outputCodes(m: HypModels, r: Pick<HypRequest, 'shots' | 'n' | 'e
       });
       return h;
     });
-    return { source, edited, z: fromBall(s2, edited) };
+    const z = tf.tidy(() => fromBall(s2, edited!, maps && editedMaps(tf.gather(maps, group), r.edits, n, otherMaps)));
+    return { source, edited, z };
   } catch (err) {
     source.dispose();
     edited?.dispose();
     throw err;
   } finally {
-    tf.dispose(others.filter(Boolean));
+    tf.dispose([...others.filter(Boolean), ...otherMaps.filter((t): t is tf.Tensor2D => t !== undefined), ...(maps ? [maps] : [])]);
   }
 }
 

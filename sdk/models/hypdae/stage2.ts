@@ -18,7 +18,8 @@ import { ToEuclidean, ToPoincare } from '../../hyperbolic/layers/to-poincare';
 import { EuclideanLinear, MobiusLinear } from '../../hyperbolic/layers/mobius-linear';
 import { EuclideanMLR, HyperbolicMLR } from '../../hyperbolic/layers/mlr';
 import type { Layer } from '../../hyperbolic/layers/layer';
-import type { HypdaeConfig, Stage2Config } from './config';
+import { type HypdaeConfig, type Stage1Config, type Stage2Config, spatialCodeWidth } from './config';
+import { ShapeError, describe } from '../../core/errors';
 
 export interface Stage2 {
   readonly config: HypdaeConfig;
@@ -57,7 +58,7 @@ export function createStage2(config: HypdaeConfig, numClasses: number, seed = co
   const s = config.stage2;
   const rng = new Rng(seed);
   const params: Params = {};
-  const codeDim = config.stage1.codeDim;
+  const codeDim = ballCodeWidth(config.stage1);
   initMlp(params, 'enc', codeDim, s.ballDim, s, rng);
   initMlp(params, 'dec', s.ballDim, codeDim, s, rng, s.decoderNorm === 'layer');
   const hyp = s.space === 'hyperbolic';
@@ -71,19 +72,52 @@ export function createStage2(config: HypdaeConfig, numClasses: number, seed = co
   return { config, numClasses, params, toManifold, linear, head };
 }
 
-/** Codes z [B, codeDim] → points h [B, ballDim] on the ball (or in R^d for the Euclidean twin). */
-export function toBall(s: Stage2, z: tf.Tensor): tf.Tensor2D {
-  checkRank('toBall(z)', z, 2, s.config.stage1.codeDim);
-  return tf.tidy(() => s.linear.apply(s.toManifold.apply(mlp(s.params, 'enc', z, s.config.stage2.blocks))) as tf.Tensor2D);
+/**
+ * The part of a stage-I code that stage II maps into the ball: the vector features. A code's spatial map (if stage I
+ * has one) stays out of the ball: it is the input's coarse layout, kept as the stochastic code is (`codeMap`).
+ */
+export function ballCodeWidth(s1: Stage1Config): number {
+  return s1.codeDim - spatialCodeWidth(s1);
 }
 
-/** Points h [B, ballDim] → reconstructed codes ẑ [B, codeDim]. */
-export function fromBall(s: Stage2, h: tf.Tensor): tf.Tensor2D {
+/** The spatial maps [B, size²·channels] of codes z [B, codeDim] (undefined when stage I has none). */
+export function codeMap(s1: Stage1Config, z: tf.Tensor2D): tf.Tensor2D | undefined {
+  const w = spatialCodeWidth(s1);
+  return w ? (tf.slice(z, [0, s1.codeDim - w], [-1, w]) as tf.Tensor2D) : undefined;
+}
+
+/** Codes z [B, codeDim] → points h [B, ballDim] on the ball (or in R^d for the Euclidean twin), from z's vector part. */
+export function toBall(s: Stage2, z: tf.Tensor): tf.Tensor2D {
+  checkRank('toBall(z)', z, 2, s.config.stage1.codeDim);
+  return tf.tidy(() => {
+    const v = tf.slice(z, [0, 0], [-1, ballCodeWidth(s.config.stage1)]);
+    return s.linear.apply(s.toManifold.apply(mlp(s.params, 'enc', v, s.config.stage2.blocks))) as tf.Tensor2D;
+  });
+}
+
+/** Points h [B, ballDim] → the codes' reconstructed vector parts [B, ballCodeWidth]. */
+function vectorFromBall(s: Stage2, h: tf.Tensor): tf.Tensor2D {
   checkRank('fromBall(h)', h, 2, s.config.stage2.ballDim);
   return tf.tidy(() => {
     const u = s.config.stage2.space === 'hyperbolic' ? logmap0(h, s.config.stage2.c) : h;
     return mlp(s.params, 'dec', u, s.config.stage2.blocks, s.config.stage2.decoderNorm === 'layer') as tf.Tensor2D;
   });
+}
+
+/**
+ * Points h [B, ballDim] → reconstructed codes ẑ [B, codeDim]. With a stage I whose code has a spatial map, `map`
+ * [B, size²·channels] (usually the input's, `codeMap`) is the map the codes end with.
+ */
+export function fromBall(s: Stage2, h: tf.Tensor, map?: tf.Tensor): tf.Tensor2D {
+  const width = spatialCodeWidth(s.config.stage1);
+  if (!width) return vectorFromBall(s, h);
+  if (!map || map.rank !== 2 || map.shape[0] !== h.shape[0] || map.shape[1] !== width)
+    throw new ShapeError('fromBall(h, map)', {
+      expected: `the spatial maps of the ${h.shape[0]} codes, [${h.shape[0]}, ${width}] (stage I's code ends with a map that stays out of the ball)`,
+      received: describe(map),
+      hint: 'Pass codeMap(stage1 config, z) of the codes the points came from.',
+    });
+  return tf.tidy(() => tf.concat([vectorFromBall(s, h), map], 1) as tf.Tensor2D);
 }
 
 /** Class logits [B, K] of points h. */
@@ -92,6 +126,11 @@ export function classify(s: Stage2, h: tf.Tensor): tf.Tensor2D {
 }
 
 /** Mean over rows of  mean_j (z − ẑ)² + 1 − cos(z, ẑ). */
+/** The reconstruction loss of codes z [B, codeDim] through the ball (their vector parts). */
+export function ballReconstructionLoss(s: Stage2, z: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => codeReconstructionLoss(tf.slice(z, [0, 0], [-1, ballCodeWidth(s.config.stage1)]), vectorFromBall(s, toBall(s, z))));
+}
+
 export function codeReconstructionLoss(z: tf.Tensor, zHat: tf.Tensor): tf.Scalar {
   return tf.tidy(() => {
     const l2 = tf.mean(tf.squaredDifference(z, zHat), -1);
@@ -118,7 +157,7 @@ export function stage2Loss(s: Stage2, batch: Stage2Batch): tf.Scalar {
   return tf.tidy(() => {
     const h = toBall(s, batch.z);
     const ce = crossEntropyLoss(classify(s, h), batch.y, s.numClasses);
-    const rec = codeReconstructionLoss(batch.z, fromBall(s, h));
+    const rec = codeReconstructionLoss(tf.slice(batch.z, [0, 0], [-1, ballCodeWidth(s.config.stage1)]), vectorFromBall(s, h));
     return tf.add(ce, tf.mul(rec, s.config.stage2.lambda)) as tf.Scalar;
   });
 }

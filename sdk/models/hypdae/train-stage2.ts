@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { train, stepRng } from '../../train/trainer';
 import { HypdaeConfig } from './config';
 import { Stage1, encodeAll } from './stage1';
-import { Stage2, Stage2Batch, stage2Loss, classify, codeReconstructionLoss, createStage2, fromBall, toBall } from './stage2';
+import { Stage2, Stage2Batch, stage2Loss, classify, ballReconstructionLoss, createStage2, toBall } from './stage2';
 import { codeRadii } from './edits';
 import { kmeans } from './kmeans';
 import { saveStage2, stage2Name } from './checkpoint';
@@ -39,7 +39,7 @@ export function stage2Report(
     const z = tf.tensor2d(codes, [n, d]);
     const h = toBall(s2, z);
     const acc = tf.mean(tf.cast(tf.equal(tf.argMax(classify(s2, h), -1), tf.tensor1d(labels, 'int32')), 'float32')).dataSync()[0];
-    const rec = codeReconstructionLoss(z, fromBall(s2, h)).dataSync()[0];
+    const rec = ballReconstructionLoss(s2, z).dataSync()[0];
     const r = codeRadii(s2, h);
     return {
       accuracy: acc,

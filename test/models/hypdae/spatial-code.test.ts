@@ -22,7 +22,15 @@ import {
   loadStage1,
   runHypdaeTraining,
   spatialCodeWidth,
+  createStage2,
+  toBall,
+  fromBall,
+  codeMap,
+  ballCodeWidth,
+  outputCodes,
+  HYPDAE_DEFAULT,
 } from '../../../sdk/models/hypdae';
+import { ShapeError } from '../../../sdk/core/errors';
 
 const MAP = { size: 8, channels: 1 };
 const spatial = () => hypdaeConfig({ ...HYPDAE_TINY, stage1: { ...HYPDAE_TINY.stage1, codeDim: 8 + 64, spatialCode: MAP } });
@@ -105,6 +113,63 @@ test("the loss's gradient reaches the encoder's map, and guided decoding leaks n
   assert.is(tf.memory().numTensors, before);
   x.dispose();
   disposeAll(s.params);
+});
+
+test("stage II maps only the code's vector part into the ball; fromBall ends each code with the map it is given", () => {
+  const c = spatial();
+  assert.is(ballCodeWidth(c.stage1), 8);
+  const s1 = createStage1(c);
+  const s2 = createStage2(c, 3);
+  assert.equal(s2.params['enc.in.w'].shape[0], 8);
+  const z = encodeSemantic(s1, images(2, 4));
+  const other = tf.concat([tf.slice(z, [0, 0], [2, 8]), tf.zeros([2, 64])], 1);
+  const h = toBall(s2, z);
+  assert.ok(value(tf.max(tf.abs(tf.sub(h, toBall(s2, other))))) < 1e-6, 'the map does not reach the ball');
+  const map = codeMap(c.stage1, z)!;
+  const back = fromBall(s2, h, map);
+  assert.equal(back.shape, [2, 72]);
+  assert.ok(value(tf.max(tf.abs(tf.sub(tf.slice(back, [0, 8], [2, 64]), map)))) === 0);
+  assert.throws(
+    () => fromBall(s2, h),
+    (e: Error) => e instanceof ShapeError && /map/.test(e.message),
+  );
+  tf.dispose([z, other, h, map, back]);
+  disposeAll(s1.params);
+  disposeAll(s2.params);
+});
+
+test("the pipeline: a perturbation keeps each input's map, an interpolation blends the two maps by t", () => {
+  const c = spatial();
+  const s1 = createStage1(c);
+  const s2 = createStage2(c, 3);
+  const x = images(2, 5);
+  const z = encodeSemantic(s1, x);
+  const codes = z.dataSync() as Float32Array;
+  const map = codeMap(c.stage1, z)!;
+  const before = tf.memory().numTensors;
+  const perturb = { kind: 'perturb' as const, radius: 1, distance: 0.5, toward: 'random' as const, seed: 1 };
+  const p = outputCodes({ s1, s2 }, { shots: 1, n: 3, edits: [perturb] }, codes);
+  const gap = (a: tf.Tensor, b: () => tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b()))).dataSync()[0]);
+  assert.ok(tf.tidy(() => gap(tf.slice(p.z, [0, 8], [6, 64]), () => tf.gather(map, [0, 0, 0, 1, 1, 1]))) === 0);
+  const other = x.dataSync() as Float32Array;
+  const mix = { kind: 'interpolate' as const, other: other.slice(1024), otherShots: 1, t: 0.25 };
+  const q = outputCodes({ s1, s2 }, { shots: 1, n: 1, edits: [mix] }, codes.slice(0, 72));
+  const blend = () => tf.add(tf.mul(tf.slice(map, [0, 0], [1, -1]), 0.75), tf.mul(tf.slice(map, [1, 0], [1, -1]), 0.25));
+  assert.ok(tf.tidy(() => gap(tf.slice(q.z, [0, 8], [1, 64]), blend)) < 1e-5);
+  tf.dispose([p.z, p.source!, p.edited!, q.z, q.source!, q.edited!]);
+  assert.is(tf.memory().numTensors, before, 'outputCodes leaks no tensors');
+  tf.dispose([x, z, map]);
+  disposeAll(s1.params);
+  disposeAll(s2.params);
+});
+
+test('HYPDAE_DEFAULT, the shipped recipe: v-prediction, the clean image, a 64 + 8×8×1 code', () => {
+  const c = hypdaeConfig(HYPDAE_DEFAULT);
+  assert.is(c.stage1.prediction, 'v');
+  assert.equal(c.stage1.spatialCode, { size: 8, channels: 1 });
+  assert.is(c.stage1.codeDim, 128);
+  assert.is(ballCodeWidth(c.stage1), 64);
+  assert.ok(Object.values(c.stage1.augment).every((v) => v === 0));
 });
 
 test('train hypdae with a spatial code writes a stage I that loads back with its map', async () => {
