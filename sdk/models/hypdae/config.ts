@@ -1,9 +1,9 @@
 /**
  * HypDAE configuration: frozen plain data, validated when built, printable.
  * Stage I (diffusion autoencoder) and stage II (hyperbolic code autoencoder) are configured separately so a
- * stage-II checkpoint can be retrained on a fixed stage I. `hypdaeConfig()` fills the format's defaults (what a
- * stored config without the optional fields means); `HYPDAE_DEFAULT` is the recipe `hypnest train hypdae` trains and
- * ships (stage I ≈ 22 min here on one native thread); `HYPDAE_TINY` is for tests.
+ * stage-II checkpoint can be retrained on a fixed stage I. `hypdaeConfig()`'s defaults are what `hypnest train hypdae`
+ * trains and ships (stage I 15.7 min here on the native kernels); `HYPDAE_FAITHFUL` is the recipe whose semantic code
+ * keeps an unseen class from fresh noise; `HYPDAE_TINY` is for tests.
  */
 import { ConfigError, checkOptions, describe } from '../../core/errors';
 import type { UNetConfig } from '../../nn/unet-config';
@@ -131,7 +131,7 @@ const AUGMENT: AugmentConfig = { flip: 0.5, shift: 3, rotate: 12, scale: 0.1, el
 
 /**
  * The default augmentation with every amplitude and probability times k (0: the encoder sees the clean image, as in
- * Diff-AE, and the shipped recipe; 1: the full augmentation of the first stage I). Weaker augmentation leaves more of the input's shape in z, which is what a fresh-noise
+ * Diff-AE, and HYPDAE_FAITHFUL; 1: the default). Weaker augmentation leaves more of the input's shape in z, which is what a fresh-noise
  * decode has to draw an unseen class from.
  */
 export function scaledAugment(k: number): AugmentConfig {
@@ -174,13 +174,14 @@ const STAGE2: Stage2Config = {
 const SAMPLE: SampleConfig = { steps: 20, guidance: 2, eta: 0 };
 
 /**
- * The shipped recipe (`hypnest train hypdae` without flags): v-prediction, the encoder sees the clean image, and the
- * code is 64 vector features plus an 8×8×1 map. Each of the three is what made a fresh-noise decode keep an unseen
- * class (the few-shot `stochastic` method, 10 steps, seed 0, guidance 2: FD 132 → 56 with the first two, → 25 with
- * the map; recognisability 0.22 → 0.49 → 0.82; assets/hypdae/README.md). No augmentation also means no flips, which
- * would change the identity of letters or digits.
+ * The faithful recipe (`train hypdae --prediction v --augment-scale 0 --spatial-code 8x1`): v-prediction, the encoder
+ * sees the clean image, and the code is 64 vector features plus an 8×8×1 map that stays out of the ball. Each of the
+ * three is what made a fresh-noise decode keep an unseen class (the few-shot `stochastic` method, 10 steps, seed 0,
+ * guidance 2: FD 132 → 56 with the first two, → 25 with the map; recognisability 0.22 → 0.49 → 0.82), at the price of
+ * the radius's range of diversity (assets/hypdae/sweeps/fidelity-2026-12-06.md). The shipped checkpoints and
+ * `hypdaeConfig()`'s defaults are the first recipe (ε, full augmentation, a 64-wide code).
  */
-export const HYPDAE_DEFAULT: HypdaeOptions = {
+export const HYPDAE_FAITHFUL: HypdaeOptions = {
   stage1: { prediction: 'v', augment: scaledAugment(0), spatialCode: { size: 8, channels: 1 }, codeDim: 64 + 64 },
 };
 

@@ -21,7 +21,7 @@ import { catchStopSignals, exitIfStopped, stopRequested } from '../../core/stop-
 import { splitG } from '../../data/splits';
 import { loadImageFolder } from '../../data/image-folder';
 import {
-  HYPDAE_DEFAULT,
+  HYPDAE_FAITHFUL,
   HYPDAE_TINY,
   HypdaeConfig,
   HypdaeOptions,
@@ -62,17 +62,19 @@ export interface HypdaeTrainOptions {
   images?: string;
   /** Tiny sizes (smoke tests). */
   tiny?: boolean;
+  /** The faithful recipe, HYPDAE_FAITHFUL (v-prediction, no augmentation, a 64 + 8×8×1 code); other flags override it. */
+  faithful?: boolean;
   /** Override stage-I steps (e.g. a short smoke run). */
   steps1?: number;
   /** Override the stage-I learning rate. */
   lr1?: number;
   /** How the decoder takes the semantic code: 'add' (to the time embedding, the default) or 'scale' (DiffAE's). */
   conditioning?: 'add' | 'scale';
-  /** What the stage-I decoder predicts: 'v' (default) or 'epsilon'. */
+  /** What the stage-I decoder predicts: 'epsilon' (default) or 'v'. */
   prediction?: 'epsilon' | 'v';
-  /** The stage-I encoder's augmentation, the full amplitudes times this (default 0: none). */
+  /** The stage-I encoder's augmentation, the default's amplitudes times this (0: none; default 1). */
   augmentScale?: number;
-  /** A spatial part of the code, 'SxC' (an S×S×C map added to the code's vector part; default 8x1) or 'none'; see Stage1Config.spatialCode. */
+  /** A spatial part of the code, 'SxC' (an S×S×C map added to the code's vector part) or 'none' (default); see Stage1Config.spatialCode. */
   spatialCode?: SpatialCode;
   /** k of the k-means pseudo-labels (default: the training data's classes + 1, i.e. 8 on Fashion-MNIST's 7 seen classes). */
   clusters?: number;
@@ -135,7 +137,7 @@ export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeCo
     throw new ConfigError('train hypdae --stage', { expected: "'1', '2' or 'all'", received: describe(o.stage) });
   await ready();
   const out = o.out ?? DEFAULT_OUT;
-  const base: HypdaeOptions = o.tiny ? HYPDAE_TINY : HYPDAE_DEFAULT;
+  const base: HypdaeOptions = o.tiny ? HYPDAE_TINY : o.faithful ? HYPDAE_FAITHFUL : {};
   const config = hypdaeConfig({
     ...base,
     stage1: {
@@ -236,6 +238,10 @@ export function hypdaeCommand(): Command {
     .option('--overwrite-shipped', 'allow --out inside the shipped assets/ (replaces the checkpoints the fluent API uses)')
     .option('--images <dir>', 'train on an image folder (one sub-folder per class) instead of Fashion-MNIST')
     .option('--tiny', 'tiny model (smoke test)')
+    .option(
+      '--faithful',
+      'the recipe whose semantic code keeps an unseen class from fresh noise: --prediction v --augment-scale 0 --spatial-code 8x1',
+    )
     .option('--steps1 <n>', 'override the number of stage-I steps', (v) => positiveInt('--steps1', v))
     .option('--lr1 <lr>', 'override the stage-I learning rate', (v) => positiveNumber('--lr1', v))
     .option(
@@ -244,15 +250,15 @@ export function hypdaeCommand(): Command {
     )
     .option(
       '--augment-scale <k>',
-      "the stage-I encoder's augmentation, flips, shifts, rotations, scaling, elastic warps and blur at their full amplitudes and probabilities times k in [0, 1] (default 0: the clean image)",
+      "the stage-I encoder's augmentation (flips, shifts, rotations, scaling, elastic warps, blur): the default's amplitudes and probabilities times k in [0, 1] (0: the clean image)",
       (v) => nonNegative('--augment-scale', v),
     )
     .option(
       '--spatial-code <SxC>',
-      "the coarse S×S×C map at the end of the semantic code, which the decoder also sees as a picture (S 16, 8 or 4; default 8x1), or 'none'",
+      'the coarse S×S×C map at the end of the semantic code, which the decoder also sees as a picture (S 16, 8 or 4; e.g. 8x1; default none)',
       parseSpatialCode,
     )
-    .option('--prediction <kind>', "what the stage-I decoder predicts: 'v' (≈ −x₀ at high t; default) or 'epsilon' (the noise)")
+    .option('--prediction <kind>', "what the stage-I decoder predicts: 'epsilon' (the noise, default) or 'v' (≈ −x₀ at high t)")
     .option(
       '--workers <n>',
       "worker threads computing stage I's gradients (0: the main thread; default 0 with the native kernels or --tiny, else 2)",

@@ -28,7 +28,7 @@ import {
   codeMap,
   ballCodeWidth,
   outputCodes,
-  HYPDAE_DEFAULT,
+  HYPDAE_FAITHFUL,
 } from '../../../sdk/models/hypdae';
 import { ShapeError } from '../../../sdk/core/errors';
 
@@ -163,8 +163,8 @@ test("the pipeline: a perturbation keeps each input's map, an interpolation blen
   disposeAll(s2.params);
 });
 
-test('HYPDAE_DEFAULT, the shipped recipe: v-prediction, the clean image, a 64 + 8×8×1 code', () => {
-  const c = hypdaeConfig(HYPDAE_DEFAULT);
+test('HYPDAE_FAITHFUL: v-prediction, the clean image, a 64 + 8×8×1 code', () => {
+  const c = hypdaeConfig(HYPDAE_FAITHFUL);
   assert.is(c.stage1.prediction, 'v');
   assert.equal(c.stage1.spatialCode, { size: 8, channels: 1 });
   assert.is(c.stage1.codeDim, 128);
