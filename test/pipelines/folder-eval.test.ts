@@ -83,4 +83,14 @@ test("eval fewshot --unseen DIR (shipped evaluator) reports the built-in protoco
   assert.ok(folder.methods[1].mean.fd > 0 && Number.isFinite(folder.methods[1].mean.recognisability));
 });
 
+test('--train-evaluator: recognisability of folder classes it was trained on (held-out images of seen classes), — for others', () => {
+  const train = ['--train-evaluator', unseen, '--evaluator-epochs', '1'];
+  const known = evalRun(path.join(dir, 'known'), ['--unseen', unseen, ...train]);
+  assert.ok(Number.isFinite(known.methods[0].mean.recognisability), 'the classes it was trained on are recognised');
+  const renamed = path.join(dir, 'renamed');
+  for (const c of fs.readdirSync(unseen)) fs.cpSync(path.join(unseen, c), path.join(renamed, `other-${c}`), { recursive: true });
+  const unknown = evalRun(path.join(dir, 'unknown'), ['--unseen', renamed, ...train]);
+  assert.is(unknown.methods[0].mean.recognisability, null, 'classes it does not know: no recognisability (NaN, null in json)');
+});
+
 test.run();

@@ -48,7 +48,8 @@ export async function folderEvaluation(o: FolderEvaluationOptions): Promise<{ op
     return { options: trained ? { evaluator: trained.evaluator, data: { ...defaultFewShotData(), recognisable: false } } : {}, dispose };
   try {
     const f = await folderFewShotData(o.unseen, trained?.classNames);
-    if (trained) f.data.recognisable = false; // an evaluator of the seen classes cannot recognise unseen ones
+    // The evaluator trained here knows the folder's classes only when they are among its own (held-out images of the
+    // seen classes); folderFewShotData matches the names, and unknown classes leave recognisability out (—).
     return { options: { data: f.data, classes: f.classes, ...(trained ? { evaluator: trained.evaluator } : {}) }, dispose };
   } catch (e) {
     dispose();
