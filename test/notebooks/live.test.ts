@@ -17,7 +17,7 @@ import * as path from 'path';
 import { chromium, BrowserContext, ElementHandle, Page } from 'playwright-core';
 import { KERNEL, NotebookServer, notebookVersion, stageNotebooks, startNotebookServer } from './jupyter-server';
 import { LiveCell, ProgressSample, codeCells, runAllCells, screenshotNotebook, waitForKernel } from './live-page';
-import { Kind, describeTimes, driveWidget, watchPage } from '../explore/widget-page';
+import { Kind, describeTimes, driveWidget, frontEndNoise, watchPage } from '../explore/widget-page';
 
 const root = path.join(__dirname, '..', '..');
 const shots = path.join(root, 'out', 'tutorials', 'screenshots');
@@ -141,8 +141,14 @@ if (skip) {
       const watch = watchPage(page, server!.base);
       const consoleErrors: string[] = [];
       page.on('console', (m) => {
-        // The front end's MathJax asks for a font at about:blank in a notebook with math, before any cell runs.
-        if (m.type() === 'error' && m.location().url !== 'about:blank' && !/^Access to font at 'about:blank'/.test(m.text()))
+        // The front end's MathJax asks for a font at about:blank in a notebook with math, before any cell runs; it
+        // also probes for the ipywidgets extension (frontEndNoise).
+        if (
+          m.type() === 'error' &&
+          m.location().url !== 'about:blank' &&
+          !/^Access to font at 'about:blank'/.test(m.text()) &&
+          !frontEndNoise(m)
+        )
           consoleErrors.push(m.text());
       });
       try {
