@@ -10,8 +10,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ValueError, describe } from '../core/errors';
 import { geodesic } from '../hyperbolic/geodesic';
 import { slerp } from '../diffusion/slerp';
-import { Stage1, encodeSemantic } from '../models/hypdae/stage1';
-import { Stage2, codeMap, fromBall, toBall } from '../models/hypdae/stage2';
+import { Stage1, codeMap, encodeSemantic } from '../models/hypdae/stage1';
+import { Stage2, fromBall, toBall } from '../models/hypdae/stage2';
 import { decodeCodes, stochasticCode } from '../models/hypdae/generate';
 import { SIDE, checkImage, diskPlane, planeCoords } from './compute-common';
 
@@ -80,6 +80,13 @@ function walkCodes(m: WalkModels, p: PreparedWalk, ts: readonly number[]): tf.Te
   });
 }
 
+/** Rows m_a + t·(m_b − m_a) [k, ·] of the two rows of `ends` [2, ·], one per fraction t. */
+function lerpRows(ends: tf.Tensor2D, ts: readonly number[]): tf.Tensor2D {
+  const a = tf.slice(ends, [0, 0], [1, -1]);
+  const step = tf.sub(tf.slice(ends, [1, 0], [1, -1]), a);
+  return tf.add(a, tf.mul(tf.tensor2d(ts as number[], [ts.length, 1]), step)) as tf.Tensor2D;
+}
+
 /** Decoded images (k × 1024) and disk points at fractions ts, in one batch. */
 export async function walkImages(
   m: WalkModels,
@@ -94,17 +101,8 @@ export async function walkImages(
     const na = tf.slice(p.noise, [0, 0, 0, 0], [1, -1, -1, -1]);
     const nb = tf.slice(p.noise, [1, 0, 0, 0], [1, -1, -1, -1]);
     const noise = tf.concat(ts.map((t) => slerp(na, nb, t)));
-    // A spatial map (a coarse layout, outside the ball) blends linearly from a's to b's.
-    const maps =
-      p.maps &&
-      tf.concat(
-        ts.map((t) =>
-          tf.add(
-            tf.slice(p.maps!, [0, 0], [1, -1]),
-            tf.mul(tf.sub(tf.slice(p.maps!, [1, 0], [1, -1]), tf.slice(p.maps!, [0, 0], [1, -1])), t),
-          ),
-        ),
-      );
+    // A spatial map (a coarse layout, outside the ball) blends linearly from a's to b's: m_a + t·(m_b − m_a).
+    const maps = p.maps && lerpRows(p.maps, ts);
     return decodeCodes(m.stage1, fromBall(m.ball, h, maps), { noise, steps: s.steps, guidance: s.guidance, eta: 0 });
   });
   h.dispose();

@@ -13,8 +13,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ValueError, describe } from '../core/errors';
 import { SIDE, checkImage, diskPlane } from './compute-common';
-import { Stage1, encodeSemantic } from '../models/hypdae/stage1';
-import { Stage2, codeMap, fromBall, toBall } from '../models/hypdae/stage2';
+import { Stage1, codeMap, encodeSemantic } from '../models/hypdae/stage1';
+import { Stage2, fromBall, toBall } from '../models/hypdae/stage2';
 import { codeRadii, perturbCodesAuto, rescaleCodes } from '../models/hypdae/edits';
 import { decodeCodes, stochasticCode } from '../models/hypdae/generate';
 

@@ -131,8 +131,8 @@ const AUGMENT: AugmentConfig = { flip: 0.5, shift: 3, rotate: 12, scale: 0.1, el
 
 /**
  * The default augmentation with every amplitude and probability times k (0: the encoder sees the clean image, as in
- * Diff-AE, and HYPDAE_FAITHFUL; 1: the default). Weaker augmentation leaves more of the input's shape in z, which is what a fresh-noise
- * decode has to draw an unseen class from.
+ * Diff-AE and HYPDAE_FAITHFUL; 1: the default). Weaker augmentation leaves more of the input's shape in z, which is
+ * what a fresh-noise decode has to draw an unseen class from.
  */
 export function scaledAugment(k: number): AugmentConfig {
   num('augment scale', k, 0, 1);
@@ -174,12 +174,13 @@ const STAGE2: Stage2Config = {
 const SAMPLE: SampleConfig = { steps: 20, guidance: 2, eta: 0 };
 
 /**
- * The faithful recipe (`train hypdae --prediction v --augment-scale 0 --spatial-code 8x1`): v-prediction, the encoder
- * sees the clean image, and the code is 64 vector features plus an 8×8×1 map that stays out of the ball. Each of the
- * three is what made a fresh-noise decode keep an unseen class (the few-shot `stochastic` method, 10 steps, seed 0,
- * guidance 2: FD 132 → 56 with the first two, → 25 with the map; recognisability 0.22 → 0.49 → 0.82), at the price of
- * the radius's range of diversity (assets/hypdae/sweeps/fidelity-2026-12-06.md). The shipped checkpoints and
- * `hypdaeConfig()`'s defaults are the first recipe (ε, full augmentation, a 64-wide code).
+ * The faithful recipe (`train hypdae --faithful`, i.e. `--prediction v --augment-scale 0 --spatial-code 8x1`):
+ * v-prediction, the encoder sees the clean image, and the code is 64 vector features plus an 8×8×1 map that stays
+ * out of the ball. With it a fresh-noise decode keeps an unseen class (the few-shot `stochastic` method, 10 steps,
+ * guidance 2: FD 140.8 → 24.5, recognisability 0.16 → 0.83 over 3 seeds; v-prediction without augmentation alone
+ * gave 55.7 and 0.49 on seed 0), at the price of the radius's range of diversity
+ * (assets/hypdae/sweeps/fidelity/README.md). The shipped checkpoints and `hypdaeConfig()`'s defaults are the first
+ * recipe (ε, full augmentation, a 64-wide code).
  */
 export const HYPDAE_FAITHFUL: HypdaeOptions = {
   stage1: { prediction: 'v', augment: scaledAugment(0), spatialCode: { size: 8, channels: 1 }, codeDim: 64 + 64 },

@@ -19,7 +19,7 @@ import { predictionToEps } from '../../diffusion/prediction';
 import { alphaBarAt } from '../../diffusion/q-sample';
 import type { Denoiser } from '../../diffusion/denoiser';
 import { dropCond } from '../../train/cond-dropout';
-import { HypdaeConfig, decoderUNetConfig, spatialCodeWidth } from './config';
+import { HypdaeConfig, type Stage1Config, decoderUNetConfig, spatialCodeWidth } from './config';
 import { encoderForward, initEncoder } from './encoder';
 
 export const ENC = 'enc';
@@ -111,13 +111,12 @@ function decoderNet(s: Stage1): Denoiser {
   const sp = s.config.stage1.spatialCode;
   if (!sp) return (x, t, cond) => unetForward(dec, s.unet, x, t, cond);
   const D = s.config.stage1.codeDim;
-  const width = spatialCodeWidth(s.config.stage1);
   return (x, t, cond) =>
     tf.tidy(() => {
       const B = x.shape[0];
       const size = x.shape[1]!;
-      const code = cond ?? tf.tile(tf.reshape(nullCode(s), [1, D]), [B, 1]);
-      const map = tf.reshape(tf.slice(code, [0, D - width], [B, width]), [B, sp.size, sp.size, sp.channels]) as tf.Tensor4D;
+      const code = (cond ?? tf.tile(tf.reshape(nullCode(s), [1, D]), [B, 1])) as tf.Tensor2D;
+      const map = tf.reshape(codeMap(s.config.stage1, code)!, [B, sp.size, sp.size, sp.channels]) as tf.Tensor4D;
       return unetForward(dec, s.unet, tf.concat([x, tf.image.resizeNearestNeighbor(map, [size, size])], 3), t, code);
     });
 }
@@ -130,6 +129,12 @@ export function stage1Denoiser(s: Stage1): Denoiser {
   const net = decoderNet(s);
   if (!s.config.stage1.prediction || s.config.stage1.prediction === 'epsilon') return net;
   return (x, t, cond) => tf.tidy(() => predictionToEps(net(x, t, cond), x, alphaBarAt(s.schedule, t, x.shape[0], x.rank), 'v'));
+}
+
+/** The spatial maps [B, size²·channels] that end codes z [B, codeDim] (undefined when stage I's code has none). */
+export function codeMap(s1: Stage1Config, z: tf.Tensor2D): tf.Tensor2D | undefined {
+  const w = spatialCodeWidth(s1);
+  return w ? (tf.slice(z, [0, s1.codeDim - w], [-1, w]) as tf.Tensor2D) : undefined;
 }
 
 /** The learned null code ∅ [codeDim] (a view of the variable; do not dispose). */

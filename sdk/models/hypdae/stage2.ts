@@ -74,25 +74,22 @@ export function createStage2(config: HypdaeConfig, numClasses: number, seed = co
 
 /**
  * The part of a stage-I code that stage II maps into the ball: the vector features. A code's spatial map (if stage I
- * has one) stays out of the ball: it is the input's coarse layout, kept as the stochastic code is (`codeMap`).
+ * has one) stays out of the ball: it is the input's coarse layout, kept as the stochastic code is (`codeMap` in stage1).
  */
 export function ballCodeWidth(s1: Stage1Config): number {
   return s1.codeDim - spatialCodeWidth(s1);
 }
 
-/** The spatial maps [B, size²·channels] of codes z [B, codeDim] (undefined when stage I has none). */
-export function codeMap(s1: Stage1Config, z: tf.Tensor2D): tf.Tensor2D | undefined {
-  const w = spatialCodeWidth(s1);
-  return w ? (tf.slice(z, [0, s1.codeDim - w], [-1, w]) as tf.Tensor2D) : undefined;
+/** The vector parts [B, ballCodeWidth] of codes z [B, codeDim] (z itself without a map). */
+function vectorPart(s: Stage2, z: tf.Tensor): tf.Tensor {
+  const w = ballCodeWidth(s.config.stage1);
+  return w === s.config.stage1.codeDim ? z : tf.slice(z, [0, 0], [-1, w]);
 }
 
 /** Codes z [B, codeDim] → points h [B, ballDim] on the ball (or in R^d for the Euclidean twin), from z's vector part. */
 export function toBall(s: Stage2, z: tf.Tensor): tf.Tensor2D {
   checkRank('toBall(z)', z, 2, s.config.stage1.codeDim);
-  return tf.tidy(() => {
-    const v = tf.slice(z, [0, 0], [-1, ballCodeWidth(s.config.stage1)]);
-    return s.linear.apply(s.toManifold.apply(mlp(s.params, 'enc', v, s.config.stage2.blocks))) as tf.Tensor2D;
-  });
+  return tf.tidy(() => s.linear.apply(s.toManifold.apply(mlp(s.params, 'enc', vectorPart(s, z), s.config.stage2.blocks))) as tf.Tensor2D);
 }
 
 /** Points h [B, ballDim] → the codes' reconstructed vector parts [B, ballCodeWidth]. */
@@ -125,12 +122,12 @@ export function classify(s: Stage2, h: tf.Tensor): tf.Tensor2D {
   return tf.tidy(() => s.head.apply(h) as tf.Tensor2D);
 }
 
-/** Mean over rows of  mean_j (z − ẑ)² + 1 − cos(z, ẑ). */
-/** The reconstruction loss of codes z [B, codeDim] through the ball (their vector parts). */
-export function ballReconstructionLoss(s: Stage2, z: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => codeReconstructionLoss(tf.slice(z, [0, 0], [-1, ballCodeWidth(s.config.stage1)]), vectorFromBall(s, toBall(s, z))));
+/** The reconstruction loss of codes z [B, codeDim] from their points h = toBall(z) (the vector parts only). */
+export function ballReconstructionLoss(s: Stage2, z: tf.Tensor, h: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => codeReconstructionLoss(vectorPart(s, z), vectorFromBall(s, h)));
 }
 
+/** Mean over rows of  mean_j (z − ẑ)² + 1 − cos(z, ẑ). */
 export function codeReconstructionLoss(z: tf.Tensor, zHat: tf.Tensor): tf.Scalar {
   return tf.tidy(() => {
     const l2 = tf.mean(tf.squaredDifference(z, zHat), -1);
@@ -157,7 +154,7 @@ export function stage2Loss(s: Stage2, batch: Stage2Batch): tf.Scalar {
   return tf.tidy(() => {
     const h = toBall(s, batch.z);
     const ce = crossEntropyLoss(classify(s, h), batch.y, s.numClasses);
-    const rec = codeReconstructionLoss(tf.slice(batch.z, [0, 0], [-1, ballCodeWidth(s.config.stage1)]), vectorFromBall(s, h));
+    const rec = ballReconstructionLoss(s, batch.z, h);
     return tf.add(ce, tf.mul(rec, s.config.stage2.lambda)) as tf.Scalar;
   });
 }

@@ -75,7 +75,7 @@ export interface HypdaeTrainOptions {
   /** The stage-I encoder's augmentation, the default's amplitudes times this (0: none; default 1). */
   augmentScale?: number;
   /** A spatial part of the code, 'SxC' (an S×S×C map added to the code's vector part) or 'none' (default); see Stage1Config.spatialCode. */
-  spatialCode?: SpatialCode;
+  spatialCode?: SpatialCode | 'none';
   /** k of the k-means pseudo-labels (default: the training data's classes + 1, i.e. 8 on Fashion-MNIST's 7 seen classes). */
   clusters?: number;
   /** Worker threads for stage I's gradients (default 2: both cores of this machine; 0 = the main thread; --tiny: 0). */

@@ -39,7 +39,7 @@ export function stage2Report(
     const z = tf.tensor2d(codes, [n, d]);
     const h = toBall(s2, z);
     const acc = tf.mean(tf.cast(tf.equal(tf.argMax(classify(s2, h), -1), tf.tensor1d(labels, 'int32')), 'float32')).dataSync()[0];
-    const rec = ballReconstructionLoss(s2, z).dataSync()[0];
+    const rec = ballReconstructionLoss(s2, z, h).dataSync()[0];
     const r = codeRadii(s2, h);
     return {
       accuracy: acc,
