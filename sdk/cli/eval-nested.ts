@@ -78,6 +78,8 @@ export function evalNestedCommand(): Command {
         plan.push({ name: 'L=5 constant guidance', run: 'L5', guidance: [1.3, 1.3, 1.3, 1.3, 1.3] });
         // the pixel level trained on blurred latents (`--pixel-sigma2 0,0.25,0.5,1`): the σ² ablation lives here
         for (const s of [0, 0.5, 1]) plan.push({ name: `L=5 blur σ²=${s}`, run: 'L5-blur', sigma2: [s, s, s, s], guidance: TUNED });
+        // the blurred-latent recipe at its checkpoint's sampling defaults: with L=1, 2, 3 the ladder of one recipe
+        plan.push({ name: 'L=5 blur', run: 'L5-blur' });
         // L5-markov: Markov conditioning, pixel level trained on blurred latents (like L5-blur, not like L5)
         plan.push({ name: 'L=5 blur Markov', run: 'L5-markov', guidance: TUNED });
         // the pixel level given its latents only as a vector (no spatial lift; `train nested --no-pixel-spatial`)
@@ -89,6 +91,15 @@ export function evalNestedCommand(): Command {
         plan.push({ name: 'L=1 conditional', run: 'L1-cond', classes: true, guidance: [2] });
         plan.push({ name: 'L=5 conditional', run: 'L5-cond', classes: true, guidance: [2, 1.4, 1.3, 1.2, 1.1] });
         plan.push({ name: 'L=5 conditional tuned guidance', run: 'L5-cond', classes: true, guidance: [3, 2.5, 2, 1.5, 1] });
+        // constant latent guidance 3 (the class's scale at every latent level), none at the pixels; and with 2× latent steps
+        plan.push({ name: 'L=5 conditional constant guidance 3', run: 'L5-cond', classes: true, guidance: [3, 3, 3, 3, 1] });
+        plan.push({
+          name: 'L=5 conditional constant guidance 3 2× latent steps',
+          run: 'L5-cond',
+          classes: true,
+          guidance: [3, 3, 3, 3, 1],
+          latentStepsFactor: 2,
+        });
         const only = o.only?.split(',').map((s) => s.trim());
         const unknown = (only ?? []).filter((name) => name !== 'none' && !plan.some((x) => x.name === name));
         if (unknown.length) {

@@ -164,6 +164,21 @@ export function perturbCodesAutoUnchecked(s: Stage2, h: tf.Tensor, o: AutoPertur
   );
 }
 
+/**
+ * How far each code turned toward its target, as a fraction of the way: ∠(h, moved) / ∠(h, target), in [0, 1], with
+ * angles between directions from the origin (the ball's and the twin's edits keep the radius, so they only turn a
+ * code). 1 when the target lies in the code's direction. [B, d] ×3 → [B]. The spatial map of a code (outside the
+ * ball) follows its perturbation by this fraction.
+ */
+export function towardFraction(h: tf.Tensor, moved: tf.Tensor, target: tf.Tensor): tf.Tensor1D {
+  return tf.tidy(() => {
+    const angle = (a: tf.Tensor, b: tf.Tensor) => tf.acos(tf.clipByValue(tf.sum(tf.mul(unit(a), unit(b)), -1), -1, 1));
+    const whole = angle(h, target);
+    const f = tf.div(angle(h, moved), tf.maximum(whole, 1e-6));
+    return tf.where(tf.less(whole, 1e-6), tf.onesLike(f), tf.clipByValue(f, 0, 1)) as tf.Tensor1D;
+  });
+}
+
 /** Interpolation between codes a and b (same shape) at fraction t, kept at radius R. */
 export function interpolateCodes(s: Stage2, a: tf.Tensor, b: tf.Tensor, t: number, radius: number): tf.Tensor2D {
   checkCodeRadius('interpolateCodes(radius)', s, radius);

@@ -23,9 +23,16 @@ import { geodesic } from '../../hyperbolic/geodesic';
 import { Stage1, codeMap, encodeAll, nullCode, stage1Denoiser } from './stage1';
 import { Stage2, fromBall, toBall } from './stage2';
 import { spatialCodeWidth } from './config';
-import { checkCodeRadius, fuseCodes, interpolateCodesUnchecked, perturbCodesAutoUnchecked, perturbCodesUnchecked } from './edits';
+import {
+  checkCodeRadius,
+  fuseCodes,
+  interpolateCodesUnchecked,
+  perturbCodesAutoUnchecked,
+  perturbCodesUnchecked,
+  towardFraction,
+} from './edits';
 import { stochasticCode } from './generate';
-import { PerturbTargets, drawTargets, targetPoolCodes } from './target-pool';
+import { PerturbTargets, targetIndices, targetPoolCodes } from './target-pool';
 
 const SIDE = 32;
 const PX = SIDE * SIDE;
@@ -124,20 +131,22 @@ export function groupMaps(s1: Stage1, codes: Float32Array, k: number): tf.Tensor
   });
 }
 
-/** The output rows' maps [G·n, ·] after the edits: a perturbation keeps the input's, an interpolation blends toward the other's. */
-function editedMaps(maps: tf.Tensor2D, edits: readonly PipelineEdit[], n: number, others: (tf.Tensor2D | undefined)[]): tf.Tensor2D {
-  const G = maps.shape[0] / n;
-  return tf.tidy(() =>
-    edits.reduce((m, e, i) => {
-      if (e.kind !== 'interpolate') return m;
-      const o = others[i]!;
-      const b = o.shape[0] === 1 ? tf.broadcastTo(o, m.shape) : tf.gather(o, rowIndex(G, n, 1).group);
-      return tf.add(m, tf.mul(tf.sub(b, m), e.t)) as tf.Tensor2D;
-    }, maps),
-  );
+/** Pool rows for the G·n output rows of a perturbation: group g draws its n with mixSeed(seed, g) (targetIndices). */
+function rowTargetIndices(P: number, G: number, n: number, seed: number): tf.Tensor1D {
+  const idx = new Int32Array(G * n);
+  for (let g = 0; g < G; g++) idx.set(targetIndices(P, n, mixSeed(seed, g)), g * n);
+  return tf.tensor1d(idx, 'int32');
 }
 
-/** Step 3, one edit on the rows h [G·n, d] (groups of n consecutive rows); `other`: ball codes of the targets or the other images. */
+/** Rows [G·n, ·] of `x`: one row for all, or one per group of n. */
+function perRow(x: tf.Tensor2D, G: number, n: number): tf.Tensor2D {
+  return tf.tidy(() => (x.shape[0] === 1 ? tf.tile(x, [G * n, 1]) : tf.gather(x, rowIndex(G, n, 1).group)) as tf.Tensor2D);
+}
+
+/**
+ * Step 3, one edit on the rows h [G·n, d] (groups of n consecutive rows). `other`: for a perturbation, the target of
+ * every row [G·n, d] (undefined: random targets); for an interpolation, the other code [1, d] or one per group [G, d].
+ */
 function applyEdit(s2: Stage2, h: tf.Tensor2D, e: PipelineEdit, n: number, other?: tf.Tensor2D): tf.Tensor2D {
   const G = h.shape[0] / n;
   if (e.kind === 'perturb') {
@@ -147,7 +156,7 @@ function applyEdit(s2: Stage2, h: tf.Tensor2D, e: PipelineEdit, n: number, other
           Array.from({ length: G }, (_, g) => {
             const rows = tf.slice(h, [g * n, 0], [n, -1]);
             const seed = mixSeed(e.seed, g);
-            const toward = other && drawTargets(other, n, seed); // one target of the pool per row
+            const toward = other && tf.slice(other, [g * n, 0], [n, -1]);
             return e.distance === 'auto'
               ? perturbCodesAutoUnchecked(s2, rows, { radius: e.radius, seed, toward, turnRadius: e.turnRadius })
               : perturbCodesUnchecked(s2, rows, { radius: e.radius, distance: e.distance, seed, toward });
@@ -157,11 +166,33 @@ function applyEdit(s2: Stage2, h: tf.Tensor2D, e: PipelineEdit, n: number, other
   }
   const o = other as tf.Tensor2D;
   return tf.tidy(() => {
-    // one other code for all rows, or one per group
-    const b = o.shape[0] === 1 ? tf.broadcastTo(o, h.shape) : tf.gather(o, rowIndex(G, n, 1).group);
+    const b = perRow(o, G, n);
     if (e.radius !== undefined) return interpolateCodesUnchecked(s2, h, b, e.t, e.radius);
     if (s2.config.stage2.space === 'hyperbolic') return geodesic(e.t, h, b, s2.config.stage2.c) as tf.Tensor2D;
     return tf.add(h, tf.mul(tf.sub(b, h), e.t)) as tf.Tensor2D;
+  });
+}
+
+/**
+ * One edit's effect on the rows' spatial maps [G·n, ·] (stage I's coarse layouts, which stay out of the ball):
+ *   perturb      toward image codes: each map moves toward its target image's map by the fraction its code turned
+ *                toward the target (towardFraction), so the radius decides how much of the layout changes too;
+ *                toward random points (no image, no map) it stays
+ *   interpolate  blends toward the other image's map by t
+ * `before`/`after`: the rows' ball codes around the edit; `target`/`targetMap`: each row's target and its map.
+ */
+function editMap(
+  maps: tf.Tensor2D,
+  e: PipelineEdit,
+  before: tf.Tensor2D,
+  after: tf.Tensor2D,
+  target?: tf.Tensor2D,
+  targetMap?: tf.Tensor2D,
+): tf.Tensor2D {
+  if (!targetMap) return maps.clone();
+  return tf.tidy(() => {
+    const f = e.kind === 'perturb' ? tf.expandDims(towardFraction(before, after, target!), 1) : e.t;
+    return tf.add(maps, tf.mul(tf.sub(targetMap, maps), f)) as tf.Tensor2D;
   });
 }
 
@@ -187,34 +218,49 @@ export function outputCodes(m: HypModels, r: Pick<HypRequest, 'shots' | 'n' | 'e
     else if (e.radius !== undefined) checkCodeRadius('hyp.interpolate(radius)', s2, e.radius);
   }
   const source = groupCodes(m.s1, s2, shotCodes, k);
-  const others: tf.Tensor2D[] = [];
+  const G2 = source.shape[0];
+  // per edit: the other codes (interpolate) or every row's target (perturb toward images), and their maps per row
+  const others: (tf.Tensor2D | undefined)[] = [];
   const otherMaps: (tf.Tensor2D | undefined)[] = [];
   const maps = groupMaps(m.s1, shotCodes, k);
   let edited: tf.Tensor2D | undefined;
+  let z: tf.Tensor2D | undefined;
   try {
     r.edits.forEach((e, i) => {
       if (e.kind === 'interpolate') {
         const codes = encodeAll(m.s1, e.other);
         others[i] = groupCodes(m.s1, s2, codes, e.otherShots);
-        otherMaps[i] = groupMaps(m.s1, codes, e.otherShots);
+        const om = groupMaps(m.s1, codes, e.otherShots);
+        otherMaps[i] = om && perRow(om, G2, n);
+        om?.dispose();
       }
-      if (e.kind === 'perturb' && e.toward === 'seen') others[i] = groupCodes(m.s1, s2, m.pool ?? targetPoolCodes(m.s1), 1);
+      if (e.kind === 'perturb' && e.toward === 'seen') {
+        const pool = m.pool ?? targetPoolCodes(m.s1);
+        const [poolBall, poolMaps] = [groupCodes(m.s1, s2, pool, 1), groupMaps(m.s1, pool, 1)];
+        const idx = rowTargetIndices(poolBall.shape[0], G2, n, e.seed);
+        others[i] = tf.gather(poolBall, idx) as tf.Tensor2D;
+        otherMaps[i] = poolMaps && (tf.gather(poolMaps, idx) as tf.Tensor2D);
+        tf.dispose([poolBall, idx, ...(poolMaps ? [poolMaps] : [])]);
+      }
     });
-    edited = tf.tidy(() => {
+    const out = tf.tidy(() => {
       let h = tf.gather(source, group) as tf.Tensor2D;
+      let mp = maps && (tf.gather(maps, group) as tf.Tensor2D);
       r.edits.forEach((e, i) => {
-        h = applyEdit(s2, h, e, n, others[i]);
+        const next = applyEdit(s2, h, e, n, others[i]);
+        if (mp) mp = editMap(mp, e, h, next, others[i], otherMaps[i]);
+        h = next;
       });
-      return h;
+      return mp ? [h, fromBall(s2, h, mp)] : [h, fromBall(s2, h)];
     });
-    const z = tf.tidy(() => fromBall(s2, edited!, maps && editedMaps(tf.gather(maps, group), r.edits, n, otherMaps)));
+    [edited, z] = out;
     return { source, edited, z };
   } catch (err) {
     source.dispose();
     edited?.dispose();
     throw err;
   } finally {
-    tf.dispose([...others.filter(Boolean), ...otherMaps.filter((t): t is tf.Tensor2D => t !== undefined), ...(maps ? [maps] : [])]);
+    tf.dispose([...others, ...otherMaps, maps].filter((t): t is tf.Tensor2D => t !== undefined));
   }
 }
 

@@ -10,7 +10,6 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as tf from '@tensorflow/tfjs-core';
 import { readCheckpointArrays, saveCheckpoint } from '../../core/checkpoint';
 import { CheckpointError } from '../../core/errors';
 import { Rng } from '../../core/rng';
@@ -87,17 +86,8 @@ export function targetPoolCodes(s1: Stage1): Float32Array {
   return p;
 }
 
-/** n rows of `pool` [P, d] drawn uniformly with replacement, reproducibly for a seed → [n, d]. */
-export function drawTargets(pool: tf.Tensor2D, n: number, seed: number): tf.Tensor2D {
+/** Indices of n rows of a pool of P drawn uniformly with replacement, reproducibly for a seed. */
+export function targetIndices(P: number, n: number, seed: number): Int32Array {
   const rng = new Rng(seed);
-  return tf.tidy(
-    () =>
-      tf.gather(
-        pool,
-        tf.tensor1d(
-          Array.from({ length: n }, () => rng.int(pool.shape[0])),
-          'int32',
-        ),
-      ) as tf.Tensor2D,
-  );
+  return Int32Array.from({ length: n }, () => rng.int(P));
 }

@@ -138,7 +138,7 @@ test("stage II maps only the code's vector part into the ball; fromBall ends eac
   disposeAll(s2.params);
 });
 
-test("the pipeline: a perturbation keeps each input's map, an interpolation blends the two maps by t", () => {
+test("the pipeline: a perturbation toward random points keeps each input's map, an interpolation blends the two maps by t", () => {
   const c = spatial();
   const s1 = createStage1(c);
   const s2 = createStage2(c, 3);
@@ -159,6 +159,47 @@ test("the pipeline: a perturbation keeps each input's map, an interpolation blen
   tf.dispose([p.z, p.source!, p.edited!, q.z, q.source!, q.edited!]);
   assert.is(tf.memory().numTensors, before, 'outputCodes leaks no tensors');
   tf.dispose([x, z, map]);
+  disposeAll(s1.params);
+  disposeAll(s2.params);
+});
+
+test("a perturbation toward image codes moves each map toward its target's by the fraction the code turned", () => {
+  const c = spatial();
+  const s1 = createStage1(c);
+  const s2 = createStage2(c, 3);
+  const z = encodeSemantic(s1, images(1, 6));
+  const poolZ = encodeSemantic(s1, images(3, 7));
+  const [codes, pool] = [z.dataSync() as Float32Array, poolZ.dataSync() as Float32Array];
+  const [map, poolMaps] = [codeMap(c.stage1, z)!, codeMap(c.stage1, poolZ)!];
+  const before = tf.memory().numTensors;
+  const rowMaps = (distance: number) => {
+    const p = outputCodes(
+      { s1, s2, pool },
+      { shots: 1, n: 4, edits: [{ kind: 'perturb', radius: 1, distance, toward: 'seen', seed: 2 }] },
+      codes,
+    );
+    const rows = tf.tidy(() => tf.unstack(tf.slice(p.z, [0, 8], [4, 64])).map((r) => r.dataSync() as Float32Array));
+    tf.dispose([p.z, p.source!, p.edited!]);
+    return rows;
+  };
+  const dist = (a: Float32Array, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(tf.tensor1d(a), tf.reshape(b, [-1])))).dataSync()[0]);
+  const targets = tf.unstack(poolMaps);
+  // no step: every map stays the input's
+  for (const r of rowMaps(0)) assert.ok(dist(r, map) < 1e-6);
+  // a step past every target: every map is one of the pool's maps
+  for (const r of rowMaps(50)) assert.ok(Math.min(...targets.map((t) => dist(r, t))) < 1e-5, 'the map reached its target');
+  // half way: strictly between the input's map and the target's (a convex blend of the two)
+  for (const r of rowMaps(0.1)) {
+    const near = targets.reduce((a, t) => (dist(r, t) < dist(r, a) ? t : a));
+    const f = tf.tidy(() => {
+      const d = tf.sub(near, tf.reshape(map, [-1]));
+      return tf.div(tf.sum(tf.mul(tf.sub(tf.tensor1d(r), tf.reshape(map, [-1])), d)), tf.sum(tf.mul(d, d))).dataSync()[0];
+    });
+    assert.ok(f > 0 && f < 1, `fraction ${f}`);
+  }
+  tf.dispose(targets);
+  assert.is(tf.memory().numTensors, before, 'outputCodes leaks no tensors');
+  tf.dispose([z, poolZ, map, poolMaps]);
   disposeAll(s1.params);
   disposeAll(s2.params);
 });
