@@ -1,9 +1,10 @@
 """PyTorch peer of bench/nested.bench.ts: `nested.levels(5).generate(16)` with the default settings, on the same
 networks with the shipped weights (assets/nested/L5, ported in bench/torch_nets.py and checked against the SDK's
 forwards by bench/torch_nets_check.py; the largest difference goes into the note), at 2 threads like the SDK's
-default. The same work per call as sdk/models/nested/sample.ts: per level, 20 DDIM steps with η = 1 on 16 rows;
-level 1 (no dropped condition) one call per step; levels 2–5 guided with the default decaying scales
-[1.5, 1.4, 1.3, 1.2, 1.1] (one call on 32 rows per step); the condition is the coarser latents and σ = 0 (σ² 0);
+default. The same work per call as sdk/models/nested/sample.ts: the checkpoint's DDIM steps (40 per latent level,
+20 at the pixels) with η = 1 on 16 rows; level 1 (no dropped condition) one call per step; levels 2–4 guided with
+the default scale 2 (one call on 32 rows per step), the pixel level unguided (scale 1: one call on 16 rows); the
+condition is the coarser latents and σ = 0 (σ² 0);
 the pixel level also sees its spatial latent lifted to 32×32 and clips x̂₀. Median of HYPNEST_BENCH_REPS (3) after
 one warm-up. Prints JSON {"rows": [...], torch, blas, onednn}.
 """
@@ -20,7 +21,8 @@ THREADS, n = 2, 16
 
 
 def default_guidance(L):
-    return [1.0] if L == 1 else [round(1.5 - 0.4 * i / (L - 1), 4) for i in range(L)]
+    """sdk/models/nested/config.ts defaultGuidance: 2 at every latent level, none at the pixels."""
+    return [1.0] if L == 1 else [2.0] * (L - 1) + [1.0]
 
 
 def main():
@@ -53,7 +55,7 @@ def main():
                 x = torch.randn(n, dims[level - 1], generator=gen)
                 latents.append(N.ddim(den, x, ac, lsteps, cond=cond, eta=leta, gen=gen))
 
-    run_checked(torch, NAME + suffix(THREADS), call, reps, THREADS, ['nested_level2', 'nested_pixel'], f"{steps} DDIM steps per level, guidance {w}")
+    run_checked(torch, NAME + suffix(THREADS), call, reps, THREADS, ['nested_level2', 'nested_pixel'], f"{lsteps} DDIM steps per latent level, {steps} at the pixels, guidance {w}")
 
 if __name__ == '__main__':
     main()

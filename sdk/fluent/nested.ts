@@ -1,8 +1,9 @@
 /**
  * `nested`: the fluent entry point to nested diffusion (an immutable builder: every method returns a new one,
  * nothing runs until a terminal `await`; re-running a notebook cell is always safe).
- *   nested.levels(5).cfg([1.5, 1.4, 1.3, 1.2, 1.1]).sigma(0).steps(20).seed(0).generate(16)   → ImageBatch
- *   nested.levels(5).cfg([2, 2, 2, 2, 1]).steps(20, 40).generate(16)   the evaluation's best at ≤ 1.3× L = 1's cost
+ *   nested.levels(5).generate(16)    → ImageBatch, with the evaluation's best settings at ≤ 1.3× L = 1's cost:
+ *                                    guidance [2, 2, 2, 2, 1], 20 pixel and 40 latent DDIM steps, σ² 0
+ *   nested.levels(5).cfg([1.5, 1.4, 1.3, 1.2, 1.1]).sigma(0.5).steps(20, 20).seed(3).generate(16)   any of them set
  *   (guidance scales per level, coarse to fine: diffusers' guidance_scale, 1 = plain conditional, as hyp.guidance)
  *   nested.levels(5).trace(4)        every level's output (latents coarse to fine, then the images) and its cost
  *   nested.levels(5).fix(1, img)     hold level 1 at the latent of a real image (or a given latent vector) and
@@ -244,7 +245,7 @@ export class NestedBuilder {
       throw new ConfigError('nested.cfg(scales)', {
         expected: `${L} guidance scales (one per level, coarse to fine) for L = ${L}`,
         received: `${guidance.length}: [${guidance.join(', ')}]`,
-        hint: `e.g. .cfg([${defaultGuidance(L).join(', ')}]) — the default decays from coarse to fine.`,
+        hint: `e.g. .cfg([${defaultGuidance(L).join(', ')}]) — the default: 2 at every latent level, none at the pixels.`,
       });
     }
     const sigma2 =

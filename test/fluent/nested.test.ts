@@ -45,9 +45,10 @@ test('generate(n) gives n images; trace gives every level and its cost', async (
     t.levels.map((l) => l.values.length),
     [16, 64, 2048],
   );
+  // default guidance [2, 2, 1]: level 1 and the pixels unguided (one call per step), level 2 guided (two)
   assert.equal(
     t.levels.map((l) => l.evaluations),
-    [6, 12, 12],
+    [6, 12, 6],
   );
 });
 

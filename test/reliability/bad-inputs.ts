@@ -502,7 +502,7 @@ export function sdkCases(fx: Fixtures): { cases: SdkCase[]; cleanup: () => void;
         .generate(4)
         .finally(() => nested.dispose()),
     'ConfigError',
-    ['nested.cfg(scales)', 'expected 5 guidance scales', 'received 2: [1.5, 1.4]', '.cfg([1.5, 1.4, 1.3, 1.2, 1.1])'],
+    ['nested.cfg(scales)', 'expected 5 guidance scales', 'received 2: [1.5, 1.4]', '.cfg([2, 2, 2, 2, 1])'],
   );
   typed(
     'metrics',

@@ -113,7 +113,7 @@ export function nestedCommand(): Command {
     .option('--out <dir>', 'output folder (locked while a run writes to it)', path.join('runs', 'nested'))
     .option('--overwrite-shipped', 'allow --out inside the shipped assets/ (replaces the checkpoints the fluent API uses)')
     .option('--images <dir>', 'train on an image folder (one sub-folder per class) instead of Fashion-MNIST G')
-    .option('--pixel-steps <n>', "override the pixel level's training steps (default 2000)", (v) => positiveInt('--pixel-steps', v, '2000'))
+    .option('--pixel-steps <n>', "override the pixel level's training steps (default 8000)", (v) => positiveInt('--pixel-steps', v, '8000'))
     .option('--pixel-ema <d>', "override the pixel level's EMA decay (default 0.995)", (v) => unitInterval('--pixel-ema', v))
     .option(
       '--pixel-sigma2 <list>',

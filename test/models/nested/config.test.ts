@@ -3,11 +3,12 @@ import * as assert from 'uvu/assert';
 import { ConfigError } from '../../../sdk/core/errors';
 import { condLayout, defaultGuidance, nestedConfig, formatNestedConfig } from '../../../sdk/models/nested/config';
 
-test('defaults follow L: features, SVD dims, decaying guidance', () => {
+test('defaults follow L: features, SVD dims, guidance 2 at the latent levels and none at the pixels', () => {
   const c = nestedConfig({ levels: 5 });
   assert.equal([...c.features], ['code', 'deep', 'mid', 'shallow']);
   assert.equal([...c.dims], [8, 16, 32, 64]);
-  assert.equal(defaultGuidance(5), [1.5, 1.4, 1.3, 1.2, 1.1]);
+  assert.equal(defaultGuidance(5), [2, 2, 2, 2, 1]);
+  assert.equal(defaultGuidance(2), [2, 1]);
   assert.equal(defaultGuidance(1), [1]);
   assert.equal(nestedConfig({ levels: 1 }).features.length, 0);
   assert.ok(Object.isFrozen(c) && Object.isFrozen(c.unet));
@@ -15,6 +16,8 @@ test('defaults follow L: features, SVD dims, decaying guidance', () => {
   // the pixel level decodes clean latents by default; sampling defaults match it (σ² 0, ancestral pixels)
   assert.equal([...c.pixelSigma2Choices], [0]);
   assert.equal([c.sample.sigma2, c.sample.eta, c.sample.latentEta], [0, 1, 1]);
+  // twice the DDIM steps at the cheap latent levels; the pixel U-Net trained 8,000 steps
+  assert.equal([c.sample.steps, c.sample.latentSteps, c.pixelTrain.steps], [20, 40, 8000]);
 });
 
 test('condition layout: non-Markov uses every coarser level, Markov only the parent', () => {

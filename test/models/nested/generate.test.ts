@@ -39,11 +39,18 @@ test('generates every level coarse to fine, with the cost of each', () => {
     g.cost.map((c) => c.level),
     [1, 2, 3],
   );
-  // Level 1 has no latent condition (no guidance): n · steps; levels 2 and 3 are guided: 2 · n · steps.
+  // Level 1 has no latent condition (no guidance): n · steps; level 2 is guided (scale 2): 2 · n · steps; the pixel
+  // level at the default scale 1 is not: n · steps.
   assert.equal(
     g.cost.map((c) => c.evaluations),
+    [9, 18, 9],
+  );
+  const guided = generateNested(model, opts({ guidance: [2, 2, 1.5] }));
+  assert.equal(
+    guided.cost.map((c) => c.evaluations),
     [9, 18, 18],
   );
+  tf.dispose([guided.images, ...guided.latents]);
   const px = g.images.dataSync();
   assert.ok(px.every((v) => v >= -1 && v <= 1 && Number.isFinite(v)));
   tf.dispose([g.images, ...g.latents]);
