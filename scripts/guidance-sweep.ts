@@ -30,6 +30,8 @@ new Command('guidance-sweep')
         name: `[${guidance.join(', ')}]${latentSteps ? ` latent steps ${latentSteps}` : ''}`,
         model,
         guidance,
+        // a class-conditional checkpoint asks sample i for class i mod K (as `eval nested`); its first scale guides the class
+        classes: model.config.classes > 0,
         steps: o.steps,
         latentSteps: latentSteps ? Number(latentSteps) : o.steps,
       };

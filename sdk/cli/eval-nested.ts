@@ -1,7 +1,7 @@
 /**
  * `hypnest eval nested`: the protocol's unconditional run over the shipped nested models —
- *   L ∈ {1, 2, 3, 5} (each checkpoint's sampling defaults, decaying guidance), and at L = 5: no pixel guidance,
- *   constant guidance, Markov conditioning, the pixel level trained on blurred latents (L5-blur) at σ² ∈ {0, 0.5, 1},
+ *   L ∈ {1, 2, 3, 5} (each checkpoint's sampling defaults, the SDK's default guidance), and at L = 5: no pixel
+ *   guidance, decaying vs constant guidance, Markov conditioning, the pixel level trained on blurred latents (L5-blur) at σ² ∈ {0, 0.5, 1},
  *   the vector-only pixel level at L = 3 and 5 (when their checkpoints exist), the pixel level given real latents
  *   (a diagnostic), class-conditional L = 1 and 5 (L1-cond, L5-cond: FD against T and recognisability of the
  *   requested class) — and, with --sigma-search, the greedy σ search. Only the checkpoints of the chosen
@@ -75,6 +75,8 @@ export function evalNestedCommand(): Command {
         // the same with twice as many DDIM steps at the latent levels (the MLPs are cheap beside the U-Net)
         plan.push({ name: 'L=5 tuned guidance 2× latent steps', run: 'L5', guidance: TUNED, latentStepsFactor: 2 });
         plan.push({ name: 'L=5 constant guidance 2 2× latent steps', run: 'L5', guidance: [2, 2, 2, 2, 1], latentStepsFactor: 2 });
+        // decaying vs constant guidance of the same mean, both guiding the pixels too (the paper's ablation)
+        plan.push({ name: 'L=5 decaying guidance', run: 'L5', guidance: [1.5, 1.4, 1.3, 1.2, 1.1] });
         plan.push({ name: 'L=5 constant guidance', run: 'L5', guidance: [1.3, 1.3, 1.3, 1.3, 1.3] });
         // the pixel level trained on blurred latents (`--pixel-sigma2 0,0.25,0.5,1`): the σ² ablation lives here
         for (const s of [0, 0.5, 1]) plan.push({ name: `L=5 blur σ²=${s}`, run: 'L5-blur', sigma2: [s, s, s, s], guidance: TUNED });
