@@ -33,36 +33,42 @@ export default async function run(): Promise<Row[]> {
   // L = 5 with the defaults (guidance [2, 2, 2, 2, 1]: none at the pixel level, one U-Net call per step; 40 latent and
   // 20 pixel DDIM steps); L = 5 with the evaluation's tuned guidance, also none at the pixels; L = 5 with the earlier
   // default, guidance decaying to 1.1 at the pixels (two U-Net calls per step), 20 steps everywhere; L = 1.
-  // Then both at 10 pixel steps (the evaluation's rows: L = 5 with 20 latent steps against L = 1).
-  const variants: { L: number; cfg?: number[]; steps?: number; latentSteps?: number }[] = [
+  // Then both at 10 pixel steps (the evaluation's rows: L = 5 with 20 latent steps against L = 1), and the defaults and
+  // that pair on 128 images: on 16 the latent MLPs' fixed cost per call weighs more than on the evaluation's batches.
+  const variants: { L: number; cfg?: number[]; steps?: number; latentSteps?: number; n?: number }[] = [
     { L: 5 },
     { L: 5, cfg: [3, 2.5, 2, 1.5, 1], latentSteps: 40 },
     { L: 5, cfg: [1.5, 1.4, 1.3, 1.2, 1.1], latentSteps: 20 },
     { L: 1 },
     { L: 5, steps: 10, latentSteps: 20 },
     { L: 1, steps: 10 },
+    { L: 5, n: 128 },
+    { L: 1, n: 128 },
+    { L: 5, steps: 10, latentSteps: 20, n: 128 },
+    { L: 5, steps: 10, latentSteps: 10, n: 128 },
+    { L: 1, steps: 10, n: 128 },
   ];
   const wasm = process.env.HYPNEST_BENCH_PASS === 'wasm';
-  for (const { L, cfg, steps, latentSteps } of wasm ? variants.slice(0, 1) : variants) {
-    const peer = L === 5 && !cfg && !steps && !latentSteps ? undefined : false; // bench/nested_peer.py: the default call only
+  for (const { L, cfg, steps, latentSteps, n = 16 } of wasm ? variants.slice(0, 1) : variants) {
+    const peer = L === 5 && !cfg && !steps && !latentSteps && n === 16 ? undefined : false; // bench/nested_peer.py: the default call only
     const stepsPart = steps || latentSteps ? `.steps(${steps ?? 20}${latentSteps ? `, ${latentSteps}` : ''})` : '';
-    const name = `nested.levels(${L})${cfg ? `.cfg([${cfg.join(', ')}])` : ''}${stepsPart}.generate(16)${v.suffix}`;
+    const name = `nested.levels(${L})${cfg ? `.cfg([${cfg.join(', ')}])` : ''}${stepsPart}.generate(${n})${v.suffix}`;
     if (!fs.existsSync(assetPath('nested', `L${L}`, 'nested.json'))) {
       rows.push({ name, ms: NaN, peer, note: `no shipped checkpoint assets/nested/L${L} (run npx hypnest train nested --levels ${L})` });
       continue;
     }
     const guided = cfg ? nested.levels(L).cfg(cfg) : nested.levels(L);
     const b = steps || latentSteps ? guided.steps(steps ?? 20, latentSteps) : guided;
-    await b.trace(16);
+    await b.trace(n);
     const totals: number[] = [];
     const perLevel: number[][] = [];
     for (let i = 0; i < reps; i++) {
       const t0 = performance.now();
-      const t = await b.seed(i + 1).trace(16);
+      const t = await b.seed(i + 1).trace(n);
       totals.push(performance.now() - t0);
       perLevel.push(t.levels.map((l) => l.ms));
     }
-    const note = `16 images, ${cfg || steps || latentSteps ? 'other settings as named' : 'default settings'}, ${report.chosen}: ${v.label}, median of ${reps}`;
+    const note = `${n} images, ${cfg || steps || latentSteps ? 'other settings as named' : 'default settings'}, ${report.chosen}: ${v.label}, median of ${reps}`;
     rows.push({ name, ms: median(totals), note, peer });
     if (L > 1)
       for (let l = 0; l < L; l++)
