@@ -60,7 +60,7 @@ test('the unconditional run reports FD, KID, cost per level and the latent check
   assert.is(row.levels, 3);
   assert.ok(Number.isFinite(row.fd.mean) && row.fd.mean > 0);
   assert.is(row.levelSeconds.length, 3);
-  assert.is(row.evaluationsPerImage, 2 + 2 * 2 + 2 * 2); // level 1 unguided, levels 2–3 guided
+  assert.is(row.evaluationsPerImage, 2 + 2 * 2 + 2); // default guidance [2, 2, 1]: level 1 has nothing to guide, level 2 guided, pixels unguided
   assert.is(row.latentFd!.length, 2);
   for (const v of row.latentFd!) assert.ok(Number.isFinite(v) && v >= 0);
   const md = fs.readFileSync(out + '.md', 'utf8');
@@ -82,7 +82,7 @@ test('the real-latents diagnostic holds every latent level at real latents and s
   const row = r.rows[0];
   assert.is(row.realLatents, true);
   assert.is(row.latentFd, undefined);
-  assert.is(row.evaluationsPerImage, 2 * 2); // the guided pixel level only
+  assert.is(row.evaluationsPerImage, 2); // the pixel level only, unguided at the default guidance [2, 2, 1]
   assert.ok(Number.isFinite(row.fd.mean));
   await rejectsTyped(
     () => runUnconditionalEval({ configs: [{ name: 'x', model, realLatents: true }], n: 400, batch: 100, evaluator: ev, reference }),
