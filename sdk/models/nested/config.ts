@@ -123,6 +123,9 @@ export type NestedOptions = Partial<Omit<NestedConfig, 'encoder' | 'latentTrain'
   mlp?: Partial<NestedConfig['mlp']>;
 };
 
+/** The latent levels' MLP denoiser unless a config says otherwise. */
+export const BASE_MLP: NestedConfig['mlp'] = { width: 256, depth: 3 };
+
 const BASE = {
   conditioning: 'all' as const,
   pixelSpatial: true,
@@ -132,7 +135,7 @@ const BASE = {
   condDrop: 0.1,
   schedule: { kind: 'linear' as ScheduleKind, trainSteps: 1000 },
   unet: { imageSize: 32, channels: 16, channelMults: [1, 2, 2], blocksPerLevel: 1 as const, attention: false, groups: 8 },
-  mlp: { width: 256, depth: 3 },
+  mlp: BASE_MLP,
   encoder: { steps: 800, batchSize: 64, lr: 2e-3, seed: 0 },
   latentTrain: { steps: 2000, batchSize: 256, lr: 1e-3, warmup: 50, emaDecay: 0.995 },
   pixelTrain: { steps: 8000, batchSize: 32, lr: 1e-3, warmup: 30, emaDecay: 0.995 },

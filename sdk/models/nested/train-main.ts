@@ -1,5 +1,5 @@
 /**
- * `hypnest train nested --levels L [--classes] [--reuse CHECKPOINT] [--markov] [--no-pixel-spatial] [--pixel-sigma2 LIST] [--minutes M] [--out runs/nested] [--overwrite-shipped] [--images DIR] [--tiny]`:
+ * `hypnest train nested --levels L [--classes] [--reuse CHECKPOINT] [--markov] [--no-pixel-spatial] [--pixel-sigma2 LIST] [--mlp-width W] [--mlp-depth D] [--minutes M] [--out runs/nested] [--overwrite-shipped] [--images DIR] [--tiny]`:
  * trains a nested model with L levels on split G (all classes), resumable (Ctrl-C writes a checkpoint first); the log
  * goes to <out>/<run>.log (and stderr) as it is written. The output folder is locked while a run writes to it; the
  * shipped assets/nested only with --overwrite-shipped.
@@ -41,6 +41,9 @@ export interface NestedTrainOptions {
   classes?: boolean;
   /** A trained nested checkpoint (path without extension) whose identically trained levels are taken over. */
   reuse?: string;
+  /** Width and depth of the latent levels' MLP denoisers (default 256 × 3). */
+  mlpWidth?: number;
+  mlpDepth?: number;
 }
 
 export async function runNestedTraining(o: NestedTrainOptions): Promise<TrainNestedResult> {
@@ -56,6 +59,11 @@ export async function runNestedTraining(o: NestedTrainOptions): Promise<TrainNes
     conditioning: o.markov ? 'markov' : 'all',
     pixelSpatial: o.pixelSpatial ?? true,
     ...(o.pixelSigma2 ? { pixelSigma2Choices: o.pixelSigma2 } : {}),
+    mlp: {
+      ...base.mlp,
+      ...(o.mlpWidth !== undefined ? { width: o.mlpWidth } : {}),
+      ...(o.mlpDepth !== undefined ? { depth: o.mlpDepth } : {}),
+    },
     pixelTrain: {
       ...base.pixelTrain,
       ...(o.pixelSteps !== undefined ? { steps: o.pixelSteps } : {}),
@@ -120,6 +128,10 @@ export function nestedCommand(): Command {
       'σ² choices of the latents the pixel level is conditioned on while training (default 0: clean latents)',
       (v) => nonNegativeList('--pixel-sigma2', v),
     )
+    .option('--mlp-width <n>', "width of the latent levels' MLP denoisers (default 256; run name L<L>-mlp<W>x<D>)", (v) =>
+      positiveInt('--mlp-width', v, '128'),
+    )
+    .option('--mlp-depth <n>', "residual blocks of the latent levels' MLP denoisers (default 3)", (v) => positiveInt('--mlp-depth', v, '2'))
     .option('--no-pixel-spatial', 'give the pixel level its latents only as a vector (ablation; run name L<L>-vector)')
     .option('--tiny', 'tiny model (smoke test)')
     .action(async (opts: NestedTrainOptions) => {

@@ -4,7 +4,7 @@
  *   2. latent spaces: standardise + SVD of each feature     (recomputed: deterministic, seconds)
  *   3. each latent level's MLP denoiser, then the pixel U-Net  <root>/<run>/level<l>-train.{a,b}.*
  *   4. the model with EMA weights                           <root>/<run>/nested.{json,safetensors}
- * <run> is `L<levels>` (or `L<levels>-markov`, `-vector`, `-blur`: see `runName`). Each part's wall time is logged (cost per level).
+ * <run> is `L<levels>` (or `L<levels>-markov`, `-vector`, `-blur`, `-mlp<W>x<D>`: see `runName`). Each part's wall time is logged (cost per level).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -15,7 +15,7 @@ import { loadCheckpoint, saveCheckpoint } from '../../core/checkpoint';
 import { Params, assignParams, disposeParams, paramCount } from '../../nn/params';
 import type { Network } from '../../nn/network';
 import { train, stepRng } from '../../train/trainer';
-import { NestedConfig, condLayout, formatNestedConfig, pixelSpatialLevel } from './config';
+import { BASE_MLP, NESTED_TINY, NestedConfig, condLayout, formatNestedConfig, pixelSpatialLevel } from './config';
 import { encodeFeatures, encoderLoss, encoderOnly, initFeatureEncoder } from './encoder';
 import { LatentSpace, fitLatentSpace, projectLatent } from './latents';
 import { NestedModel, createLevelNet, levelLoss, nestedSchedule, oneHotLabels } from './model';
@@ -49,12 +49,15 @@ export interface TrainNestedResult {
 /**
  * L<levels>, then -markov for Markov conditioning, -vector when the pixel level has a spatial latent it does not use,
  * -blur when the pixel level trains on noised (blurred) latents rather than clean ones (`pixelSigma2Choices` ≠ [0]),
+ * -mlp<W>x<D> when the latent levels' MLPs are not the default width × depth (nor the tiny config's),
  * -cond when level 1 is conditioned on the class (`classes` > 0).
  */
 export function runName(c: NestedConfig): string {
   const vector = !c.pixelSpatial && pixelSpatialLevel({ ...c, pixelSpatial: true });
   const blur = c.levels > 1 && c.pixelSigma2Choices.some((s) => s !== 0);
-  return `L${c.levels}${c.conditioning === 'markov' ? '-markov' : ''}${vector ? '-vector' : ''}${blur ? '-blur' : ''}${c.classes ? '-cond' : ''}`;
+  const usual = [BASE_MLP, NESTED_TINY.mlp!].some((m) => m.width === c.mlp.width && m.depth === c.mlp.depth);
+  const mlp = c.levels > 1 && !usual ? `-mlp${c.mlp.width}x${c.mlp.depth}` : '';
+  return `L${c.levels}${c.conditioning === 'markov' ? '-markov' : ''}${vector ? '-vector' : ''}${blur ? '-blur' : ''}${mlp}${c.classes ? '-cond' : ''}`;
 }
 
 const P = 32 * 32;
@@ -218,11 +221,27 @@ async function trainLevel(
   return r.ema;
 }
 
+/**
+ * The part of a config that level l's training depends on: the pixel level ignores the latent MLPs' settings,
+ * a latent level the pixel U-Net's; neither depends on the sampling defaults or the classes (level 1 of a
+ * class-conditional model is never reused).
+ */
+function trainedBy(c: NestedConfig, level: number): Partial<NestedConfig> {
+  const { sample: _s, classes: _c, ...rest } = c;
+  if (level === c.levels) {
+    const { mlp: _m, latentTrain: _t, sigma2Choices: _g, ...pixel } = rest;
+    return pixel;
+  }
+  const { unet: _u, pixelTrain: _p, pixelSigma2Choices: _g, pixelSpatial: _x, ...latent } = rest;
+  return latent;
+}
+
 /** Why level l of `from` cannot stand in for level l of `c` with `encoder` (undefined: it can). */
 export function reuseMismatch(from: NestedModel, c: NestedConfig, encoder: Params, level: number): string | undefined {
   if (condLayout(c, level).classWidth > 0) return 'it takes the class';
-  const strip = (x: NestedConfig) => JSON.stringify({ ...x, classes: 0 });
-  if (strip(from.config) !== strip(c)) return 'the configs differ apart from the classes';
+  if (from.config.levels !== c.levels) return `the level counts differ (${from.config.levels} vs ${c.levels})`;
+  const strip = (x: NestedConfig) => JSON.stringify(trainedBy(x, level));
+  if (strip(from.config) !== strip(c)) return `the configs differ in what trains level ${level} (apart from the classes)`;
   for (const [k, v] of Object.entries(from.encoder)) {
     const mine = encoder[k];
     if (!mine || mine.size !== v.size || tf.tidy(() => tf.max(tf.abs(tf.sub(mine, v))).dataSync()[0]) !== 0)

@@ -154,4 +154,38 @@ test('--reuse takes over the levels without a class input, trains level 1 alone'
   }
 });
 
+test('--mlp-width retrains the latent levels only: the reused pixel level is the one a fresh run trains', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hypnest-reuse-mlp-'));
+  try {
+    const plain = await tinyNested(2);
+    for (const dir of ['a', 'b'])
+      for (const ext of ['.json', '.safetensors'])
+        fs.cpSync(path.join(FIXTURE_ROOT, 'encoder' + ext), path.join(root, dir, 'encoder' + ext), { recursive: true });
+    const reused = await runNestedTraining({ levels: 2, tiny: true, mlpWidth: 8, out: path.join(root, 'a'), reuse: plain });
+    assert.ok(
+      reused.complete && reused.seconds.level1 !== undefined && reused.seconds.level2 === undefined,
+      JSON.stringify(reused.seconds),
+    );
+    assert.match(reused.file!, /L2-mlp8x1/);
+    const fresh = await runNestedTraining({ levels: 2, tiny: true, mlpWidth: 8, out: path.join(root, 'b') });
+    assert.ok(fresh.complete && fresh.seconds.level2 !== undefined);
+    const [a, b, p] = await Promise.all([reused.file!, fresh.file!, plain].map(async (f) => (await loadNested(f)).model));
+    try {
+      assert.is(b.config.mlp.width, 8);
+      const equal = (x: NestedModel, y: NestedModel, level: number) =>
+        Object.keys(x.nets[level - 1].params).every((k) =>
+          tf.util.arraysEqual(Array.from(x.nets[level - 1].params[k].dataSync()), Array.from(y.nets[level - 1].params[k].dataSync())),
+        );
+      assert.ok(equal(a, b, 2), 'the pixel level a fresh run trains equals the reused one');
+      assert.ok(equal(a, b, 1), 'level 1 trains the same with or without --reuse');
+      assert.is(a.nets[0].params['in.w'].shape[1], 8);
+      assert.is(p.nets[0].params['in.w'].shape[1], 16);
+    } finally {
+      [a, b, p].forEach(disposeNested);
+    }
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test.run();
