@@ -36,6 +36,8 @@ export interface NestedPlan {
   readonly dir?: string;
   readonly levels: number;
   readonly markov: boolean;
+  /** The cost-matched configuration (FAST): the checkpoint with narrow latent MLPs, fewer DDIM steps. */
+  readonly fast?: boolean;
   readonly cfg?: readonly number[];
   /** Class-conditional generation: the classes asked for, cycled over the samples (the L<L>-cond checkpoint). */
   readonly classes?: readonly number[];
@@ -66,8 +68,20 @@ export interface NestedTrace {
 
 const cache = new Map<string, Promise<NestedModel>>();
 
+/**
+ * `nested.fast()`: the evaluated configuration at about L = 1's sampling cost (docs/results.md): latent levels with
+ * 128-wide, 2-block MLPs (a quarter of the default's multiply-adds; checkpoint L<L>-mlp128x2, the default's pixel
+ * level), 10 pixel and 20 latent DDIM steps.
+ */
+export const FAST = { mlp: { width: 128, depth: 2 }, steps: 10, latentSteps: 20 } as const;
+
+function runOf(p: NestedPlan): string {
+  const mlp = p.fast && p.levels > 1 ? `-mlp${FAST.mlp.width}x${FAST.mlp.depth}` : '';
+  return `L${p.levels}${p.markov ? '-markov' : ''}${mlp}${p.classes ? '-cond' : ''}`;
+}
+
 function checkpointOf(p: NestedPlan): string {
-  return path.resolve(p.dir ?? assetPath('nested'), `L${p.levels}${p.markov ? '-markov' : ''}${p.classes ? '-cond' : ''}`, 'nested');
+  return path.resolve(p.dir ?? assetPath('nested'), runOf(p), 'nested');
 }
 
 function posInt(where: string, v: unknown, max: number, hint?: string): number {
@@ -166,6 +180,14 @@ export class NestedBuilder {
     return this.with({ seed: checkSeed('nested.seed(s)', s) });
   }
 
+  /**
+   * The cost-matched configuration: narrow latent MLPs (checkpoint L<L>-mlp128x2) and 10 pixel / 20 latent DDIM
+   * steps, at about 1.2× the cost of nested.levels(1).steps(10) (`npm run bench`); .steps() still overrides.
+   */
+  fast(on = true): NestedBuilder {
+    return this.with({ fast: on });
+  }
+
   /** Use the Markov-conditioned checkpoint (each level sees only the next coarser one). */
   markov(on = true): NestedBuilder {
     return this.with({ markov: on });
@@ -198,13 +220,15 @@ export class NestedBuilder {
     await ready();
     const file = checkpointOf(this.plan);
     if (!cache.has(file)) {
-      const cmd = `npx hypnest train nested --levels ${this.plan.levels}${this.plan.markov ? ' --markov' : ''}`;
+      const p = this.plan;
+      const fast = p.fast && p.levels > 1 ? ` --mlp-width ${FAST.mlp.width} --mlp-depth ${FAST.mlp.depth}` : '';
+      const cmd = `npx hypnest train nested --levels ${p.levels}${p.markov ? ' --markov' : ''}${fast}${p.classes ? ' --classes' : ''}`;
       const hint = this.plan.dir
         ? `Train it with \`${cmd} --out ${this.plan.dir}\`, or pass another folder with nested.from(dir).`
         : `Train it with \`${cmd}\` (it writes runs/nested) and load it with nested.from('runs/nested'), or pass another folder with nested.from(dir).`;
-      const p = loadNested(file, hint).then((r) => r.model);
-      cache.set(file, p);
-      p.catch(() => cache.delete(file));
+      const loading = loadNested(file, hint).then((r) => r.model);
+      cache.set(file, loading);
+      loading.catch(() => cache.delete(file));
     }
     return cache.get(file)!;
   }
@@ -257,8 +281,8 @@ export class NestedBuilder {
       });
     const fixed = await this.fixedLatents(m);
     const t0 = Date.now();
-    const steps = p.steps ?? c.sample.steps;
-    const latentSteps = p.latentSteps ?? c.sample.latentSteps;
+    const steps = p.steps ?? (p.fast ? FAST.steps : c.sample.steps);
+    const latentSteps = p.latentSteps ?? (p.fast ? FAST.latentSteps : c.sample.latentSteps);
     let g;
     try {
       const labels = p.classes ? Array.from({ length: n }, (_, i) => p.classes![i % p.classes!.length]) : undefined;
@@ -335,10 +359,11 @@ export class NestedBuilder {
     const p = this.plan;
     const parts = [`levels(${p.levels})`];
     if (p.markov) parts.push('markov()');
+    if (p.fast) parts.push('fast()');
     if (p.classes) parts.push(`classes([${p.classes.join(', ')}])`);
     if (p.cfg) parts.push(`cfg([${p.cfg.join(', ')}])`);
     if (p.sigma !== undefined) parts.push(`sigma(${typeof p.sigma === 'number' ? p.sigma : `[${p.sigma.join(', ')}]`})`);
-    if (p.steps) parts.push(`steps(${p.steps})`);
+    if (p.steps) parts.push(`steps(${p.steps}${p.latentSteps ? `, ${p.latentSteps}` : ''})`);
     if (p.seed) parts.push(`seed(${p.seed})`);
     for (const f of p.fixed) parts.push(`fix(${f.level}, ${f.value.kind})`);
     if (p.dir) parts.push(`from(${JSON.stringify(p.dir)})`);

@@ -718,6 +718,8 @@ napi_value Sigmoid(napi_env env, napi_callback_info info) {
     if (n != m) throw ArgError{"input and output of the same length"};
     if (n == 0) return;
     const std::vector<int64_t> d{int64_t(n)};
+    // one thread below 2^18 elements: waking the second costs more than it saves (the latent MLPs' SiLUs)
+    const SmallWork small(double(n) * 64);
     Eltwise &k = cached<Eltwise>(keyOf('s', d), [&] { return std::make_unique<Eltwise>(int64_t(n), algorithm::eltwise_logistic); });
     stream &s = ctx().strm;
     k.src.set_data_handle(x);

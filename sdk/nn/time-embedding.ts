@@ -30,8 +30,26 @@ export function initTimeMlp(p: Params, name: string, dim: number, embDim: number
   initDense(p, `${name}.fc2`, embDim, embDim, rng);
 }
 
-/** t [B] → [B, E]: MLP of the sinusoidal embedding (dim = fc1 input width). */
+/** The one timestep of every row of t (as when sampling), else undefined. */
+function sharedTimestep(t: tf.Tensor | number[]): number | undefined {
+  const v = Array.isArray(t) ? t : t.rank === 1 && t.size > 1 ? t.dataSync() : undefined;
+  if (!v || v.length < 2) return undefined;
+  for (let i = 1; i < v.length; i++) if (v[i] !== v[0]) return undefined;
+  return v[0];
+}
+
+/**
+ * t [B] → [B, E]: MLP of the sinusoidal embedding (dim = fc1 input width). When every row has the same timestep
+ * (every sampling step) the MLP runs on one row, broadcast to B.
+ */
 export function timeMlp(p: Params, name: string, t: tf.Tensor | number[]): tf.Tensor2D {
   const dim = p[`${name}.fc1.w`]?.shape[0] ?? 0;
-  return tf.tidy(() => dense(p, `${name}.fc2`, silu(dense(p, `${name}.fc1`, sinusoidalEmbedding(t, dim)))) as tf.Tensor2D);
+  const mlp = (tt: tf.Tensor | number[]) => dense(p, `${name}.fc2`, silu(dense(p, `${name}.fc1`, sinusoidalEmbedding(tt, dim))));
+  return tf.tidy(() => {
+    const shared = sharedTimestep(t);
+    if (shared === undefined) return mlp(t) as tf.Tensor2D;
+    const B = Array.isArray(t) ? t.length : t.shape[0];
+    // a broadcasting product rather than tf.tile, whose wasm kernel is ~100× slower on these shapes
+    return tf.mul(tf.ones([B, 1]), mlp([shared])) as tf.Tensor2D;
+  });
 }

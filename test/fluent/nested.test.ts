@@ -5,6 +5,9 @@ import { ConfigError, ShapeError, ValueError, CheckpointError } from '../../sdk/
 import { nested } from '../../sdk/fluent/nested';
 import { FIXTURE_ROOT, tinyNested } from '../models/nested/fixture';
 import { rejectsTyped } from '../helpers/expect-error';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 
 const base = () => nested.from(FIXTURE_ROOT).levels(3).steps(3, 3);
 
@@ -26,6 +29,33 @@ test('builders are immutable and lazy', async () => {
   // A missing checkpoint fails only at the terminal call, with the command that makes it.
   const missing = nested.from('/nonexistent-hypnest').levels(2);
   await rejectsTyped(() => missing.generate(1), CheckpointError, 'hypnest train nested --levels 2');
+});
+
+test('fast(): the narrow-MLP checkpoint L<L>-mlp128x2 with 10 pixel and 20 latent steps; missing, the command that trains it', async () => {
+  const fast = nested.from(FIXTURE_ROOT).levels(3).fast();
+  assert.match(String(fast), 'nested.levels(3).fast()');
+  await rejectsTyped(() => fast.generate(1), CheckpointError, 'hypnest train nested --levels 3 --mlp-width 128 --mlp-depth 2');
+  await rejectsTyped(() => fast.classes([1]).generate(1), CheckpointError, '--mlp-depth 2 --classes');
+  // at L = 1 (no latent MLPs) fast() is the L1 checkpoint at 10 steps
+  assert.equal(nested.from(FIXTURE_ROOT).levels(1).fast().plan.fast, true);
+  assert.is(base().fast(false).plan.fast, false);
+  // a folder holding L3-mlp128x2 (here the tiny L3, copied): 20 latent steps (level 2 guided: 40 calls), 10 pixel steps
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypnest-fast-'));
+  try {
+    fs.cpSync(path.join(FIXTURE_ROOT, 'L3'), path.join(dir, 'L3-mlp128x2'), { recursive: true });
+    const t = await nested.from(dir).levels(3).fast().trace(1);
+    assert.equal(
+      t.levels.map((l) => l.evaluations),
+      [20, 40, 10],
+    );
+    const overridden = await nested.from(dir).levels(3).fast().steps(2, 3).trace(1);
+    assert.equal(
+      overridden.levels.map((l) => l.evaluations),
+      [3, 6, 2],
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('generate(n) gives n images; trace gives every level and its cost', async () => {

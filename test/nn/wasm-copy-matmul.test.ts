@@ -105,4 +105,41 @@ test('Identity shares the buffer: a clone survives disposing its source, and vic
   v.dispose();
 });
 
+test('Tile on wasm: every rank 1–4, repeats on any axes (none, one, several), float32 and int32, equals cpu', async () => {
+  const cases: [number[], number[]][] = [
+    [[5], [3]],
+    [
+      [1, 7],
+      [6, 1],
+    ],
+    [
+      [3, 4],
+      [1, 1],
+    ],
+    [
+      [3, 4],
+      [2, 3],
+    ],
+    [
+      [2, 1, 3],
+      [1, 4, 2],
+    ],
+    [
+      [2, 3, 1, 2],
+      [3, 1, 2, 1],
+    ],
+    [
+      [1, 128],
+      [256, 1],
+    ],
+  ];
+  for (const [shape, reps] of cases) {
+    const { w, c } = await both([shape], ([x]) => [tf.tile(x, reps), tf.tile(tf.cast(tf.mul(x, 10), 'int32'), reps)]);
+    for (let i = 0; i < 2; i++) {
+      assert.equal(w[i].shape, c[i].shape, JSON.stringify([shape, reps]));
+      assert.equal(Array.from(w[i].data), Array.from(c[i].data), JSON.stringify([shape, reps, i]));
+    }
+  }
+});
+
 test.run();

@@ -6,6 +6,8 @@
  *   - Slice (and SplitV, Unpack, which call it) first copied the *whole* input out of the heap
  *     (readSync) for every slice; concat's gradient (a split) then copied the full gradient per part.
  *     Here slices read the heap in place and copy only the selected runs.
+ *   - Tile copied element by element with index arithmetic (2 ms to tile one 128-wide row to 256 rows, 100× a
+ *     broadcasting add). Here it repeats contiguous blocks, one axis at a time from the innermost.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -101,4 +103,36 @@ export function unpackWasm({ inputs, attrs, backend }: Args): Info[] {
     const out = sliceInfo(backend as HeapBackend, value, begin, size);
     return { dataId: out.dataId, shape: outShape, dtype: out.dtype };
   });
+}
+
+/** Tile: out = x repeated reps[d] times along each axis d (blocks copied whole, the innermost axis first). */
+export function tileWasm({ inputs, attrs, backend }: Args): Info {
+  const { x } = inputs as { x: Info };
+  const reps = (attrs as { reps: number[] }).reps;
+  if (x.dtype === 'string') throw new Error('Tile on wasm: string tensors are not supported');
+  const be = backend as HeapBackend;
+  const shape = x.shape.map((d, i) => d * reps[i]);
+  const out = be.makeOutput(shape, x.dtype);
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (n === 0) return out;
+  const src = be.typedArrayFromHeap(x);
+  const dst = be.typedArrayFromHeap(out);
+  // cur: x tiled along the axes after d so far (shape `now`); the last pass writes into the output
+  let cur: Float32Array | Int32Array | Uint8Array = src;
+  const now = x.shape.slice();
+  const last = reps.findIndex((r) => r !== 1); // the outermost axis that repeats
+  if (last < 0) dst.set(src);
+  for (let d = x.shape.length - 1; d >= 0 && last >= 0; d--) {
+    if (reps[d] === 1) continue;
+    const outer = now.slice(0, d).reduce((a, b) => a * b, 1);
+    const block = now.slice(d).reduce((a, b) => a * b, 1);
+    const next = d === last ? dst : new (cur.constructor as Float32ArrayConstructor)(outer * block * reps[d]);
+    for (let o = 0; o < outer; o++) {
+      const part = cur.subarray(o * block, (o + 1) * block);
+      for (let r = 0; r < reps[d]; r++) next.set(part, (o * reps[d] + r) * block);
+    }
+    now[d] *= reps[d];
+    cur = next;
+  }
+  return out;
 }

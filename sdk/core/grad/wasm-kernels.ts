@@ -2,7 +2,7 @@
  * Kernels that gradients need and the tfjs wasm backend (4.22) lacks or runs badly, composed from kernels it
  * has: Conv2DBackpropFilter and UnsortedSegmentSum (missing), Conv2DBackpropInput (stock one ~10× slower
  * than Conv2D), MaxPoolGrad (stock one wrong for some shapes; see wasm-maxpool-grad.ts). Also replaced for
- * speed: BatchMatMul (wasm-matmul.ts), Identity/Slice/SplitV/Unpack (wasm-copies.ts); and two kernels of
+ * speed: BatchMatMul (wasm-matmul.ts), Identity/Slice/SplitV/Unpack/Tile (wasm-copies.ts); and two kernels of
  * our own, the fused group norm (wasm-group-norm.ts).
  * Registered for the 'wasm' backend only, so every path reaches them: registered gradients,
  * tf.fused.conv2d's own custom gradient, conv2dTranspose, and direct calls.
@@ -18,7 +18,7 @@ import { maxPoolGradWasm } from './wasm-maxpool-grad';
 import { batchMatMulWasm } from './wasm-matmul';
 import { rememberStock } from './wasm-stock';
 import { isNativeKernel } from '../native/mark';
-import { identityWasm, sliceWasm, splitVWasm, unpackWasm } from './wasm-copies';
+import { identityWasm, sliceWasm, splitVWasm, tileWasm, unpackWasm } from './wasm-copies';
 import { GROUP_NORM_AFFINE, GROUP_NORM_AFFINE_GRAD, groupNormAffineWasm, groupNormAffineGradWasm } from './wasm-group-norm';
 
 type Info = tf.TensorInfo;
@@ -193,6 +193,7 @@ const KERNELS: [string, tf.KernelFunc, boolean][] = [
   ['Slice', sliceWasm as unknown as tf.KernelFunc, false], // stock one copies the whole input per slice
   ['SplitV', splitVWasm as unknown as tf.KernelFunc, false],
   ['Unpack', unpackWasm as unknown as tf.KernelFunc, false],
+  ['Tile', tileWasm as unknown as tf.KernelFunc, false], // stock one copies element by element
   [GROUP_NORM_AFFINE, groupNormAffineWasm as unknown as tf.KernelFunc, false], // our own: fused group norm (sdk/nn/norm.ts)
   [GROUP_NORM_AFFINE_GRAD, groupNormAffineGradWasm as unknown as tf.KernelFunc, false],
 ];
