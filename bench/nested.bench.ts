@@ -35,7 +35,8 @@ export default async function run(): Promise<Row[]> {
   // default, guidance decaying to 1.1 at the pixels (two U-Net calls per step), 20 steps everywhere; L = 1.
   // Then both at 10 pixel steps (the evaluation's rows: L = 5 with 20 latent steps against L = 1), and the defaults and
   // that pair on 128 images: on 16 the latent MLPs' fixed cost per call weighs more than on the evaluation's batches.
-  const variants: { L: number; cfg?: number[]; steps?: number; latentSteps?: number; n?: number }[] = [
+  // nested.fast(): the 128-wide latent MLPs' checkpoint at 10 pixel / 20 latent steps, against L = 1 at 10 steps.
+  const variants: { L: number; cfg?: number[]; steps?: number; latentSteps?: number; n?: number; fast?: boolean }[] = [
     { L: 5 },
     { L: 5, cfg: [3, 2.5, 2, 1.5, 1], latentSteps: 40 },
     { L: 5, cfg: [1.5, 1.4, 1.3, 1.2, 1.1], latentSteps: 20 },
@@ -47,17 +48,22 @@ export default async function run(): Promise<Row[]> {
     { L: 5, steps: 10, latentSteps: 20, n: 128 },
     { L: 5, steps: 10, latentSteps: 10, n: 128 },
     { L: 1, steps: 10, n: 128 },
+    { L: 5, fast: true },
+    { L: 5, fast: true, n: 128 },
   ];
   const wasm = process.env.HYPNEST_BENCH_PASS === 'wasm';
-  for (const { L, cfg, steps, latentSteps, n = 16 } of wasm ? variants.slice(0, 1) : variants) {
-    const peer = L === 5 && !cfg && !steps && !latentSteps && n === 16 ? undefined : false; // bench/nested_peer.py: the default call only
+  for (const { L, cfg, steps, latentSteps, n = 16, fast } of wasm ? variants.slice(0, 1) : variants) {
+    const peer = L === 5 && !cfg && !steps && !latentSteps && !fast && n === 16 ? undefined : false; // bench/nested_peer.py: the default call only
     const stepsPart = steps || latentSteps ? `.steps(${steps ?? 20}${latentSteps ? `, ${latentSteps}` : ''})` : '';
-    const name = `nested.levels(${L})${cfg ? `.cfg([${cfg.join(', ')}])` : ''}${stepsPart}.generate(${n})${v.suffix}`;
-    if (!fs.existsSync(assetPath('nested', `L${L}`, 'nested.json'))) {
-      rows.push({ name, ms: NaN, peer, note: `no shipped checkpoint assets/nested/L${L} (run npx hypnest train nested --levels ${L})` });
+    const name = `nested.levels(${L})${fast ? '.fast()' : ''}${cfg ? `.cfg([${cfg.join(', ')}])` : ''}${stepsPart}.generate(${n})${v.suffix}`;
+    const run = `L${L}${fast ? '-mlp128x3' : ''}`;
+    if (!fs.existsSync(assetPath('nested', run, 'nested.json'))) {
+      const cmd = `npx hypnest train nested --levels ${L}${fast ? ' --mlp-width 128' : ''}`;
+      rows.push({ name, ms: NaN, peer, note: `no shipped checkpoint assets/nested/${run} (run ${cmd})` });
       continue;
     }
-    const guided = cfg ? nested.levels(L).cfg(cfg) : nested.levels(L);
+    const levels = nested.levels(L).fast(fast ?? false);
+    const guided = cfg ? levels.cfg(cfg) : levels;
     const b = steps || latentSteps ? guided.steps(steps ?? 20, latentSteps) : guided;
     await b.trace(n);
     const totals: number[] = [];
@@ -68,7 +74,7 @@ export default async function run(): Promise<Row[]> {
       totals.push(performance.now() - t0);
       perLevel.push(t.levels.map((l) => l.ms));
     }
-    const note = `${n} images, ${cfg || steps || latentSteps ? 'other settings as named' : 'default settings'}, ${report.chosen}: ${v.label}, median of ${reps}`;
+    const note = `${n} images, ${cfg || steps || latentSteps ? 'other settings as named' : fast ? 'fast(): 128-wide latent MLPs, 10 pixel / 20 latent steps' : 'default settings'}, ${report.chosen}: ${v.label}, median of ${reps}`;
     rows.push({ name, ms: median(totals), note, peer });
     if (L > 1)
       for (let l = 0; l < L; l++)

@@ -75,9 +75,9 @@ export function evalNestedCommand(): Command {
         // the same with twice as many DDIM steps at the latent levels (the MLPs are cheap beside the U-Net)
         plan.push({ name: 'L=5 tuned guidance 2× latent steps', run: 'L5', guidance: TUNED, latentStepsFactor: 2 });
         plan.push({ name: 'L=5 constant guidance 2 2× latent steps', run: 'L5', guidance: [2, 2, 2, 2, 1], latentStepsFactor: 2 });
-        // nested.fast(): 128-wide, 2-block latent MLPs (a quarter of the multiply-adds), the same pixel level
-        plan.push({ name: 'L=5 fast', run: 'L5-mlp128x2', guidance: [2, 2, 2, 2, 1] });
-        plan.push({ name: 'L=5 fast 2× latent steps', run: 'L5-mlp128x2', guidance: [2, 2, 2, 2, 1], latentStepsFactor: 2 });
+        // nested.fast(): 128-wide latent MLPs (a quarter of the multiply-adds), the same pixel level
+        plan.push({ name: 'L=5 fast', run: 'L5-mlp128x3', guidance: [2, 2, 2, 2, 1] });
+        plan.push({ name: 'L=5 fast 2× latent steps', run: 'L5-mlp128x3', guidance: [2, 2, 2, 2, 1], latentStepsFactor: 2 });
         // decaying vs constant guidance of the same mean, both guiding the pixels too (the paper's ablation)
         plan.push({ name: 'L=5 decaying guidance', run: 'L5', guidance: [1.5, 1.4, 1.3, 1.2, 1.1] });
         plan.push({ name: 'L=5 constant guidance', run: 'L5', guidance: [1.3, 1.3, 1.3, 1.3, 1.3] });

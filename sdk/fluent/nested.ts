@@ -1,8 +1,9 @@
 /**
  * `nested`: the fluent entry point to nested diffusion (an immutable builder: every method returns a new one,
  * nothing runs until a terminal `await`; re-running a notebook cell is always safe).
- *   nested.levels(5).generate(16)    → ImageBatch, with the evaluation's best settings at ≤ 1.3× L = 1's cost:
- *                                    guidance [2, 2, 2, 2, 1], 20 pixel and 40 latent DDIM steps, σ² 0
+ *   nested.levels(5).generate(16)    → ImageBatch, with the evaluation's best settings: guidance [2, 2, 2, 2, 1],
+ *                                    20 pixel and 40 latent DDIM steps, σ² 0
+ *   nested.levels(5).fast()          the configuration evaluated at about L = 1's cost (FAST below)
  *   nested.levels(5).cfg([1.5, 1.4, 1.3, 1.2, 1.1]).sigma(0.5).steps(20, 20).seed(3).generate(16)   any of them set
  *   (guidance scales per level, coarse to fine: diffusers' guidance_scale, 1 = plain conditional, as hyp.guidance)
  *   nested.levels(5).trace(4)        every level's output (latents coarse to fine, then the images) and its cost
@@ -70,10 +71,10 @@ const cache = new Map<string, Promise<NestedModel>>();
 
 /**
  * `nested.fast()`: the evaluated configuration at about L = 1's sampling cost (docs/results.md): latent levels with
- * 128-wide, 2-block MLPs (a quarter of the default's multiply-adds; checkpoint L<L>-mlp128x2, the default's pixel
+ * 128-wide MLPs (a quarter of the default's multiply-adds; checkpoint L<L>-mlp128x3, the default's pixel
  * level), 10 pixel and 20 latent DDIM steps.
  */
-export const FAST = { mlp: { width: 128, depth: 2 }, steps: 10, latentSteps: 20 } as const;
+export const FAST = { mlp: { width: 128, depth: 3 }, steps: 10, latentSteps: 20 } as const;
 
 function runOf(p: NestedPlan): string {
   const mlp = p.fast && p.levels > 1 ? `-mlp${FAST.mlp.width}x${FAST.mlp.depth}` : '';
@@ -181,7 +182,7 @@ export class NestedBuilder {
   }
 
   /**
-   * The cost-matched configuration: narrow latent MLPs (checkpoint L<L>-mlp128x2) and 10 pixel / 20 latent DDIM
+   * The cost-matched configuration: narrow latent MLPs (checkpoint L<L>-mlp128x3) and 10 pixel / 20 latent DDIM
    * steps, at about 1.2× the cost of nested.levels(1).steps(10) (`npm run bench`); .steps() still overrides.
    */
   fast(on = true): NestedBuilder {

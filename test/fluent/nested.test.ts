@@ -31,18 +31,18 @@ test('builders are immutable and lazy', async () => {
   await rejectsTyped(() => missing.generate(1), CheckpointError, 'hypnest train nested --levels 2');
 });
 
-test('fast(): the narrow-MLP checkpoint L<L>-mlp128x2 with 10 pixel and 20 latent steps; missing, the command that trains it', async () => {
+test('fast(): the narrow-MLP checkpoint L<L>-mlp128x3 with 10 pixel and 20 latent steps; missing, the command that trains it', async () => {
   const fast = nested.from(FIXTURE_ROOT).levels(3).fast();
   assert.match(String(fast), 'nested.levels(3).fast()');
-  await rejectsTyped(() => fast.generate(1), CheckpointError, 'hypnest train nested --levels 3 --mlp-width 128 --mlp-depth 2');
-  await rejectsTyped(() => fast.classes([1]).generate(1), CheckpointError, '--mlp-depth 2 --classes');
+  await rejectsTyped(() => fast.generate(1), CheckpointError, 'hypnest train nested --levels 3 --mlp-width 128 --mlp-depth 3');
+  await rejectsTyped(() => fast.classes([1]).generate(1), CheckpointError, '--mlp-depth 3 --classes');
   // at L = 1 (no latent MLPs) fast() is the L1 checkpoint at 10 steps
   assert.equal(nested.from(FIXTURE_ROOT).levels(1).fast().plan.fast, true);
   assert.is(base().fast(false).plan.fast, false);
-  // a folder holding L3-mlp128x2 (here the tiny L3, copied): 20 latent steps (level 2 guided: 40 calls), 10 pixel steps
+  // a folder holding L3-mlp128x3 (here the tiny L3, copied): 20 latent steps (level 2 guided: 40 calls), 10 pixel steps
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypnest-fast-'));
   try {
-    fs.cpSync(path.join(FIXTURE_ROOT, 'L3'), path.join(dir, 'L3-mlp128x2'), { recursive: true });
+    fs.cpSync(path.join(FIXTURE_ROOT, 'L3'), path.join(dir, 'L3-mlp128x3'), { recursive: true });
     const t = await nested.from(dir).levels(3).fast().trace(1);
     assert.equal(
       t.levels.map((l) => l.evaluations),

@@ -83,6 +83,11 @@ export interface NestedConfig {
    * (finer levels follow the class through the latents they are conditioned on); 0 = unconditional.
    */
   readonly classes: number;
+  /**
+   * Which levels take the class of a class-conditional model: 'first' (level 1 only, the paper's setting) or
+   * 'latents' (every latent level; the pixels still follow the class through the latents).
+   */
+  readonly classLevels: 'first' | 'latents';
   /** Probability of replacing a level's condition (coarser latents, or level 1's class) by the learned null (for guidance). */
   readonly condDrop: number;
   readonly schedule: { readonly kind: ScheduleKind; readonly trainSteps: number };
@@ -132,6 +137,7 @@ const BASE = {
   sigma2Choices: [0, 0.25, 0.5, 1],
   pixelSigma2Choices: [0],
   classes: 0,
+  classLevels: 'first' as const,
   condDrop: 0.1,
   schedule: { kind: 'linear' as ScheduleKind, trainSteps: 1000 },
   unet: { imageSize: 32, channels: 16, channelMults: [1, 2, 2], blocksPerLevel: 1 as const, attention: false, groups: 8 },
@@ -164,6 +170,7 @@ const KEYS = [
   'sigma2Choices',
   'pixelSigma2Choices',
   'classes',
+  'classLevels',
   'condDrop',
   'schedule',
   'unet',
@@ -222,6 +229,10 @@ export function nestedConfig(o: NestedOptions = {}): NestedConfig {
       received: describe(classes),
     });
   }
+  const classLevels = o.classLevels ?? BASE.classLevels;
+  if (classLevels !== 'first' && classLevels !== 'latents') {
+    throw new ConfigError('nestedConfig(classLevels)', { expected: "'first' or 'latents'", received: describe(classLevels) });
+  }
   const c: NestedConfig = {
     kind: 'nested',
     levels,
@@ -232,6 +243,7 @@ export function nestedConfig(o: NestedOptions = {}): NestedConfig {
     sigma2Choices,
     pixelSigma2Choices,
     classes,
+    classLevels,
     condDrop: o.condDrop ?? BASE.condDrop,
     schedule: { ...BASE.schedule, ...o.schedule },
     unet: { ...BASE.unet, ...o.unet },
@@ -274,7 +286,7 @@ export function condLayout(c: NestedConfig, level: number): CondLayout {
   const coarser = Array.from({ length: level - 1 }, (_, i) => i + 1);
   const latentLevels = c.conditioning === 'markov' ? coarser.slice(-1) : coarser;
   const latentWidth = latentLevels.reduce((a, l) => a + c.dims[l - 1], 0);
-  const classWidth = level === 1 ? c.classes : 0;
+  const classWidth = level === 1 || (c.classLevels === 'latents' && level < c.levels) ? c.classes : 0;
   // σ inputs: one per latent level used, plus this level's own σ if it is a latent level.
   const sigmaWidth = latentLevels.length + (level < c.levels ? 1 : 0);
   return { latentLevels, latentWidth, classWidth, sigmaWidth, dropWidth: latentWidth + classWidth };
@@ -296,8 +308,8 @@ export function pixelSpatialLevel(c: NestedConfig): { level: number; offset: num
 
 /**
  * Default guidance scales for L levels, coarse to fine: 2 at every latent level, none (1 = plain conditional) at the
- * pixels, so the U-Net runs once per step; [1] for L = 1. The evaluation's best at ≤ 1.3× L = 1's sampling cost,
- * with twice the DDIM steps at the cheap latent levels (`sample.latentSteps`): at L = 5, 3 seeds × n = 2,000, 10
+ * pixels, so the U-Net runs once per step; [1] for L = 1. The evaluation's best with twice the DDIM steps at the
+ * latent levels (`sample.latentSteps`): at L = 5, 3 seeds × n = 2,000, 10
  * pixel steps, FD 14.25 ± 0.48 against 14.74 ± 0.35 for the tuned [3, 2.5, 2, 1.5, 1]; and constant beat decaying
  * guidance of the same mean (47.76 ± 1.77 vs 54.92 ± 1.71; assets/nested/sweeps/ablations-3seeds.md).
  */
@@ -318,7 +330,7 @@ export function defaultClassGuidance(levels: number): number[] {
 export function formatNestedConfig(c: NestedConfig): string {
   const lv = c.features.map((f, i) => `${i + 1}:${f}→${c.dims[i]}`).join(' ');
   return [
-    `nested L=${c.levels} levels ${lv || '(none)'} ${c.levels}:pixels conditioning ${c.conditioning}${c.classes ? `, level 1 class-conditional (${c.classes} classes)` : ''}`,
+    `nested L=${c.levels} levels ${lv || '(none)'} ${c.levels}:pixels conditioning ${c.conditioning}${c.classes ? `, ${c.classLevels === 'latents' ? 'every latent level' : 'level 1'} class-conditional (${c.classes} classes)` : ''}`,
     `σ² choices [${c.sigma2Choices.join(', ')}] (pixel level's condition [${c.pixelSigma2Choices.join(', ')}]) cond-drop ${c.condDrop} schedule ${c.schedule.kind}/${c.schedule.trainSteps}`,
     `pixel unet ch ${c.unet.channels}×[${c.unet.channelMults?.join(',')}] attn ${c.unet.attention} spatial ${pixelSpatialLevel(c) ? `level ${pixelSpatialLevel(c)!.level} (${pixelSpatialLevel(c)!.map.join('×')})` : 'none'}; latent mlp ${c.mlp.width}×${c.mlp.depth}`,
     `train: encoder ${c.encoder.steps} steps × ${c.encoder.batchSize}; latents ${c.latentTrain.steps} × ${c.latentTrain.batchSize}; pixels ${c.pixelTrain.steps} × ${c.pixelTrain.batchSize}`,

@@ -1,5 +1,5 @@
 /**
- * `hypnest train nested --levels L [--classes] [--reuse CHECKPOINT] [--markov] [--no-pixel-spatial] [--pixel-sigma2 LIST] [--mlp-width W] [--mlp-depth D] [--minutes M] [--out runs/nested] [--overwrite-shipped] [--images DIR] [--tiny]`:
+ * `hypnest train nested --levels L [--classes [--class-levels first|latents]] [--reuse CHECKPOINT] [--markov] [--no-pixel-spatial] [--pixel-sigma2 LIST] [--mlp-width W] [--mlp-depth D] [--minutes M] [--out runs/nested] [--overwrite-shipped] [--images DIR] [--tiny]`:
  * trains a nested model with L levels on split G (all classes), resumable (Ctrl-C writes a checkpoint first); the log
  * goes to <out>/<run>.log (and stderr) as it is written. The output folder is locked while a run writes to it; the
  * shipped assets/nested only with --overwrite-shipped.
@@ -9,9 +9,10 @@ import * as path from 'path';
 import { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../../core/backend';
+import { ConfigError } from '../../core/errors';
 import '../../core/grad';
 import { reportError } from '../../core/report-error';
-import { nonNegativeList, positiveInt, positiveNumber, unitInterval } from '../../core/cli-args';
+import { nonNegativeList, oneOfWords, positiveInt, positiveNumber, unitInterval } from '../../core/cli-args';
 import { gitCommit } from '../../core/paths';
 import { claimOutputFolder } from '../../core/output-folder';
 import { catchStopSignals, exitIfStopped } from '../../core/stop-signal';
@@ -41,12 +42,21 @@ export interface NestedTrainOptions {
   classes?: boolean;
   /** A trained nested checkpoint (path without extension) whose identically trained levels are taken over. */
   reuse?: string;
+  /** With `classes`: 'first' (level 1 takes the class) or 'latents' (every latent level does). */
+  classLevels?: 'first' | 'latents';
   /** Width and depth of the latent levels' MLP denoisers (default 256 × 3). */
   mlpWidth?: number;
   mlpDepth?: number;
 }
 
 export async function runNestedTraining(o: NestedTrainOptions): Promise<TrainNestedResult> {
+  if (o.classLevels && !o.classes) {
+    throw new ConfigError('train nested --class-levels', {
+      expected: '--classes as well (which levels take the class of a class-conditional model)',
+      received: `--class-levels ${o.classLevels} without --classes`,
+      hint: 'Add --classes, or leave out --class-levels.',
+    });
+  }
   await ready();
   const data = o.images
     ? await loadImageFolder(o.images, { size: 32, channels: 1 })
@@ -56,6 +66,7 @@ export async function runNestedTraining(o: NestedTrainOptions): Promise<TrainNes
     ...base,
     levels: o.levels,
     classes: o.classes ? data.classNames.length : 0,
+    ...(o.classLevels ? { classLevels: o.classLevels } : {}),
     conditioning: o.markov ? 'markov' : 'all',
     pixelSpatial: o.pixelSpatial ?? true,
     ...(o.pixelSigma2 ? { pixelSigma2Choices: o.pixelSigma2 } : {}),
@@ -112,6 +123,11 @@ export function nestedCommand(): Command {
     .description('train nested diffusion with L levels (feature encoder, latent MLP denoisers, pixel U-Net); resumable')
     .requiredOption('--levels <L>', 'number of levels, 1–5', (v) => positiveInt('--levels', v, '5'))
     .option('--classes', 'condition level 1 on the class label, with a learned null for guidance (class-conditional; run name L<L>-cond)')
+    .option(
+      '--class-levels <which>',
+      "with --classes: 'first' (level 1 takes the class, default) or 'latents' (every latent level; run name L<L>-cond-latents)",
+      (v) => oneOfWords('--class-levels', v, ['first', 'latents'] as const),
+    )
     .option(
       '--reuse <checkpoint>',
       'take over the levels of this trained model that would be trained identically (e.g. --classes --reuse assets/nested/L5/nested trains level 1 only)',

@@ -18,6 +18,7 @@ import { oneHotLabels } from '../../../sdk/models/nested/model';
 import { runName } from '../../../sdk/models/nested/train';
 import { param } from '../../../sdk/nn/params';
 import { FIXTURE_ROOT, tinyNested } from './fixture';
+import { rejectsTyped } from '../../helpers/expect-error';
 import { runNestedTraining } from '../../../sdk/models/nested/train-main';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -58,6 +59,15 @@ test('config: classes is validated; level 1 alone takes the class, after the lat
   assert.equal(condLayout(c, 2).classWidth, 0);
   assert.is(runName(c), 'L3-cond');
   assert.is(runName(nestedConfig({ levels: 3 })), 'L3');
+  // classLevels 'latents': every latent level takes the class after its coarser latents, the pixels do not
+  const all = nestedConfig({ levels: 3, classes: 10, classLevels: 'latents' });
+  assert.equal(condLayout(all, 2), { latentLevels: [1], latentWidth: 8, classWidth: 10, sigmaWidth: 2, dropWidth: 18 });
+  assert.is(condLayout(all, 3).classWidth, 0);
+  assert.is(runName(all), 'L3-cond-latents');
+  assert.throws(
+    () => nestedConfig({ classes: 10, classLevels: 'all' as 'first' }),
+    (e: unknown) => e instanceof ConfigError && /'first' or 'latents'/.test((e as Error).message),
+  );
   // L = 1: the pixel level is level 1 and takes the class (no σ input).
   const c1 = nestedConfig({ ...NESTED_TINY, levels: 1, classes: 4 });
   assert.equal(condLayout(c1, 1), { latentLevels: [], latentWidth: 0, classWidth: 4, sigmaWidth: 0, dropWidth: 4 });
@@ -182,6 +192,41 @@ test('--mlp-width retrains the latent levels only: the reused pixel level is the
       assert.is(p.nets[0].params['in.w'].shape[1], 16);
     } finally {
       [a, b, p].forEach(disposeNested);
+    }
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('--class-levels latents: every latent level learns the class, the pixel level is reused; refused without --classes', async () => {
+  await rejectsTyped(() => runNestedTraining({ levels: 2, tiny: true, classLevels: 'latents' }), ConfigError, '--classes as well');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hypnest-classlevels-'));
+  try {
+    for (const ext of ['.json', '.safetensors'])
+      fs.copyFileSync(path.join(FIXTURE_ROOT, 'encoder' + ext), path.join(root, 'encoder' + ext));
+    const r = await runNestedTraining({
+      levels: 3,
+      classes: true,
+      classLevels: 'latents',
+      tiny: true,
+      out: root,
+      reuse: await tinyNested(3),
+    });
+    assert.ok(
+      r.complete && r.seconds.level1 !== undefined && r.seconds.level2 !== undefined && r.seconds.level3 === undefined,
+      JSON.stringify(r.seconds),
+    );
+    const m = (await loadNested(r.file!)).model;
+    try {
+      assert.is(m.config.classLevels, 'latents');
+      const g = generateNested(m, { n: 4, guidance: [2, 2, 1], sigma2: [0, 0], steps: 2, latentSteps: 2, seed: 0, labels: [0, 1, 2, 3] });
+      assert.equal(
+        g.cost.map((c) => c.evaluations),
+        [16, 16, 8],
+      );
+      tf.dispose([g.images, ...g.latents]);
+    } finally {
+      disposeNested(m);
     }
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
