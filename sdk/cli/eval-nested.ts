@@ -94,13 +94,18 @@ export function evalNestedCommand(): Command {
         plan.push({ name: 'L=5 blur real latents', run: 'L5-blur', realLatents: true, sigma2: [0, 0, 0, 0], guidance: TUNED });
         // class-conditional generation (`train nested --classes`): sample i asks for class i mod 10; w_1 guides the class
         plan.push({ name: 'L=1 conditional', run: 'L1-cond', classes: true, guidance: [2] });
-        plan.push({ name: 'L=5 conditional', run: 'L5-cond', classes: true, guidance: [2, 1.4, 1.3, 1.2, 1.1] });
-        plan.push({ name: 'L=5 conditional tuned guidance', run: 'L5-cond', classes: true, guidance: [3, 2.5, 2, 1.5, 1] });
+        // L5-cond: the class at every latent level (the default); the nested.classes() default guidance, and the tuned one
+        plan.push({ name: 'L=5 conditional', run: 'L5-cond', classes: true, guidance: [2, 2, 2, 2, 1] });
+        plan.push({ name: 'L=5 conditional tuned guidance', run: 'L5-cond', classes: true, guidance: TUNED });
+        // L5-cond-first: the class at level 1 only (the paper's setting, `--class-levels first`)
+        const FIRST = 'L=5 conditional (class at level 1)';
+        plan.push({ name: `${FIRST} decaying guidance`, run: 'L5-cond-first', classes: true, guidance: [2, 1.4, 1.3, 1.2, 1.1] });
+        plan.push({ name: `${FIRST} tuned guidance`, run: 'L5-cond-first', classes: true, guidance: TUNED });
         // constant latent guidance 3 (the class's scale at every latent level), none at the pixels; and with 2× latent steps
-        plan.push({ name: 'L=5 conditional constant guidance 3', run: 'L5-cond', classes: true, guidance: [3, 3, 3, 3, 1] });
+        plan.push({ name: `${FIRST} constant guidance 3`, run: 'L5-cond-first', classes: true, guidance: [3, 3, 3, 3, 1] });
         plan.push({
-          name: 'L=5 conditional constant guidance 3 2× latent steps',
-          run: 'L5-cond',
+          name: `${FIRST} constant guidance 3 2× latent steps`,
+          run: 'L5-cond-first',
           classes: true,
           guidance: [3, 3, 3, 3, 1],
           latentStepsFactor: 2,

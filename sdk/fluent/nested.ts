@@ -115,8 +115,9 @@ export class NestedBuilder {
 
   /**
    * Class-conditional generation: sample i is of class classes[i mod k] (Fashion-MNIST ids 0–9 or names such as
-   * 'Sneaker'), from the class-conditional checkpoint L<L>-cond, whose level 1 takes the class; the first guidance
-   * scale then guides the class (default scales [3, 2.5, 2, 1.5, 1] at L = 5: the evaluated best recognisability).
+   * 'Sneaker'), from the class-conditional checkpoint L<L>-cond, whose latent levels take the class; the first
+   * guidance scale then guides the class (default scales: the unconditional default's [2, 2, 2, 2, 1] at L = 5, the
+   * evaluated best; see defaultClassGuidance).
    */
   classes(list: readonly (number | string)[]): NestedBuilder {
     if (!Array.isArray(list) || list.length === 0) {
@@ -265,7 +266,7 @@ export class NestedBuilder {
         received: `[${p.classes.join(', ')}]`,
       });
     }
-    const guidance = p.cfg ? [...p.cfg] : p.classes ? defaultClassGuidance(L) : defaultGuidance(L);
+    const guidance = p.cfg ? [...p.cfg] : p.classes ? defaultClassGuidance(L, c.classLevels) : defaultGuidance(L);
     if (guidance.length !== L) {
       throw new ConfigError('nested.cfg(scales)', {
         expected: `${L} guidance scales (one per level, coarse to fine) for L = ${L}`,

@@ -711,7 +711,7 @@ export function scrubber(tmp: string, repo: string): (s: string) => string {
     s
       .split(tmp)
       .join('<tmp>')
-      .split(path.join(os.tmpdir(), 'hypnest-test-nested-v3'))
+      .split(path.join(os.tmpdir(), 'hypnest-test-nested-v4'))
       .join('<nested fixture>')
       .split(repo)
       .join('<repo>')

@@ -31,9 +31,14 @@ function storedConfig(where: string, st: Partial<NestedStored>): NestedConfig {
       hint: 'Pass a file written by `hypnest train nested`.',
     });
   }
-  // Checkpoints written before `pixelSigma2Choices` existed trained the pixel level on the latent levels' σ² choices.
+  // Checkpoints written before `pixelSigma2Choices` existed trained the pixel level on the latent levels' σ² choices;
+  // those written before `classLevels` existed gave the class to level 1 only.
   try {
-    return nestedConfig({ ...st.nested, pixelSigma2Choices: st.nested.pixelSigma2Choices ?? st.nested.sigma2Choices });
+    return nestedConfig({
+      ...st.nested,
+      pixelSigma2Choices: st.nested.pixelSigma2Choices ?? st.nested.sigma2Choices,
+      classLevels: st.nested.classLevels ?? 'first',
+    });
   } catch (e) {
     throw e instanceof HypnestError && !(e instanceof CheckpointError)
       ? new CheckpointError(where, {

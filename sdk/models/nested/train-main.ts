@@ -42,7 +42,7 @@ export interface NestedTrainOptions {
   classes?: boolean;
   /** A trained nested checkpoint (path without extension) whose identically trained levels are taken over. */
   reuse?: string;
-  /** With `classes`: 'first' (level 1 takes the class) or 'latents' (every latent level does). */
+  /** With `classes`: 'latents' (every latent level takes the class, the default) or 'first' (level 1 only). */
   classLevels?: 'first' | 'latents';
   /** Width and depth of the latent levels' MLP denoisers (default 256 × 3). */
   mlpWidth?: number;
@@ -122,10 +122,13 @@ export function nestedCommand(): Command {
   return new Command('nested')
     .description('train nested diffusion with L levels (feature encoder, latent MLP denoisers, pixel U-Net); resumable')
     .requiredOption('--levels <L>', 'number of levels, 1–5', (v) => positiveInt('--levels', v, '5'))
-    .option('--classes', 'condition level 1 on the class label, with a learned null for guidance (class-conditional; run name L<L>-cond)')
+    .option(
+      '--classes',
+      'condition the latent levels on the class label, with a learned null for guidance (class-conditional; run name L<L>-cond)',
+    )
     .option(
       '--class-levels <which>',
-      "with --classes: 'first' (level 1 takes the class, default) or 'latents' (every latent level; run name L<L>-cond-latents)",
+      "with --classes: 'latents' (every latent level takes the class, default) or 'first' (level 1 only, the paper's; run name L<L>-cond-first)",
       (v) => oneOfWords('--class-levels', v, ['first', 'latents'] as const),
     )
     .option(

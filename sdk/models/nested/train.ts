@@ -50,14 +50,15 @@ export interface TrainNestedResult {
  * L<levels>, then -markov for Markov conditioning, -vector when the pixel level has a spatial latent it does not use,
  * -blur when the pixel level trains on noised (blurred) latents rather than clean ones (`pixelSigma2Choices` ≠ [0]),
  * -mlp<W>x<D> when the latent levels' MLPs are not the default width × depth (nor the tiny config's),
- * -cond when level 1 is conditioned on the class (`classes` > 0), -cond-latents when every latent level is.
+ * -cond when every latent level is conditioned on the class (`classes` > 0; at L = 1 the pixel level), -cond-first
+ * when only level 1 is (`classLevels` 'first').
  */
 export function runName(c: NestedConfig): string {
   const vector = !c.pixelSpatial && pixelSpatialLevel({ ...c, pixelSpatial: true });
   const blur = c.levels > 1 && c.pixelSigma2Choices.some((s) => s !== 0);
   const usual = [BASE_MLP, NESTED_TINY.mlp!].some((m) => m.width === c.mlp.width && m.depth === c.mlp.depth);
   const mlp = c.levels > 1 && !usual ? `-mlp${c.mlp.width}x${c.mlp.depth}` : '';
-  return `L${c.levels}${c.conditioning === 'markov' ? '-markov' : ''}${vector ? '-vector' : ''}${blur ? '-blur' : ''}${mlp}${c.classes ? `-cond${c.classLevels === 'latents' ? '-latents' : ''}` : ''}`;
+  return `L${c.levels}${c.conditioning === 'markov' ? '-markov' : ''}${vector ? '-vector' : ''}${blur ? '-blur' : ''}${mlp}${c.classes ? `-cond${c.classLevels === 'first' && c.levels > 1 ? '-first' : ''}` : ''}`;
 }
 
 const P = 32 * 32;

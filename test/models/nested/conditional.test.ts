@@ -45,7 +45,7 @@ test.after(() => {
   disposeNested(uncond);
 });
 
-test('config: classes is validated; level 1 alone takes the class, after the latents, before σ', () => {
+test('config: classes is validated; the class goes to level 1 alone or to every latent level, after the latents, before σ', () => {
   assert.throws(
     () => nestedConfig({ classes: -1 }),
     (e: unknown) => e instanceof ConfigError && /0…1000/.test((e as Error).message),
@@ -54,16 +54,18 @@ test('config: classes is validated; level 1 alone takes the class, after the lat
     () => nestedConfig({ classes: 2.5 }),
     (e: unknown) => e instanceof ConfigError,
   );
-  const c = nestedConfig({ levels: 3, classes: 10 });
+  // classLevels 'first' (the paper's): level 1 alone takes the class
+  const c = nestedConfig({ levels: 3, classes: 10, classLevels: 'first' });
   assert.equal(condLayout(c, 1), { latentLevels: [], latentWidth: 0, classWidth: 10, sigmaWidth: 1, dropWidth: 10 });
   assert.equal(condLayout(c, 2).classWidth, 0);
-  assert.is(runName(c), 'L3-cond');
+  assert.is(runName(c), 'L3-cond-first');
   assert.is(runName(nestedConfig({ levels: 3 })), 'L3');
-  // classLevels 'latents': every latent level takes the class after its coarser latents, the pixels do not
-  const all = nestedConfig({ levels: 3, classes: 10, classLevels: 'latents' });
+  // classLevels 'latents' (the default): every latent level takes the class after its coarser latents, the pixels do not
+  const all = nestedConfig({ levels: 3, classes: 10 });
+  assert.is(all.classLevels, 'latents');
   assert.equal(condLayout(all, 2), { latentLevels: [1], latentWidth: 8, classWidth: 10, sigmaWidth: 2, dropWidth: 18 });
   assert.is(condLayout(all, 3).classWidth, 0);
-  assert.is(runName(all), 'L3-cond-latents');
+  assert.is(runName(all), 'L3-cond');
   assert.throws(
     () => nestedConfig({ classes: 10, classLevels: 'all' as 'first' }),
     (e: unknown) => e instanceof ConfigError && /'first' or 'latents'/.test((e as Error).message),

@@ -6,7 +6,7 @@ import { ready } from '../../../sdk/core/backend';
 import '../../../sdk/core/grad';
 import { runNestedTraining } from '../../../sdk/models/nested/train-main';
 
-export const FIXTURE_ROOT = path.join(os.tmpdir(), 'hypnest-test-nested-v3');
+export const FIXTURE_ROOT = path.join(os.tmpdir(), 'hypnest-test-nested-v4');
 
 export async function tinyNested(levels = 3, markov = false, classes = false): Promise<string> {
   await ready();
