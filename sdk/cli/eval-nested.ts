@@ -85,6 +85,8 @@ export function evalNestedCommand(): Command {
         for (const s of [0, 0.5, 1]) plan.push({ name: `L=5 blur σ²=${s}`, run: 'L5-blur', sigma2: [s, s, s, s], guidance: TUNED });
         // the blurred-latent recipe at its checkpoint's sampling defaults: with L=1, 2, 3 the ladder of one recipe
         plan.push({ name: 'L=5 blur', run: 'L5-blur' });
+        // the first rounds' L = 2 and 3 (blurred latents, 2,000 pixel steps), the rest of that recipe's ladder
+        for (const L of [2, 3]) plan.push({ name: `L=${L} blur`, run: `L${L}-blur` });
         // L5-markov: Markov conditioning, pixel level trained on blurred latents (like L5-blur, not like L5)
         plan.push({ name: 'L=5 blur Markov', run: 'L5-markov', guidance: TUNED });
         // the pixel level given its latents only as a vector (no spatial lift; `train nested --no-pixel-spatial`)
