@@ -587,13 +587,14 @@ export function cliCases(fx: Fixtures): CliCase[] {
     {
       input: 'a missing data set path (HYPNEST_FASHION_MNIST)',
       env: { HYPNEST_FASHION_MNIST: path.join(fx.dir, 'missing') },
-      args: ['train', 'hypdae', '--stage', '1', '--tiny', '--out', out],
+      // an --out of its own: the cases run two at a time, and this one and the next get far enough to lock theirs
+      args: ['train', 'hypdae', '--stage', '1', '--tiny', '--out', `${out}-data`],
       exit: 2,
       contains: ['DataError: Fashion-MNIST', 'missing files', 'apt-get install dataset-fashion-mnist'],
     },
     {
       input: 'a truncated PNG in --images',
-      args: ['train', 'hypdae', '--stage', '1', '--tiny', '--images', fx.badFolder, '--out', out],
+      args: ['train', 'hypdae', '--stage', '1', '--tiny', '--images', fx.badFolder, '--out', `${out}-png`],
       exit: 2,
       contains: ['DataError: loadImage(', '1.png', 'truncated or corrupt'],
     },
