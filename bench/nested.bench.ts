@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import { ready } from '../sdk/core/backend';
 import { assetPath } from '../sdk/core/paths';
-import { nested } from '../sdk/fluent/nested';
+import { FAST, nested } from '../sdk/fluent/nested';
 import { threadVariants } from './threads';
 
 /** scripts/bench.mjs also runs this file with HYPNEST_NATIVE=0 for the wasm column (the default call only). */
@@ -56,9 +56,9 @@ export default async function run(): Promise<Row[]> {
     const peer = L === 5 && !cfg && !steps && !latentSteps && !fast && n === 16 ? undefined : false; // bench/nested_peer.py: the default call only
     const stepsPart = steps || latentSteps ? `.steps(${steps ?? 20}${latentSteps ? `, ${latentSteps}` : ''})` : '';
     const name = `nested.levels(${L})${fast ? '.fast()' : ''}${cfg ? `.cfg([${cfg.join(', ')}])` : ''}${stepsPart}.generate(${n})${v.suffix}`;
-    const run = `L${L}${fast ? '-mlp128x3' : ''}`;
+    const run = `L${L}${fast ? `-mlp${FAST.mlp.width}x${FAST.mlp.depth}` : ''}`;
     if (!fs.existsSync(assetPath('nested', run, 'nested.json'))) {
-      const cmd = `npx hypnest train nested --levels ${L}${fast ? ' --mlp-width 128' : ''}`;
+      const cmd = `npx hypnest train nested --levels ${L}${fast ? ` --mlp-width ${FAST.mlp.width} --mlp-depth ${FAST.mlp.depth}` : ''}`;
       rows.push({ name, ms: NaN, peer, note: `no shipped checkpoint assets/nested/${run} (run ${cmd})` });
       continue;
     }

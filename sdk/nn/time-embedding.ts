@@ -30,9 +30,13 @@ export function initTimeMlp(p: Params, name: string, dim: number, embDim: number
   initDense(p, `${name}.fc2`, embDim, embDim, rng);
 }
 
-/** The one timestep of every row of t (as when sampling), else undefined. */
+/**
+ * The one timestep of every row of t (as when sampling), else undefined. A tensor is read only on the backends that
+ * keep it in host memory (wasm, cpu): on WebGL/WebGPU the read would stall the GPU on every call.
+ */
 function sharedTimestep(t: tf.Tensor | number[]): number | undefined {
-  const v = Array.isArray(t) ? t : t.rank === 1 && t.size > 1 ? t.dataSync() : undefined;
+  const hostSide = tf.getBackend() === 'wasm' || tf.getBackend() === 'cpu';
+  const v = Array.isArray(t) ? t : hostSide && t.rank === 1 && t.size > 1 ? t.dataSync() : undefined;
   if (!v || v.length < 2) return undefined;
   for (let i = 1; i < v.length; i++) if (v[i] !== v[0]) return undefined;
   return v[0];
@@ -49,7 +53,7 @@ export function timeMlp(p: Params, name: string, t: tf.Tensor | number[]): tf.Te
     const shared = sharedTimestep(t);
     if (shared === undefined) return mlp(t) as tf.Tensor2D;
     const B = Array.isArray(t) ? t.length : t.shape[0];
-    // a broadcasting product rather than tf.tile, whose wasm kernel is ~100× slower on these shapes
+    // broadcast to B rows (one op, no copy of the row per call site)
     return tf.mul(tf.ones([B, 1]), mlp([shared])) as tf.Tensor2D;
   });
 }

@@ -14,6 +14,8 @@ import {
   layerNorm,
   silu,
   sinusoidalEmbedding,
+  initTimeMlp,
+  timeMlp,
   addParam,
   param,
   paramCount,
@@ -167,6 +169,20 @@ test('layers do not leak', () => {
   assert.is(tf.memory().numTensors, before);
   x.dispose();
   disposeParams(p);
+});
+
+test('timeMlp: one shared timestep (run on one row, broadcast) equals the same timestep given row by row', () => {
+  const p: Params = {};
+  initTimeMlp(p, 'time', 16, 24, new Rng(3));
+  const shared = timeMlp(p, 'time', tf.fill([5], 417, 'int32'));
+  const rows = tf.concat(Array.from({ length: 5 }, () => timeMlp(p, 'time', [417])));
+  const mixed = timeMlp(p, 'time', tf.tensor1d([417, 3, 417, 999, 417], 'int32'));
+  assert.equal(shared.shape, [5, 24]);
+  const d = tf.max(tf.abs(tf.sub(shared, rows))).dataSync()[0];
+  assert.ok(d < 1e-6, `shared vs row by row: ${d}`);
+  // rows with different timesteps take the per-row path: row 1 differs from row 0
+  assert.ok(tf.max(tf.abs(tf.sub(tf.slice(mixed, [0, 0], [1, 24]), tf.slice(mixed, [1, 0], [1, 24])))).dataSync()[0] > 1e-3);
+  tf.dispose([shared, rows, mixed, ...Object.values(p)]);
 });
 
 test.run();
