@@ -99,6 +99,14 @@ export function evalNestedCommand(): Command {
         // L5-cond: the class at every latent level (the default); the nested.classes() default guidance, and the tuned one
         plan.push({ name: 'L=5 conditional', run: 'L5-cond', classes: true, guidance: [2, 2, 2, 2, 1] });
         plan.push({ name: 'L=5 conditional tuned guidance', run: 'L5-cond', classes: true, guidance: TUNED });
+        // L5-cond-all: the pixel level takes the class too (`--class-levels all`); unguided and guided pixels
+        plan.push({ name: 'L=5 conditional (class at every level)', run: 'L5-cond-all', classes: true, guidance: [2, 2, 2, 2, 1] });
+        plan.push({
+          name: 'L=5 conditional (class at every level) guided pixels',
+          run: 'L5-cond-all',
+          classes: true,
+          guidance: [2, 2, 2, 2, 2],
+        });
         // L5-cond-first: the class at level 1 only (the paper's setting, `--class-levels first`)
         const FIRST = 'L=5 conditional (class at level 1)';
         plan.push({ name: `${FIRST} decaying guidance`, run: 'L5-cond-first', classes: true, guidance: [2, 1.4, 1.3, 1.2, 1.1] });

@@ -54,6 +54,10 @@ export interface LevelTrainConfig {
   readonly emaDecay: number;
 }
 
+/** Which levels of a class-conditional model take the class (NestedConfig.classLevels). */
+export type ClassLevels = 'first' | 'latents' | 'all';
+export const CLASS_LEVELS: readonly ClassLevels[] = ['first', 'latents', 'all'];
+
 export interface NestedConfig {
   readonly kind: 'nested';
   /** Number of levels L (L − 1 latent levels + pixels). */
@@ -87,9 +91,9 @@ export interface NestedConfig {
    * Which levels take the class of a class-conditional model: 'latents' (every latent level, the default: the
    * pixels follow the class through the latents) or 'first' (level 1 only, the paper's setting; checkpoints written
    * before this field existed load as 'first'). At L = 5, n = 500: recognisability of the requested class 0.948
-   * against 0.878 (docs/results.md).
+   * against 0.878 (docs/results.md). 'all': every level, the pixel level too.
    */
-  readonly classLevels: 'first' | 'latents';
+  readonly classLevels: ClassLevels;
   /** Probability of replacing a level's condition (coarser latents, or level 1's class) by the learned null (for guidance). */
   readonly condDrop: number;
   readonly schedule: { readonly kind: ScheduleKind; readonly trainSteps: number };
@@ -139,7 +143,7 @@ const BASE = {
   sigma2Choices: [0, 0.25, 0.5, 1],
   pixelSigma2Choices: [0],
   classes: 0,
-  classLevels: 'latents' as 'first' | 'latents',
+  classLevels: 'latents' as ClassLevels,
   condDrop: 0.1,
   schedule: { kind: 'linear' as ScheduleKind, trainSteps: 1000 },
   unet: { imageSize: 32, channels: 16, channelMults: [1, 2, 2], blocksPerLevel: 1 as const, attention: false, groups: 8 },
@@ -232,8 +236,8 @@ export function nestedConfig(o: NestedOptions = {}): NestedConfig {
     });
   }
   const classLevels = o.classLevels ?? BASE.classLevels;
-  if (classLevels !== 'first' && classLevels !== 'latents') {
-    throw new ConfigError('nestedConfig(classLevels)', { expected: "'first' or 'latents'", received: describe(classLevels) });
+  if (!CLASS_LEVELS.includes(classLevels)) {
+    throw new ConfigError('nestedConfig(classLevels)', { expected: "'first', 'latents' or 'all'", received: describe(classLevels) });
   }
   const c: NestedConfig = {
     kind: 'nested',
@@ -288,7 +292,7 @@ export function condLayout(c: NestedConfig, level: number): CondLayout {
   const coarser = Array.from({ length: level - 1 }, (_, i) => i + 1);
   const latentLevels = c.conditioning === 'markov' ? coarser.slice(-1) : coarser;
   const latentWidth = latentLevels.reduce((a, l) => a + c.dims[l - 1], 0);
-  const classWidth = level === 1 || (c.classLevels === 'latents' && level < c.levels) ? c.classes : 0;
+  const classWidth = level === 1 || c.classLevels === 'all' || (c.classLevels === 'latents' && level < c.levels) ? c.classes : 0;
   // σ inputs: one per latent level used, plus this level's own σ if it is a latent level.
   const sigmaWidth = latentLevels.length + (level < c.levels ? 1 : 0);
   return { latentLevels, latentWidth, classWidth, sigmaWidth, dropWidth: latentWidth + classWidth };
@@ -329,14 +333,16 @@ export function defaultGuidance(levels: number): number[] {
  */
 export function defaultClassGuidance(levels: number, classLevels: NestedConfig['classLevels'] = 'latents'): number[] {
   if (levels === 1) return [3];
-  if (classLevels === 'latents') return defaultGuidance(levels);
+  if (classLevels !== 'first') return defaultGuidance(levels);
   return levels === 5 ? [3, 2.5, 2, 1.5, 1] : [3, ...defaultGuidance(levels).slice(1)];
 }
+
+const CLASS_LEVEL_WORDS: Record<ClassLevels, string> = { first: 'level 1', latents: 'every latent level', all: 'every level' };
 
 export function formatNestedConfig(c: NestedConfig): string {
   const lv = c.features.map((f, i) => `${i + 1}:${f}→${c.dims[i]}`).join(' ');
   return [
-    `nested L=${c.levels} levels ${lv || '(none)'} ${c.levels}:pixels conditioning ${c.conditioning}${c.classes ? `, ${c.classLevels === 'latents' ? 'every latent level' : 'level 1'} class-conditional (${c.classes} classes)` : ''}`,
+    `nested L=${c.levels} levels ${lv || '(none)'} ${c.levels}:pixels conditioning ${c.conditioning}${c.classes ? `, ${CLASS_LEVEL_WORDS[c.classLevels]} class-conditional (${c.classes} classes)` : ''}`,
     `σ² choices [${c.sigma2Choices.join(', ')}] (pixel level's condition [${c.pixelSigma2Choices.join(', ')}]) cond-drop ${c.condDrop} schedule ${c.schedule.kind}/${c.schedule.trainSteps}`,
     `pixel unet ch ${c.unet.channels}×[${c.unet.channelMults?.join(',')}] attn ${c.unet.attention} spatial ${pixelSpatialLevel(c) ? `level ${pixelSpatialLevel(c)!.level} (${pixelSpatialLevel(c)!.map.join('×')})` : 'none'}; latent mlp ${c.mlp.width}×${c.mlp.depth}`,
     `train: encoder ${c.encoder.steps} steps × ${c.encoder.batchSize}; latents ${c.latentTrain.steps} × ${c.latentTrain.batchSize}; pixels ${c.pixelTrain.steps} × ${c.pixelTrain.batchSize}`,

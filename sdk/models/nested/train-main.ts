@@ -1,5 +1,5 @@
 /**
- * `hypnest train nested --levels L [--classes [--class-levels first|latents]] [--reuse CHECKPOINT] [--markov] [--no-pixel-spatial] [--pixel-sigma2 LIST] [--mlp-width W] [--mlp-depth D] [--minutes M] [--out runs/nested] [--overwrite-shipped] [--images DIR] [--tiny]`:
+ * `hypnest train nested --levels L [--classes [--class-levels first|latents|all]] [--reuse CHECKPOINT] [--markov] [--no-pixel-spatial] [--pixel-sigma2 LIST] [--mlp-width W] [--mlp-depth D] [--minutes M] [--out runs/nested] [--overwrite-shipped] [--images DIR] [--tiny]`:
  * trains a nested model with L levels on split G (all classes), resumable (Ctrl-C writes a checkpoint first); the log
  * goes to <out>/<run>.log (and stderr) as it is written. The output folder is locked while a run writes to it; the
  * shipped assets/nested only with --overwrite-shipped.
@@ -19,7 +19,7 @@ import { catchStopSignals, exitIfStopped } from '../../core/stop-signal';
 import { splitG } from '../../data/splits';
 import { loadImageFolder } from '../../data/image-folder';
 import type { Dataset } from '../../data/dataset';
-import { NESTED_TINY, NestedOptions, nestedConfig } from './config';
+import { CLASS_LEVELS, type ClassLevels, NESTED_TINY, NestedOptions, nestedConfig } from './config';
 import { runName, trainNested, TrainNestedResult } from './train';
 import { disposeNested, loadNested } from './checkpoint';
 
@@ -43,7 +43,7 @@ export interface NestedTrainOptions {
   /** A trained nested checkpoint (path without extension) whose identically trained levels are taken over. */
   reuse?: string;
   /** With `classes`: 'latents' (every latent level takes the class, the default) or 'first' (level 1 only). */
-  classLevels?: 'first' | 'latents';
+  classLevels?: ClassLevels;
   /** Width and depth of the latent levels' MLP denoisers (default 256 × 3). */
   mlpWidth?: number;
   mlpDepth?: number;
@@ -128,8 +128,8 @@ export function nestedCommand(): Command {
     )
     .option(
       '--class-levels <which>',
-      "with --classes: 'latents' (every latent level takes the class, default) or 'first' (level 1 only, the paper's; run name L<L>-cond-first)",
-      (v) => oneOfWords('--class-levels', v, ['first', 'latents'] as const),
+      "with --classes: 'latents' (every latent level takes the class, default), 'first' (level 1 only, the paper's; run name L<L>-cond-first) or 'all' (the pixel level too; run name L<L>-cond-all)",
+      (v) => oneOfWords('--class-levels', v, CLASS_LEVELS),
     )
     .option(
       '--reuse <checkpoint>',

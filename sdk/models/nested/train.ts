@@ -32,8 +32,8 @@ export interface TrainNestedOptions {
   minutes?: number;
   /**
    * A trained model whose levels are taken as they are wherever they would be trained identically: same config
-   * apart from `classes`, same encoder, and the level takes no class (e.g. levels 2…L of L<L> for L<L>-cond,
-   * which then trains level 1 alone).
+   * apart from `classes`, same encoder, and the level takes no class or takes it as `reuse`'s does (e.g. levels
+   * 2…L of L<L> for L<L>-cond-first, which then trains level 1 alone; levels 1…L−1 of L<L>-cond for L<L>-cond-all).
    */
   reuse?: NestedModel;
   log?: (line: string) => void;
@@ -51,14 +51,14 @@ export interface TrainNestedResult {
  * -blur when the pixel level trains on noised (blurred) latents rather than clean ones (`pixelSigma2Choices` ≠ [0]),
  * -mlp<W>x<D> when the latent levels' MLPs are not the default width × depth (nor the tiny config's),
  * -cond when every latent level is conditioned on the class (`classes` > 0; at L = 1 the pixel level), -cond-first
- * when only level 1 is (`classLevels` 'first').
+ * when only level 1 is (`classLevels` 'first'), -cond-all when the pixel level is too ('all').
  */
 export function runName(c: NestedConfig): string {
   const vector = !c.pixelSpatial && pixelSpatialLevel({ ...c, pixelSpatial: true });
   const blur = c.levels > 1 && c.pixelSigma2Choices.some((s) => s !== 0);
   const usual = [BASE_MLP, NESTED_TINY.mlp!].some((m) => m.width === c.mlp.width && m.depth === c.mlp.depth);
   const mlp = c.levels > 1 && !usual ? `-mlp${c.mlp.width}x${c.mlp.depth}` : '';
-  return `L${c.levels}${c.conditioning === 'markov' ? '-markov' : ''}${vector ? '-vector' : ''}${blur ? '-blur' : ''}${mlp}${c.classes ? `-cond${c.classLevels === 'first' && c.levels > 1 ? '-first' : ''}` : ''}`;
+  return `L${c.levels}${c.conditioning === 'markov' ? '-markov' : ''}${vector ? '-vector' : ''}${blur ? '-blur' : ''}${mlp}${c.classes ? `-cond${c.levels > 1 && c.classLevels !== 'latents' ? `-${c.classLevels}` : ''}` : ''}`;
 }
 
 const P = 32 * 32;
@@ -224,8 +224,8 @@ async function trainLevel(
 
 /**
  * The part of a config that level l's training depends on: the pixel level ignores the latent MLPs' settings,
- * a latent level the pixel U-Net's; neither depends on the sampling defaults or the classes (level 1 of a
- * class-conditional model is never reused).
+ * a latent level the pixel U-Net's; neither depends on the sampling defaults or the classes (a level that takes the
+ * class is reused only from a checkpoint whose same level takes it the same way: reuseMismatch).
  */
 function trainedBy(c: NestedConfig, level: number): Partial<NestedConfig> {
   const { sample: _s, classes: _c, classLevels: _k, ...rest } = c;
@@ -239,7 +239,9 @@ function trainedBy(c: NestedConfig, level: number): Partial<NestedConfig> {
 
 /** Why level l of `from` cannot stand in for level l of `c` with `encoder` (undefined: it can). */
 export function reuseMismatch(from: NestedModel, c: NestedConfig, encoder: Params, level: number): string | undefined {
-  if (condLayout(c, level).classWidth > 0) return 'it takes the class';
+  const layout = (x: NestedConfig) => JSON.stringify(condLayout(x, level));
+  if (condLayout(c, level).classWidth > 0 && (from.config.classes !== c.classes || layout(from.config) !== layout(c)))
+    return `it takes the class (${c.classes} classes) and the checkpoint's level ${level} does not take it the same way`;
   if (from.config.levels !== c.levels) return `the level counts differ (${from.config.levels} vs ${c.levels})`;
   const strip = (x: NestedConfig) => JSON.stringify(trainedBy(x, level));
   if (strip(from.config) !== strip(c)) return `the configs differ in what trains level ${level} (apart from the classes)`;
@@ -291,7 +293,8 @@ export async function trainNested(o: TrainNestedOptions): Promise<TrainNestedRes
       const why = o.reuse && reuseMismatch(o.reuse, c, encoderOnly(encoder), level);
       if (o.reuse && !why) {
         assignParams(net.params, o.reuse.nets[level - 1].params, `reuse level ${level}`);
-        log(`level ${level}: taken from the reused model (trained identically; no class input)`);
+        const cls = condLayout(c, level).classWidth > 0 ? 'the class taken as there' : 'no class input';
+        log(`level ${level}: taken from the reused model (trained identically; ${cls})`);
         done.push(net.params);
         continue;
       }

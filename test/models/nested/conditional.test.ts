@@ -45,7 +45,7 @@ test.after(() => {
   disposeNested(uncond);
 });
 
-test('config: classes is validated; the class goes to level 1 alone or to every latent level, after the latents, before σ', () => {
+test('config: classes is validated; the class goes to level 1 alone, to every latent level or to every level, after the latents, before σ', () => {
   assert.throws(
     () => nestedConfig({ classes: -1 }),
     (e: unknown) => e instanceof ConfigError && /0…1000/.test((e as Error).message),
@@ -66,9 +66,14 @@ test('config: classes is validated; the class goes to level 1 alone or to every 
   assert.equal(condLayout(all, 2), { latentLevels: [1], latentWidth: 8, classWidth: 10, sigmaWidth: 2, dropWidth: 18 });
   assert.is(condLayout(all, 3).classWidth, 0);
   assert.is(runName(all), 'L3-cond');
+  // classLevels 'all': the pixel level takes the class too
+  const every = nestedConfig({ levels: 3, classes: 10, classLevels: 'all' });
+  assert.equal(condLayout(every, 3), { latentLevels: [1, 2], latentWidth: 40, classWidth: 10, sigmaWidth: 2, dropWidth: 50 });
+  assert.equal(condLayout(every, 2), condLayout(all, 2));
+  assert.is(runName(every), 'L3-cond-all');
   assert.throws(
-    () => nestedConfig({ classes: 10, classLevels: 'all' as 'first' }),
-    (e: unknown) => e instanceof ConfigError && /'first' or 'latents'/.test((e as Error).message),
+    () => nestedConfig({ classes: 10, classLevels: 'pixels' as 'first' }),
+    (e: unknown) => e instanceof ConfigError && /'first', 'latents' or 'all'/.test((e as Error).message),
   );
   // L = 1: the pixel level is level 1 and takes the class (no σ input).
   const c1 = nestedConfig({ ...NESTED_TINY, levels: 1, classes: 4 });
@@ -231,6 +236,39 @@ test('--class-levels latents: every latent level learns the class, the pixel lev
         [16, 16, 8],
       );
       tf.dispose([g.images, ...g.latents]);
+      // 'all' on top of it: the class-taking latent levels are reused (they take it the same way), the pixels train
+      const r2 = await runNestedTraining({ levels: 3, classes: true, classLevels: 'all', tiny: true, out: root, reuse: r.file! });
+      assert.ok(
+        r2.complete && r2.seconds.level1 === undefined && r2.seconds.level2 === undefined && r2.seconds.level3 !== undefined,
+        JSON.stringify(r2.seconds),
+      );
+      const m2 = (await loadNested(r2.file!)).model;
+      try {
+        assert.is(m2.config.classLevels, 'all');
+        for (const l of [0, 1])
+          assert.ok(
+            tf.tidy(
+              () =>
+                tf.max(tf.abs(tf.sub(param(m2.nets[l].params, 'null.latent'), param(m.nets[l].params, 'null.latent')))).dataSync()[0] === 0,
+            ),
+          );
+        const g2 = generateNested(m2, {
+          n: 4,
+          guidance: [2, 2, 2],
+          sigma2: [0, 0],
+          steps: 2,
+          latentSteps: 2,
+          seed: 0,
+          labels: [0, 1, 2, 3],
+        });
+        assert.equal(
+          g2.cost.map((c) => c.evaluations),
+          [16, 16, 16],
+        );
+        tf.dispose([g2.images, ...g2.latents]);
+      } finally {
+        disposeNested(m2);
+      }
     } finally {
       disposeNested(m);
     }
