@@ -5,6 +5,8 @@
  *                                         code by the hyperbolic mean; `.sample()` gives `perOutput` images per group
  *   hyp.from({ dir, space, labels, … })   the same API on other checkpoints (default: the shipped
  *                                         assets/hypdae, stage II hyperbolic with pseudo-labels)
+ *   hyp.faithful()                        the shipped faithful recipe (assets/hypdae-faithful): a semantic code that
+ *                                         keeps an unseen class from fresh noise (`.strength(1)`), narrower radius range
  *   hyp.load()                            load the checkpoints now (optional: terminal calls load them lazily)
  *   hyp.dispose()                         free the loaded checkpoints (they load again when next needed)
  * Checkpoints are loaded at the first terminal call and cached per process (sdk/fluent/models.ts).
@@ -14,6 +16,7 @@ import * as util from 'util';
 import { ready } from '../core/backend';
 import { outOfMemory } from '../core/out-of-memory';
 import { ConfigError, ShapeError, checkOptions, describe } from '../core/errors';
+import { assetPath } from '../core/paths';
 import { embedding, type Embedding } from './embed';
 import { HypPlan, pipelineRequest, sampleSettings } from './engine';
 import { HypBuilder, type HypRunner } from './hyp-builder';
@@ -39,6 +42,9 @@ export interface LoadedHyp {
   meta: { stage1: Record<string, unknown>; stage2?: Record<string, unknown> };
 }
 
+/** The shipped faithful checkpoints' folder. */
+const FAITHFUL_DIR = (): string => assetPath('hypdae-faithful');
+
 export class Hyp implements HypRunner {
   readonly spec: ModelSpec;
 
@@ -48,10 +54,22 @@ export class Hyp implements HypRunner {
 
   get label(): string {
     const s = this.spec;
-    const where = s.dir ? `dir ${JSON.stringify(s.dir)}, ` : '';
-    return s.dir || s.space !== 'hyperbolic' || s.labels !== 'pseudo' || s.stage1 || s.stage2
-      ? `hyp.from({ ${where}space '${s.space}', labels '${s.labels}' })`
-      : 'hyp';
+    const faithful = s.dir === FAITHFUL_DIR();
+    const where = s.dir && !faithful ? `dir ${JSON.stringify(s.dir)}, ` : '';
+    const base = faithful ? 'hyp.faithful()' : 'hyp';
+    return (s.dir && !faithful) || s.space !== 'hyperbolic' || s.labels !== 'pseudo' || s.stage1 || s.stage2
+      ? `${base}.from({ ${where}space '${s.space}', labels '${s.labels}' })`
+      : base;
+  }
+
+  /**
+   * The same API on the shipped faithful checkpoints (assets/hypdae-faithful, `hypnest train hypdae --faithful`):
+   * v-prediction, no encoder augmentation, and a semantic code with an 8×8 layout map. Fresh noise
+   * (`.strength(1)`) keeps an unseen class; perturbations keep the class at large radii and take seen-class layouts
+   * below about R = 5.5 (docs/results.md).
+   */
+  faithful(): Hyp {
+    return this.from({ dir: FAITHFUL_DIR() });
   }
 
   /** The same API bound to other checkpoints (options on top of this hyp's). */
