@@ -314,28 +314,54 @@ struct SmallWork {
   }
 };
 
+// Runs the cached primitive of dims d on a, b, bias (or null) into c.
+void runMatMul(const std::vector<int64_t> &d, float *pa, float *pb, float *bias, float *pc) {
+  MatMul &k = cached<MatMul>(keyOf('m', d, bias != nullptr), [&] { return std::make_unique<MatMul>(d, bias != nullptr); });
+  stream &s = ctx().strm;
+  k.a.set_data_handle(pa);
+  k.b.set_data_handle(pb);
+  k.c.set_data_handle(pc);
+  std::unordered_map<int, memory> m{{DNNL_ARG_SRC, k.a}, {DNNL_ARG_WEIGHTS, k.b}, {DNNL_ARG_DST, k.c}};
+  if (bias) {
+    k.bias.set_data_handle(bias);
+    m.emplace(DNNL_ARG_BIAS, k.bias);
+  }
+  k.prim.execute(s, m);
+  s.wait();
+}
+
+// oneDNN's f32 gemm on AVX2 CPUs works through A in blocks of 6 rows, and a last block of 1–3 rows goes through
+// another kernel whose sums differ in the last bits: a row's product would depend on how many rows came with it (a
+// batch of 7 images against one of 3). Measured here: every row is the same as in a larger product when M mod 6 is
+// 0, 4 or 5. Other products run on A padded with zero rows to the next M with M mod 6 = 4; the first M rows are kept.
+constexpr int64_t ROW_BLOCK = 6;
+int64_t paddedRows(int64_t M) {
+  const int64_t r = M % ROW_BLOCK;
+  return r >= 1 && r <= 3 ? M + 4 - r : M;
+}
+
 // matmul(a, b, bias | null, out, dims)
 napi_value MatMulFn(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     auto a = args(env, info, 5);
     float *pa = f32(env, a[0]), *pb = f32(env, a[1]), *bias = f32OrNull(env, a[2]), *pc = f32(env, a[3]);
     auto d = ints(env, a[4], MM_DIMS);
-    const SmallWork small(double(std::max(d[0], d[1])) * d[2] * d[3] * d[4]);
-    MatMul &k = cached<MatMul>(keyOf('m', d, bias != nullptr), [&] { return std::make_unique<MatMul>(d, bias != nullptr); });
-    stream &s = ctx().strm;
-    k.a.set_data_handle(pa);
-    k.b.set_data_handle(pb);
-    k.c.set_data_handle(pc);
-    std::unordered_map<int, memory> m{{DNNL_ARG_SRC, k.a}, {DNNL_ARG_WEIGHTS, k.b}, {DNNL_ARG_DST, k.c}};
-    if (bias) {
-      k.bias.set_data_handle(bias);
-      m.emplace(DNNL_ARG_BIAS, k.bias);
-    }
-    k.prim.execute(s, m);
-    s.wait();
+    const int64_t ba = d[0], M = d[2], K = d[3], N = d[4], batch = std::max(d[0], d[1]);
+    const int64_t P = paddedRows(M);
+    const SmallWork small(double(batch) * P * K * N);
+    if (P == M) return runMatMul(d, pa, pb, bias, pc);
+    const bool ta = d[5] != 0;
+    std::vector<float> ap(size_t(ba * P * K), 0.f), cp(size_t(batch * P * N));
+    for (int64_t b = 0; b < ba; b++)
+      for (int64_t i = 0; i < M; i++)
+        for (int64_t j = 0; j < K; j++) ap[(b * P + i) * K + j] = ta ? pa[b * M * K + j * M + i] : pa[(b * M + i) * K + j];
+    std::vector<int64_t> padded(d);
+    padded[2] = P;
+    padded[5] = 0;
+    runMatMul(padded, ap.data(), pb, bias, cp.data());
+    for (int64_t b = 0; b < batch; b++) std::copy_n(cp.data() + b * P * N, M * N, pc + b * M * N);
   });
 }
-
 
 // ---------- group norm with a per-sample affine (forward and backward) ----------
 // The same computation as sdk/core/grad/wasm-group-norm.ts (see the formulas there), per sample on OpenMP

@@ -386,6 +386,30 @@ native('native equals wasm: matMul with a broadcast batch (forward; tfjs has no 
   }
 });
 
+native('matMul: a row of a product is the same bit for bit whatever the number of rows (1–30, with a bias)', () => {
+  registerNativeKernels();
+  for (const [K, N] of [
+    [10, 16],
+    [32, 512],
+    [300, 64],
+  ]) {
+    tf.tidy(() => {
+      const A = tf.randomNormal([30, K], 0, 1, 'float32', 1);
+      const W = tf.randomNormal([K, N], 0, 1, 'float32', 2);
+      const bias = tf.randomNormal([N], 0, 1, 'float32', 3);
+      const whole = tf.fused.matMul({ a: A as tf.Tensor2D, b: W as tf.Tensor2D, bias }).dataSync();
+      for (let M = 1; M <= 30; M++) {
+        const rows = tf.slice(A, [0, 0], [M, -1]) as tf.Tensor2D;
+        const part = tf.fused.matMul({ a: rows, b: W as tf.Tensor2D, bias }).dataSync();
+        for (let i = 0; i < M * N; i++) {
+          if (part[i] !== whole[i])
+            assert.unreachable(`K ${K} N ${N}: row ${Math.floor(i / N)} of ${M} rows differs from the 30-row product`);
+        }
+      }
+    });
+  }
+});
+
 native('no leaks: the native kernels free what they allocate', () => {
   const c = CASES[2];
   run(c, 1);
