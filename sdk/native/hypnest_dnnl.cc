@@ -351,10 +351,19 @@ napi_value MatMulFn(napi_env env, napi_callback_info info) {
     const SmallWork small(double(batch) * P * K * N);
     if (P == M) return runMatMul(d, pa, pb, bias, pc);
     const bool ta = d[5] != 0;
-    std::vector<float> ap(size_t(ba * P * K), 0.f), cp(size_t(batch * P * N));
-    for (int64_t b = 0; b < ba; b++)
-      for (int64_t i = 0; i < M; i++)
-        for (int64_t j = 0; j < K; j++) ap[(b * P + i) * K + j] = ta ? pa[b * M * K + j * M + i] : pa[(b * M + i) * K + j];
+    // Scratch kept between calls, per thread (workers may call too): fresh buffers would fault in their pages on every
+    // call, which on large products cost more than the product itself.
+    thread_local std::vector<float> ap, cp;
+    ap.resize(std::max(ap.size(), size_t(ba * P * K)));
+    cp.resize(std::max(cp.size(), size_t(batch * P * N)));
+    for (int64_t b = 0; b < ba; b++) {
+      float *dst = ap.data() + b * P * K;
+      if (!ta) std::copy_n(pa + b * M * K, M * K, dst);  // rows are contiguous: one copy per batch
+      else
+        for (int64_t i = 0; i < M; i++)
+          for (int64_t j = 0; j < K; j++) dst[i * K + j] = pa[b * M * K + j * M + i];
+      std::fill(dst + M * K, dst + P * K, 0.f);  // the padding rows
+    }
     std::vector<int64_t> padded(d);
     padded[2] = P;
     padded[5] = 0;

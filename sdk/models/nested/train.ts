@@ -239,8 +239,8 @@ function trainedBy(c: NestedConfig, level: number): Partial<NestedConfig> {
 
 /** Why level l of `from` cannot stand in for level l of `c` with `encoder` (undefined: it can). */
 export function reuseMismatch(from: NestedModel, c: NestedConfig, encoder: Params, level: number): string | undefined {
-  const layout = (x: NestedConfig) => JSON.stringify(condLayout(x, level));
-  if (condLayout(c, level).classWidth > 0 && (from.config.classes !== c.classes || layout(from.config) !== layout(c)))
+  const mine = condLayout(c, level); // its classWidth is c.classes wherever the level takes the class
+  if (mine.classWidth > 0 && JSON.stringify(condLayout(from.config, level)) !== JSON.stringify(mine))
     return `it takes the class (${c.classes} classes) and the checkpoint's level ${level} does not take it the same way`;
   if (from.config.levels !== c.levels) return `the level counts differ (${from.config.levels} vs ${c.levels})`;
   const strip = (x: NestedConfig) => JSON.stringify(trainedBy(x, level));
