@@ -78,6 +78,8 @@ export interface HypdaeTrainOptions {
   spatialCode?: SpatialCode | 'none';
   /** k of the k-means pseudo-labels (default: the training data's classes + 1, i.e. 8 on Fashion-MNIST's 7 seen classes). */
   clusters?: number;
+  /** Dimension of stage II's ball (and of its Euclidean twin; default 16). */
+  ballDim?: number;
   /** Worker threads for stage I's gradients (default 2: both cores of this machine; 0 = the main thread; --tiny: 0). */
   workers?: number;
   checkpointEvery?: number;
@@ -155,6 +157,7 @@ export async function runHypdaeTraining(o: HypdaeTrainOptions): Promise<HypdaeCo
       ...(o.space ? { space: o.space } : {}),
       ...(o.decoderNorm ? { decoderNorm: o.decoderNorm } : {}),
       ...(o.clusters !== undefined ? { clusters: o.clusters } : {}),
+      ...(o.ballDim !== undefined ? { ballDim: o.ballDim } : {}),
     },
   });
   const deadline = o.minutes !== undefined ? Date.now() + o.minutes * 60_000 : undefined;
@@ -234,6 +237,7 @@ export function hypdaeCommand(): Command {
     .option('--clusters <k>', "k of stage II's k-means pseudo-labels (default: the training data's classes + 1)", (v) =>
       positiveInt('--clusters', v),
     )
+    .option('--ball-dim <d>', "dimension of stage II's ball, or of its Euclidean twin (default 16)", (v) => positiveInt('--ball-dim', v))
     .option('--out <dir>', 'output folder for checkpoints and logs (locked while a run writes to it)', DEFAULT_OUT)
     .option('--overwrite-shipped', 'allow --out inside the shipped assets/ (replaces the checkpoints the fluent API uses)')
     .option('--images <dir>', 'train on an image folder (one sub-folder per class) instead of Fashion-MNIST')

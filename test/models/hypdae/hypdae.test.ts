@@ -334,22 +334,44 @@ test("the data-parallel worker loss is stage I's loss (same parameters, batch an
   tf.dispose([a, b, x, batch.xAug]);
   for (const v of Object.values(s1.params)) v.dispose();
 });
+/** A class-per-folder data set of noise under `dir`: classes a and b, 4 images of 32 × 32 each. */
+async function noiseImageFolder(dir: string, seed: number): Promise<string> {
+  const r = new Rng(seed);
+  const folder = path.join(dir, 'images');
+  for (const cls of ['a', 'b']) {
+    fs.mkdirSync(path.join(folder, cls), { recursive: true });
+    for (let i = 0; i < 4; i++) {
+      const px = Float32Array.from({ length: 32 * 32 }, () => r.next() * 2 - 1);
+      await saveImagePng(path.join(folder, cls, `${i}.png`), px, { height: 32, width: 32, channels: 1 });
+    }
+  }
+  return folder;
+}
+
 test('stage I trains on two worker threads: the run completes and logs its workers', async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'hypnest-hypdae-workers-'));
   try {
-    const r = new Rng(3);
-    const folder = path.join(out, 'images');
-    for (const cls of ['a', 'b']) {
-      fs.mkdirSync(path.join(folder, cls), { recursive: true });
-      for (let i = 0; i < 4; i++) {
-        const px = Float32Array.from({ length: 32 * 32 }, () => r.next() * 2 - 1);
-        await saveImagePng(path.join(folder, cls, `${i}.png`), px, { height: 32, width: 32, channels: 1 });
-      }
-    }
+    const folder = await noiseImageFolder(out, 3);
     await runHypdaeTraining({ stage: '1', tiny: true, workers: 2, out, images: folder, echo: false });
     const j = JSON.parse(fs.readFileSync(path.join(out, 'stage1.json'), 'utf8'));
     assert.is(j.meta.complete, true);
     assert.match(fs.readFileSync(path.join(out, 'stage1.log'), 'utf8'), /2 worker threads/);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('train hypdae --ball-dim: stage II is trained in a ball of that dimension', async () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'hypnest-hypdae-balldim-'));
+  try {
+    const folder = await noiseImageFolder(out, 5);
+    const config = await runHypdaeTraining({ stage: 'all', tiny: true, ballDim: 3, out, images: folder, echo: false });
+    assert.is(config.stage2.ballDim, 3);
+    const { stage1 } = await loadStage1(path.join(out, 'stage1'), config);
+    const { stage2 } = await loadStage2(path.join(out, 'stage2-hyperbolic-pseudo'), config);
+    assert.equal(stage2.params['ball.weight'].shape, [3, 3]);
+    disposeStage2(stage2);
+    for (const v of Object.values(stage1.params)) v.dispose();
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
