@@ -60,6 +60,10 @@ export function evalNestedCommand(): Command {
           sigma2?: number[];
           realLatents?: boolean;
           latentStepsFactor?: number;
+          /** The latent levels' DDIM steps when --steps is not given (default: the checkpoint's sample.latentSteps). */
+          latentSteps?: number;
+          /** Multiplies the pixel level's DDIM steps (e.g. 2: an unguided pixel level at the cost of a guided one). */
+          pixelStepsFactor?: number;
           classes?: boolean;
         };
         const plan: Planned[] = [];
@@ -96,16 +100,39 @@ export function evalNestedCommand(): Command {
         plan.push({ name: 'L=5 blur real latents', run: 'L5-blur', realLatents: true, sigma2: [0, 0, 0, 0], guidance: TUNED });
         // class-conditional generation (`train nested --classes`): sample i asks for class i mod 10; w_1 guides the class
         plan.push({ name: 'L=1 conditional', run: 'L1-cond', classes: true, guidance: [2] });
-        // L5-cond: the class at every latent level (the default); the nested.classes() default guidance, and the tuned one
-        plan.push({ name: 'L=5 conditional', run: 'L5-cond', classes: true, guidance: [2, 2, 2, 2, 1] });
-        plan.push({ name: 'L=5 conditional tuned guidance', run: 'L5-cond', classes: true, guidance: TUNED });
+        // L5-cond: the class at every latent level (the default). Guidance 2 and the tuned scales at 40 latent steps (the
+        // checkpoint's default until 2026-12-07); weaker guidance at 80 latent steps (its default since: 1.25 is the
+        // nested.classes() default), then also with 2× pixel steps (unguided pixels: about the cost of L = 1's guided
+        // ones); L = 1 at 1.5 beside its 2
+        plan.push({ name: 'L=5 conditional', run: 'L5-cond', classes: true, guidance: [2, 2, 2, 2, 1], latentSteps: 40 });
+        plan.push({ name: 'L=5 conditional tuned guidance', run: 'L5-cond', classes: true, guidance: TUNED, latentSteps: 40 });
+        plan.push({ name: 'L=1 conditional guidance 1.5', run: 'L1-cond', classes: true, guidance: [1.5] });
+        for (const w of [1.5, 1.25]) {
+          const guidance = [w, w, w, w, 1];
+          plan.push({ name: `L=5 conditional guidance ${w}`, run: 'L5-cond', classes: true, guidance, latentSteps: 80 });
+          plan.push({
+            name: `L=5 conditional guidance ${w} 2× steps`,
+            run: 'L5-cond',
+            classes: true,
+            guidance,
+            latentSteps: 80,
+            pixelStepsFactor: 2,
+          });
+        }
         // L5-cond-all: the pixel level takes the class too (`--class-levels all`); unguided and guided pixels
-        plan.push({ name: 'L=5 conditional (class at every level)', run: 'L5-cond-all', classes: true, guidance: [2, 2, 2, 2, 1] });
+        plan.push({
+          name: 'L=5 conditional (class at every level)',
+          run: 'L5-cond-all',
+          classes: true,
+          guidance: [2, 2, 2, 2, 1],
+          latentSteps: 40,
+        });
         plan.push({
           name: 'L=5 conditional (class at every level) guided pixels',
           run: 'L5-cond-all',
           classes: true,
           guidance: [2, 2, 2, 2, 2],
+          latentSteps: 40,
         });
         // L5-cond-first: the class at level 1 only (the paper's setting, `--class-levels first`)
         const FIRST = 'L=5 conditional (class at level 1)';
@@ -143,10 +170,10 @@ export function evalNestedCommand(): Command {
         };
         const chosen = [];
         for (const p of plan.filter((x) => has(x.run) && (!only || only.includes(x.name)))) {
-          const { run, latentStepsFactor, ...rest } = p;
+          const { run, latentStepsFactor, pixelStepsFactor, latentSteps: planned, ...rest } = p;
           const model = await load(run);
-          const steps = o.steps ?? model.config.sample.steps;
-          const latentSteps = (o.steps ?? model.config.sample.latentSteps) * (latentStepsFactor ?? 1);
+          const steps = (o.steps ?? model.config.sample.steps) * (pixelStepsFactor ?? 1);
+          const latentSteps = (o.steps ?? planned ?? model.config.sample.latentSteps) * (latentStepsFactor ?? 1);
           chosen.push({
             ...rest,
             model,

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigError } from '../../../sdk/core/errors';
-import { condLayout, defaultGuidance, nestedConfig, formatNestedConfig } from '../../../sdk/models/nested/config';
+import { condLayout, defaultClassGuidance, defaultGuidance, nestedConfig, formatNestedConfig } from '../../../sdk/models/nested/config';
 
 test('defaults follow L: features, SVD dims, guidance 2 at the latent levels and none at the pixels', () => {
   const c = nestedConfig({ levels: 5 });
@@ -18,6 +18,17 @@ test('defaults follow L: features, SVD dims, guidance 2 at the latent levels and
   assert.equal([c.sample.sigma2, c.sample.eta, c.sample.latentEta], [0, 1, 1]);
   // twice the DDIM steps at the cheap latent levels; the pixel U-Net trained 8,000 steps
   assert.equal([c.sample.steps, c.sample.latentSteps, c.pixelTrain.steps], [20, 40, 8000]);
+});
+
+test('class-conditional defaults: weak guidance and 80 latent steps when the latent levels take the class', () => {
+  assert.equal(defaultClassGuidance(5), [1.25, 1.25, 1.25, 1.25, 1]);
+  assert.equal(defaultClassGuidance(3, 'all'), [1.25, 1.25, 1]);
+  assert.equal(defaultClassGuidance(5, 'first'), [3, 2.5, 2, 1.5, 1]);
+  assert.equal(defaultClassGuidance(1), [2]);
+  assert.is(nestedConfig({ levels: 5, classes: 10 }).sample.latentSteps, 80);
+  assert.is(nestedConfig({ levels: 5, classes: 10, classLevels: 'first' }).sample.latentSteps, 40);
+  assert.is(nestedConfig({ levels: 5 }).sample.latentSteps, 40);
+  assert.is(nestedConfig({ levels: 5, classes: 10, sample: { latentSteps: 12 } }).sample.latentSteps, 12);
 });
 
 test('condition layout: non-Markov uses every coarser level, Markov only the parent', () => {
