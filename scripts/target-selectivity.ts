@@ -65,11 +65,11 @@ async function main(): Promise<void> {
         near += order.filter(([, j]) => SIBLINGS[cls].includes(poolLabels[j])).length / 32;
         counts[cls] ??= {};
         for (const [, j] of order) counts[cls][poolLabels[j]] = (counts[cls][poolLabels[j]] ?? 0) + 1;
-        nearAngle[cls] = (nearAngle[cls] ?? 0) + order.reduce((t, [a]) => t + a, 0) / 32 / 16;
+        nearAngle[cls] = (nearAngle[cls] ?? 0) + order.reduce((t, [a]) => t + a, 0) / 32 / ang.length;
       }
     }
     console.log(
-      `${space}: angle to siblings ${(aSib / aSibN).toFixed(1)}°, to others ${(aOth / aOthN).toFixed(1)}°; siblings among the 32 nearest ${(near / 48).toFixed(3)} (of the pool ${(aSibN / (aSibN + aOthN)).toFixed(3)})`,
+      `${space}: angle to siblings ${(aSib / aSibN).toFixed(1)}°, to others ${(aOth / aOthN).toFixed(1)}°; siblings among the 32 nearest ${(near / inputs.reduce((t, x) => t + x.z.length / d, 0)).toFixed(3)} (of the pool ${(aSibN / (aSibN + aOthN)).toFixed(3)})`,
     );
     for (const cls of [2, 6, 7])
       console.log(`  class ${cls}: 32 nearest at ${nearAngle[cls].toFixed(1)}°, labels ${JSON.stringify(counts[cls])}`);

@@ -271,7 +271,9 @@ export class NestedBuilder {
       throw new ConfigError('nested.cfg(scales)', {
         expected: `${L} guidance scales (one per level, coarse to fine) for L = ${L}`,
         received: `${guidance.length}: [${guidance.join(', ')}]`,
-        hint: `e.g. .cfg([${defaultGuidance(L).join(', ')}]) — the default: 2 at every latent level, none at the pixels.`,
+        hint: p.classes
+          ? `e.g. .cfg([${defaultClassGuidance(L, c.classLevels).join(', ')}]) — the default of a class-conditional model.`
+          : `e.g. .cfg([${defaultGuidance(L).join(', ')}]) — the default: 2 at every latent level, none at the pixels.`,
       });
     }
     const sigma2 =

@@ -147,7 +147,7 @@ test('classes(): names or ids, cycled over the samples, from the L<L>-cond check
   const t = await b.trace(4);
   assert.equal(t.images.info.settings.classes, [7, 0]);
   assert.equal(t.images.info.settings.unusedScales, []);
-  assert.is(t.levels[0].evaluations, 4 * 2 * 2); // level 1 guided by the class (default scale 3)
+  assert.is(t.levels[0].evaluations, 4 * 2 * 2); // level 1 guided by the class (default scale 1.25)
   const other = await b.classes([1, 2]).trace(4);
   assert.not.equal(Array.from(t.levels[0].values), Array.from(other.levels[0].values));
   assert.throws(

@@ -237,7 +237,9 @@ export function hypdaeCommand(): Command {
     .option('--clusters <k>', "k of stage II's k-means pseudo-labels (default: the training data's classes + 1)", (v) =>
       positiveInt('--clusters', v),
     )
-    .option('--ball-dim <d>', "dimension of stage II's ball, or of its Euclidean twin (default 16)", (v) => positiveInt('--ball-dim', v))
+    .option('--ball-dim <d>', "dimension of stage II's ball, or of its Euclidean twin (default 16; 4 with --tiny)", (v) =>
+      positiveInt('--ball-dim', v),
+    )
     .option('--out <dir>', 'output folder for checkpoints and logs (locked while a run writes to it)', DEFAULT_OUT)
     .option('--overwrite-shipped', 'allow --out inside the shipped assets/ (replaces the checkpoints the fluent API uses)')
     .option('--images <dir>', 'train on an image folder (one sub-folder per class) instead of Fashion-MNIST')

@@ -15,7 +15,7 @@ import { loadCheckpoint, saveCheckpoint } from '../../core/checkpoint';
 import { Params, assignParams, disposeParams, paramCount } from '../../nn/params';
 import type { Network } from '../../nn/network';
 import { train, stepRng } from '../../train/trainer';
-import { BASE_MLP, NESTED_TINY, NestedConfig, condLayout, formatNestedConfig, pixelSpatialLevel } from './config';
+import { BASE_MLP, NESTED_TINY, NestedConfig, STATE_SAMPLE, condLayout, formatNestedConfig, pixelSpatialLevel } from './config';
 import { encodeFeatures, encoderLoss, encoderOnly, initFeatureEncoder } from './encoder';
 import { LatentSpace, fitLatentSpace, projectLatent } from './latents';
 import { NestedModel, createLevelNet, levelLoss, nestedSchedule, oneHotLabels } from './model';
@@ -207,7 +207,7 @@ async function trainLevel(
     seed: c.seed + 101 * level,
     checkpointEvery: o.checkpointEvery ?? (pixel ? 25 : 250),
     checkpointPath: path.join(o.root, runName(c), `level${level}-train`),
-    config: { nested: c, level },
+    config: { nested: { ...c, sample: STATE_SAMPLE }, level },
     label: `nested ${runName(c)} level ${level}/${c.levels}${pixel ? ' (pixels)' : ''}`,
     logEvery: pixel ? 10 : 100,
     onLog: (l) =>
