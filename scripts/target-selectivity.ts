@@ -39,67 +39,64 @@ async function main(): Promise<void> {
   });
   const rho = await euclideanRadiusRatio(dir);
   console.log(`${dir}: pool ${P} codes, ρ ${rho.toFixed(3)}`);
+  const isSibling = (cls: number, j: number) => SIBLINGS[cls].includes(poolLabels[j]);
   for (const space of ['hyperbolic', 'euclidean'] as const) {
     const { stage2 } = await loadStage2At(checkpointPaths(dir, ctx(space).kind), ctx(space));
+    const target = toBall(stage2, tf.tensor2d(poolCodes, [P, d]));
+    const ball = inputs.map(({ z }) => toBall(stage2, tf.tensor2d(z, [z.length / d, d])));
     // the angles from each input to the pool codes: siblings vs others, and the siblings' share of the 32 nearest
-    let [aSib, aSibN, aOth, aOthN, near] = [0, 0, 0, 0, 0];
+    let [aSib, aSibN, aOth, aOthN, near, rows] = [0, 0, 0, 0, 0, 0];
     const counts: Record<number, Record<number, number>> = {};
     const nearAngle: Record<number, number> = {};
-    for (const { cls, z } of inputs) {
-      const n = z.length / d;
-      const ang = tf.tidy(() => {
-        const unit = (v: tf.Tensor) => tf.div(v, tf.norm(v, 'euclidean', -1, true));
-        const h = unit(toBall(stage2, tf.tensor2d(z, [n, d])));
-        const t = unit(toBall(stage2, tf.tensor2d(poolCodes, [P, d])));
-        return tf.mul(tf.acos(tf.clipByValue(tf.matMul(h, t, false, true), -1, 1)), 180 / Math.PI).arraySync() as number[][];
-      });
+    inputs.forEach(({ cls }, c) => {
+      const ang = tf.tidy(() => degrees(tf.expandDims(ball[c], 1), tf.expandDims(target, 0)).arraySync() as number[][]);
       for (const row of ang) {
         row.forEach((a, j) => {
-          if (SIBLINGS[cls].includes(poolLabels[j])) [aSib, aSibN] = [aSib + a, aSibN + 1];
+          if (isSibling(cls, j)) [aSib, aSibN] = [aSib + a, aSibN + 1];
           else [aOth, aOthN] = [aOth + a, aOthN + 1];
         });
         const order = row
           .map((a, j) => [a, j])
           .sort((x, y) => x[0] - y[0])
           .slice(0, 32);
-        near += order.filter(([, j]) => SIBLINGS[cls].includes(poolLabels[j])).length / 32;
+        near += order.filter(([, j]) => isSibling(cls, j)).length / 32;
+        rows++;
         counts[cls] ??= {};
         for (const [, j] of order) counts[cls][poolLabels[j]] = (counts[cls][poolLabels[j]] ?? 0) + 1;
         nearAngle[cls] = (nearAngle[cls] ?? 0) + order.reduce((t, [a]) => t + a, 0) / 32 / ang.length;
       }
-    }
+    });
     console.log(
-      `${space}: angle to siblings ${(aSib / aSibN).toFixed(1)}°, to others ${(aOth / aOthN).toFixed(1)}°; siblings among the 32 nearest ${(near / inputs.reduce((t, x) => t + x.z.length / d, 0)).toFixed(3)} (of the pool ${(aSibN / (aSibN + aOthN)).toFixed(3)})`,
+      `${space}: angle to siblings ${(aSib / aSibN).toFixed(1)}°, to others ${(aOth / aOthN).toFixed(1)}°; siblings among the 32 nearest ${(near / rows).toFixed(3)} (of the pool ${(aSibN / (aSibN + aOthN)).toFixed(3)})`,
     );
-    for (const cls of [2, 6, 7])
+    for (const { cls } of inputs)
       console.log(`  class ${cls}: 32 nearest at ${nearAngle[cls].toFixed(1)}°, labels ${JSON.stringify(counts[cls])}`);
     for (const R of radii) {
       let [sib, sibN, oth, othN] = [0, 0, 0, 0];
-      for (const { cls, z } of inputs) {
-        const n = z.length / d;
+      inputs.forEach(({ cls }, c) => {
+        const n = ball[c].shape[0];
         const turns = tf.tidy(() => {
-          const h = toBall(stage2, tf.tensor2d(z, [n, d]));
-          const targets = toBall(stage2, tf.tensor2d(poolCodes, [P, d]));
-          const hRep = tf.reshape(tf.tile(tf.expandDims(h, 1), [1, P, 1]), [n * P, -1]);
-          const tRep = tf.tile(targets, [n, 1]);
-          const moved = perturbCodesAuto(stage2, hRep, {
-            radius: space === 'euclidean' ? R * rho : R,
-            seed: 0,
-            toward: tRep,
-            turnRadius: R,
-          });
-          const unit = (v: tf.Tensor) => tf.div(v, tf.norm(v, 'euclidean', -1, true));
-          return tf.mul(tf.acos(tf.clipByValue(tf.sum(tf.mul(unit(hRep), unit(moved)), -1), -1, 1)), 180 / Math.PI).dataSync();
+          const hRep = tf.reshape(tf.tile(tf.expandDims(ball[c], 1), [1, P, 1]), [n * P, -1]);
+          const radius = space === 'euclidean' ? R * rho : R;
+          const moved = perturbCodesAuto(stage2, hRep, { radius, seed: 0, toward: tf.tile(target, [n, 1]), turnRadius: R });
+          return degrees(hRep, moved).dataSync();
         });
         for (let i = 0; i < turns.length; i++) {
-          if (SIBLINGS[cls].includes(poolLabels[i % P])) [sib, sibN] = [sib + turns[i], sibN + 1];
+          if (isSibling(cls, i % P)) [sib, sibN] = [sib + turns[i], sibN + 1];
           else [oth, othN] = [oth + turns[i], othN + 1];
         }
-      }
+      });
       const [a, b] = [sib / sibN, oth / othN];
       console.log(`${space} R ${R}: turn toward siblings ${a.toFixed(2)}°, others ${b.toFixed(2)}°, ratio ${(a / b).toFixed(3)}`);
     }
+    tf.dispose([target, ...ball]);
   }
+}
+
+/** Angles in degrees between the directions of a and b (broadcast; the last axis is the vector). */
+function degrees(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const unit = (v: tf.Tensor) => tf.div(v, tf.norm(v, 'euclidean', -1, true));
+  return tf.mul(tf.acos(tf.clipByValue(tf.sum(tf.mul(unit(a), unit(b)), -1), -1, 1)), 180 / Math.PI);
 }
 
 main().catch((e) => {

@@ -266,14 +266,13 @@ export class NestedBuilder {
         received: `[${p.classes.join(', ')}]`,
       });
     }
-    const guidance = p.cfg ? [...p.cfg] : p.classes ? defaultClassGuidance(L, c.classLevels) : defaultGuidance(L);
+    const defaults = p.classes ? defaultClassGuidance(L, c.classLevels) : defaultGuidance(L);
+    const guidance = p.cfg ? [...p.cfg] : defaults;
     if (guidance.length !== L) {
       throw new ConfigError('nested.cfg(scales)', {
         expected: `${L} guidance scales (one per level, coarse to fine) for L = ${L}`,
         received: `${guidance.length}: [${guidance.join(', ')}]`,
-        hint: p.classes
-          ? `e.g. .cfg([${defaultClassGuidance(L, c.classLevels).join(', ')}]) — the default of a class-conditional model.`
-          : `e.g. .cfg([${defaultGuidance(L).join(', ')}]) — the default: 2 at every latent level, none at the pixels.`,
+        hint: `e.g. .cfg([${defaults.join(', ')}]) — the default${p.classes ? ' of a class-conditional model' : ': 2 at every latent level, none at the pixels'}.`,
       });
     }
     const sigma2 =

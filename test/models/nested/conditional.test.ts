@@ -13,6 +13,7 @@ import {
   nestedConfig,
   NestedModel,
   NESTED_TINY,
+  STATE_SAMPLE,
 } from '../../../sdk/models/nested';
 import { oneHotLabels } from '../../../sdk/models/nested/model';
 import { runName } from '../../../sdk/models/nested/train';
@@ -230,6 +231,11 @@ test('--class-levels latents: every latent level learns the class, the pixel lev
     const m = (await loadNested(r.file!)).model;
     try {
       assert.is(m.config.classLevels, 'latents');
+      // a level's training state records the base sampling settings, not the model's, so that a change of sampling
+      // defaults never refuses a resume
+      const state = ['a', 'b'].map((x) => path.join(root, 'L3-cond', `level1-train.${x}.json`)).find((f) => fs.existsSync(f))!;
+      assert.equal(JSON.parse(fs.readFileSync(state, 'utf8')).config.nested.sample, { ...STATE_SAMPLE });
+      assert.not.equal(m.config.sample, STATE_SAMPLE);
       const g = generateNested(m, { n: 4, guidance: [2, 2, 1], sigma2: [0, 0], steps: 2, latentSteps: 2, seed: 0, labels: [0, 1, 2, 3] });
       assert.equal(
         g.cost.map((c) => c.evaluations),
