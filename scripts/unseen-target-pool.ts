@@ -6,7 +6,8 @@
  * for near targets lowers FD once near targets can be of the input's own class:
  *   npx tsx scripts/unseen-target-pool.ts assets/hypdae-faithful runs/unseen-targets
  *   npx hypnest eval fewshot --seeds 0 --steps 10 --guidance 2 --checkpoints runs/unseen-targets --method …
- * Copies stage1.* and stage2-*.* from SRC into DST and writes DST/target-pool.{json,safetensors}.
+ * Copies the checkpoints stage1.* and stage2-*.* (not training states or logs) from SRC into DST and writes
+ * DST/target-pool.{json,safetensors}.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
   if (path.resolve(src) === path.resolve(dst)) throw new Error('unseen-target-pool: the new dir must differ from the checkpoint dir');
   fs.mkdirSync(dst, { recursive: true });
   for (const f of fs.readdirSync(src)) {
-    if (/^stage[12][-.\w]*\.(json|safetensors)$/.test(f)) fs.copyFileSync(path.join(src, f), path.join(dst, f));
+    if (/^stage(1|2-[a-z-]+)\.(json|safetensors)$/.test(f)) fs.copyFileSync(path.join(src, f), path.join(dst, f));
   }
   await ready();
   const { stage1 } = await loadStage1(path.join(dst, 'stage1'));
